@@ -1,0 +1,13 @@
+//! floe: an infrastructure-as-code state reconciler for Snowflake ML.
+//!
+//! The crate is a pipeline; each module owns one stage (see README.md):
+//! load a project, resolve it for one environment, build the dependency
+//! graph, read the live account through a [`session::Session`], diff into a
+//! plan, render it, apply it, and keep state.
+
+pub mod cli;
+pub mod commands;
+pub mod diag;
+pub mod ident;
+pub mod model;
+pub mod session;

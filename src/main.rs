@@ -1,0 +1,24 @@
+//! The `floe` binary: parse arguments, run the command, print diagnostics,
+//! exit with the command's code. Everything else lives in the library.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use clap::Parser;
+use floe::cli::Cli;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let project = cli.project.clone();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let result = floe::commands::run(cli, &mut out);
+    let _ = out.flush();
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(diagnostics) => {
+            eprint!("{}", diagnostics.render(&project));
+            ExitCode::from(1)
+        }
+    }
+}

@@ -1,0 +1,186 @@
+//! The one interface between floe and a Snowflake account.
+//!
+//! Everything above this module (introspection, apply) talks to an account
+//! only through [`Session::execute`]: one SQL statement in, a result set with
+//! named columns out, or Snowflake's error. The embedded local account and
+//! the Snowflake driver both implement it; nothing above it may ask which one
+//! it has. Result cells are kept as Snowflake's JSON result format carries
+//! them: text or NULL.
+
+use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
+
+/// A boxed, sendable future, so that [`Session`] stays usable as a trait object.
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// The logical type of a result column, as Snowflake's `rowtype` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ColumnType {
+    /// `text`: strings, identifiers, JSON rendered as text by SHOW.
+    Text,
+    /// `fixed`: integers and decimals.
+    Fixed,
+    /// `boolean`: `true` / `false`.
+    Boolean,
+    /// `timestamp_ltz`: SHOW's `created_on` and friends.
+    TimestampLtz,
+    /// `variant`: semi-structured values (arrays, objects).
+    Variant,
+}
+
+impl ColumnType {
+    /// The name Snowflake uses for this type in a result set's `rowtype`.
+    pub fn wire_name(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Fixed => "fixed",
+            ColumnType::Boolean => "boolean",
+            ColumnType::TimestampLtz => "timestamp_ltz",
+            ColumnType::Variant => "variant",
+        }
+    }
+}
+
+/// One column of a result set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    /// The column name exactly as Snowflake returns it (SHOW columns are lower case).
+    pub name: String,
+    /// The column's type.
+    pub ty: ColumnType,
+}
+
+impl Column {
+    /// A column with the given name and type.
+    pub fn new(name: impl Into<String>, ty: ColumnType) -> Self {
+        Column {
+            name: name.into(),
+            ty,
+        }
+    }
+}
+
+/// A result set: named columns and rows of text-or-NULL cells.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rows {
+    /// The columns, in Snowflake's order.
+    pub columns: Vec<Column>,
+    /// The rows; every row has exactly `columns.len()` cells.
+    pub rows: Vec<Vec<Option<String>>>,
+}
+
+impl Rows {
+    /// The result of a DDL statement: one `status` column with one message row,
+    /// as Snowflake answers `CREATE`/`ALTER`/`DROP`.
+    pub fn status(message: impl Into<String>) -> Self {
+        Rows {
+            columns: vec![Column::new("status", ColumnType::Text)],
+            rows: vec![vec![Some(message.into())]],
+        }
+    }
+
+    /// The index of a column by exact name.
+    pub fn column_index(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c.name == name)
+    }
+
+    /// Iterates rows as [`Row`] views that look cells up by column name.
+    pub fn iter(&self) -> impl Iterator<Item = Row<'_>> {
+        self.rows.iter().map(move |cells| Row { rows: self, cells })
+    }
+
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+}
+
+/// One row of a [`Rows`], with access by column name.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    rows: &'a Rows,
+    cells: &'a [Option<String>],
+}
+
+impl<'a> Row<'a> {
+    /// The cell of column `name`; `None` when the column is absent or the value is NULL.
+    pub fn get(&self, name: &str) -> Option<&'a str> {
+        let index = self.rows.column_index(name)?;
+        self.cells.get(index)?.as_deref()
+    }
+}
+
+/// A statement that Snowflake (or the local account) refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SqlError {
+    /// Snowflake's numeric error code as a zero-padded string, e.g. `002003`.
+    pub code: String,
+    /// The ANSI SQLSTATE, e.g. `02000`.
+    pub sql_state: String,
+    /// Snowflake's message, e.g. `SQL compilation error:\nObject 'X' does not exist or not authorized.`
+    pub message: String,
+}
+
+impl fmt::Display for SqlError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} ({}): {}", self.code, self.sql_state, self.message)
+    }
+}
+
+impl std::error::Error for SqlError {}
+
+/// Why a statement did not produce a result.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExecError {
+    /// The account refused the statement; retrying will not help.
+    #[error("{0}")]
+    Sql(SqlError),
+    /// The statement may not have reached the account (connection reset,
+    /// HTTP 429/5xx, timeout). `transient` says whether a retry may succeed.
+    #[error("connection error: {message}")]
+    Connection {
+        /// What went wrong, with no secrets in it.
+        message: String,
+        /// Whether retrying the statement may succeed.
+        transient: bool,
+    },
+    /// Logging in failed: wrong credentials or an unknown account.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+}
+
+/// A connection to one Snowflake account (real or emulated).
+pub trait Session: Send + Sync {
+    /// Executes one SQL statement and returns its result set.
+    fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>>;
+
+    /// A short description for messages, e.g. `local account DEV` or
+    /// `connection prod (acme-xy12345)`. Never contains secrets.
+    fn describe(&self) -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn row_reads_cells_by_column_name() {
+        let rows = Rows {
+            columns: vec![
+                Column::new("name", ColumnType::Text),
+                Column::new("comment", ColumnType::Text),
+            ],
+            rows: vec![vec![Some("WH".into()), None]],
+        };
+        let row = rows.iter().next().expect("one row was built above");
+        assert_eq!(row.get("name"), Some("WH"));
+        assert_eq!(row.get("comment"), None);
+        assert_eq!(row.get("missing"), None);
+    }
+}
