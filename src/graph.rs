@@ -324,3 +324,139 @@ impl SqlTargets {
         found
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Span;
+    use crate::kinds::ReadContext;
+    use crate::load::Environment;
+    use crate::load::yaml::{Node, Value, parse_documents};
+    use std::path::Path;
+
+    fn env() -> Environment {
+        Environment {
+            name: "DEV".into(),
+            branches: vec![],
+            tags: vec![],
+            database: Ident::from_resolved("DB"),
+            protected: false,
+            connection: None,
+            vars: Node::new(Value::Null, Span::file("e")),
+            span: Span::file("e"),
+        }
+    }
+
+    fn specs(yaml: &str) -> Vec<Spec> {
+        let env = env();
+        let ctx = ReadContext {
+            env: &env,
+            env_names: &["DEV"],
+        };
+        parse_documents(yaml, Path::new("r.yaml"))
+            .unwrap()
+            .iter()
+            .map(|n| {
+                let kind =
+                    KindName::from_yaml_name(n.get("kind").unwrap().as_str().unwrap()).unwrap();
+                Spec::read(kind, n, &ctx).unwrap_or_else(|d| panic!("{d:?}"))
+            })
+            .collect()
+    }
+
+    fn addr(s: &str) -> Address {
+        s.parse().unwrap()
+    }
+
+    const TASKS: &str = "\
+kind: Task\nname: root\nschema: S\nwarehouse: WH\nschedule: 1 hour\nsql: SELECT 1\n---
+kind: Task\nname: load\nschema: S\nafter: [root]\nsql: \"INSERT INTO s.t SELECT * FROM fs.daily$V1 -- also report\"\n---
+kind: Task\nname: report\nschema: S\nafter: [root]\nsql: \"SELECT 'load' AS note, '/* report */'\"\n---
+kind: Task\nname: finish\nschema: S\nafter: [load]\ndepends_on: [task.report]\nsql: CALL db.s.other_proc()\n---
+kind: FeatureView\nname: daily\nversion: V1\nschema: FS\nentities: [E]\nquery: SELECT 1\n";
+
+    #[test]
+    fn edges_come_from_fields_depends_on_and_sql_identifiers_only() {
+        let specs = specs(TASKS);
+        let g = Graph::build(&specs);
+        assert_eq!(
+            g.reason(&addr("task.LOAD"), &addr("task.ROOT")),
+            Some(Reason::Field("after"))
+        );
+        assert_eq!(
+            g.reason(&addr("task.ROOT"), &addr("warehouse.WH")),
+            None,
+            "undeclared targets are not nodes"
+        );
+        assert_eq!(
+            g.reason(&addr("task.LOAD"), &addr("feature_view.DAILY$V1")),
+            Some(Reason::Sql)
+        );
+        assert_eq!(
+            g.reason(&addr("task.FINISH"), &addr("task.REPORT")),
+            Some(Reason::DependsOn)
+        );
+        assert_eq!(
+            g.reason(&addr("task.LOAD"), &addr("task.REPORT")),
+            None,
+            "a name in a comment is not a reference"
+        );
+        assert_eq!(
+            g.reason(&addr("task.REPORT"), &addr("task.LOAD")),
+            None,
+            "a name in a string is not a reference"
+        );
+        assert_eq!(
+            g.dependents(&addr("task.ROOT")),
+            vec![addr("task.LOAD"), addr("task.REPORT")]
+        );
+        assert_eq!(
+            g.dependencies(&addr("task.FINISH")),
+            vec![addr("task.LOAD"), addr("task.REPORT")]
+        );
+    }
+
+    #[test]
+    fn qualified_sql_names_must_match_schema_and_database() {
+        let yaml = "kind: Task\nname: t\nschema: S\nschedule: 1 hour\nsql: SELECT * FROM other.daily$V1 JOIN x.fs.daily$V1\n---\nkind: FeatureView\nname: daily\nversion: V1\nschema: FS\nentities: [E]\nquery: SELECT 1\n";
+        let g = Graph::build(&specs(yaml));
+        assert_eq!(
+            g.reason(&addr("task.T"), &addr("feature_view.DAILY$V1")),
+            None
+        );
+        let yaml = yaml.replace("x.fs.daily", "db.fs.daily");
+        assert_eq!(
+            Graph::build(&specs(&yaml)).reason(&addr("task.T"), &addr("feature_view.DAILY$V1")),
+            Some(Reason::Sql)
+        );
+    }
+
+    #[test]
+    fn topological_order_puts_dependencies_first_and_reverse_order_last() {
+        let g = Graph::build(&specs(TASKS));
+        let order = g.topological_order().unwrap();
+        let pos = |a: &str| order.iter().position(|o| *o == addr(a)).unwrap();
+        assert_eq!(order[0], addr("feature_view.DAILY$V1"));
+        assert!(pos("task.ROOT") < pos("task.LOAD") && pos("task.LOAD") < pos("task.FINISH"));
+        assert!(pos("task.REPORT") < pos("task.FINISH"));
+        let reverse = g.reverse_order().unwrap();
+        assert_eq!(reverse.first(), Some(&addr("task.FINISH")));
+        assert_eq!(g.with_dependencies(&[addr("task.LOAD")]).len(), 3);
+    }
+
+    #[test]
+    fn cycles_are_reported_as_paths() {
+        let mut g = Graph::default();
+        for a in ["task.A", "task.B", "task.C", "task.D"] {
+            g.add_node(addr(a));
+        }
+        g.add_edge(&addr("task.B"), &addr("task.A"), Reason::Field("after"));
+        g.add_edge(&addr("task.C"), &addr("task.B"), Reason::Sql);
+        g.add_edge(&addr("task.A"), &addr("task.C"), Reason::DependsOn);
+        g.add_edge(&addr("task.A"), &addr("task.D"), Reason::DependsOn);
+        let cycle = g.topological_order().unwrap_err();
+        let path: Vec<String> = cycle.iter().map(ToString::to_string).collect();
+        assert_eq!(path, vec!["task.A", "task.B", "task.C", "task.A"]);
+        assert!(g.find_cycle().is_some());
+    }
+}

@@ -175,3 +175,91 @@ impl Project {
         Project::load(root)?.resolve(selection)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::git::{Checkout, Head};
+    use super::*;
+
+    fn project() -> (tempfile::TempDir, Project) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("config")).unwrap();
+        std::fs::write(
+            dir.path().join("config/environments.yaml"),
+            "environments:\n  DEV: {branches: [\"feature/*\", \"**\"], database: D}\n  PROD: {branches: [main], tags: [\"v*\"], database: D, protected: true}\n",
+        )
+        .unwrap();
+        let p = Project::load(dir.path()).unwrap();
+        (dir, p)
+    }
+
+    fn on(branch: &str) -> Checkout {
+        Checkout {
+            head: Head::Branch(branch.into()),
+            commit: Some("c0ffee".into()),
+            tags: vec![],
+        }
+    }
+
+    #[test]
+    fn the_first_matching_environment_wins() {
+        let (_d, p) = project();
+        let s = p
+            .select_with(&EnvSelection::default(), &|_| None, Some(&on("main")))
+            .unwrap();
+        assert_eq!(
+            s.environment.name, "DEV",
+            "`**` in DEV comes before PROD's `main`"
+        );
+        assert_eq!(s.matched.unwrap().pattern.value, "**");
+        assert_eq!(s.git.commit.as_deref(), Some("c0ffee"));
+    }
+
+    #[test]
+    fn apply_guard_requires_the_branch_to_select_the_environment() {
+        let (_d, p) = project();
+        let feature = on("feature/x");
+        let s = p
+            .select_with(&EnvSelection::env("DEV"), &|_| None, Some(&feature))
+            .unwrap();
+        assert!(s.check_apply_guard().is_ok());
+        let s = p
+            .select_with(&EnvSelection::env("PROD"), &|_| None, Some(&feature))
+            .unwrap();
+        let err = s.check_apply_guard().unwrap_err();
+        assert!(err.message.contains("selects DEV, not PROD"), "{err}");
+    }
+
+    #[test]
+    fn protected_environments_trust_only_the_checkout_and_ci() {
+        let (_d, mut p) = project();
+        p.environments.environments.swap(0, 1);
+        let tag = Checkout {
+            head: Head::Detached("c0ffee".into()),
+            commit: Some("c0ffee".into()),
+            tags: vec!["v1".into()],
+        };
+        let s = p
+            .select_with(&EnvSelection::default(), &|_| None, Some(&tag))
+            .unwrap();
+        assert_eq!(s.environment.name, "PROD");
+        assert!(s.check_apply_guard().is_ok());
+        let flag = EnvSelection {
+            env: None,
+            branch: Some("main".into()),
+        };
+        let s = p.select_with(&flag, &|_| None, None).unwrap();
+        assert_eq!(s.environment.name, "PROD");
+        assert!(
+            s.check_apply_guard()
+                .unwrap_err()
+                .message
+                .contains("PROD is protected")
+        );
+        let ci = |k: &str| (k == "GITHUB_REF_NAME").then(|| "main".to_string());
+        let s = p
+            .select_with(&EnvSelection::env("PROD"), &ci, None)
+            .unwrap();
+        assert!(s.check_apply_guard().is_ok());
+    }
+}
