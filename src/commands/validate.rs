@@ -47,12 +47,7 @@ pub fn run(ctx: &Context, args: &EnvArgs, out: &mut dyn Write) -> Result<ExitCod
                     .env
                     .clone()
                     .unwrap_or_else(|| "the branch's environment".to_string());
-                for d in problems.0 {
-                    match found.iter_mut().find(|(known, _)| *known == d) {
-                        Some((_, envs)) => envs.push(env.clone()),
-                        None => found.push((d, vec![env.clone()])),
-                    }
-                }
+                record(&mut found, problems, &env);
             }
         }
     }
@@ -72,6 +67,16 @@ pub fn run(ctx: &Context, args: &EnvArgs, out: &mut dyn Write) -> Result<ExitCod
             })
             .collect(),
     ))
+}
+
+/// Adds `problems` of `env`, merging those already found in other environments.
+fn record(found: &mut Vec<(Diagnostic, Vec<String>)>, problems: Diagnostics, env: &str) {
+    for d in problems.0 {
+        match found.iter_mut().find(|(known, _)| *known == d) {
+            Some((_, envs)) => envs.push(env.to_string()),
+            None => found.push((d, vec![env.to_string()])),
+        }
+    }
 }
 
 /// `12 resources: 2 schemas, 1 warehouse, ...` for one environment.

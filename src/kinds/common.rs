@@ -182,6 +182,11 @@ pub fn upper(s: &str) -> String {
     s.trim().to_ascii_uppercase()
 }
 
+/// SQL text as stored: trimmed, without a final `;`.
+pub fn trimmed_sql(sql: &str) -> String {
+    sql.trim().trim_end_matches(';').trim_end().to_string()
+}
+
 /// An optional text as JSON: absent or empty is null.
 pub fn empty_to_null(text: &Option<String>) -> serde_json::Value {
     match text.as_deref() {

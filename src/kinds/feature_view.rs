@@ -37,7 +37,9 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, choice, empty_to_null, ident, ident_list, upper};
+use super::common::{
+    Common, RawLifecycle, choice, empty_to_null, ident, ident_list, trimmed_sql, upper,
+};
 use super::schedule::{Cron, Duration, ScheduleError};
 use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -209,95 +211,22 @@ impl FeatureView {
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<FeatureView, Diagnostics> {
         let raw: Raw = from_node(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "feature view", &mut p);
-        if name.as_ref().is_some_and(|n| n.as_str().contains('$')) {
-            p.push(Diagnostic::error("a feature view name cannot contain `$`")
-                .at(raw.name.span.clone())
-                .hint("Snowflake ML names the object `NAME$VERSION`; put the version in `version:`"));
-        }
-        let version = raw.version.value.trim().to_string();
-        if !valid_version(&version) {
-            p.push(Diagnostic::error(format!("`{version}` is not a valid feature view version"))
-                .at(raw.version.span.clone())
-                .hint("start with a letter or digit, then letters, digits, `_`, `.` or `-`, at most 128 characters (e.g. `V1`)"));
-        }
+        let (name, version) = read_name_and_version(&raw, &mut p);
         let schema = ident(&raw.schema, "schema", &mut p);
-        let entities = ident_list(&raw.entities.value, "entity", &mut p);
-        if raw.entities.value.is_empty() {
-            p.push(
-                Diagnostic::error("a feature view needs at least one entity")
-                    .at(raw.entities.span.clone())
-                    .hint("list the entities it is keyed by, e.g. `entities: [PUDO]`"),
-            );
-        }
+        let entities = read_entities(&raw, &mut p);
         let timestamp_col = raw
             .timestamp_col
             .as_ref()
             .and_then(|t| ident(t, "timestamp column", &mut p));
-        let refresh_freq = raw.refresh_freq.as_ref().and_then(|r| match RefreshFreq::parse(&r.value) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                p.push(Diagnostic::error(format!("invalid refresh_freq `{}`", r.value)).at(r.span.clone()).caused_by(e.to_string())
-                    .hint("write a duration (`1 day`, `30 minutes`), `DOWNSTREAM`, or a cron with a time zone (`0 6 * * * UTC`)"));
-                None
-            }
-        });
-        let warehouse = raw
-            .warehouse
-            .as_ref()
-            .and_then(|w| ident(w, "warehouse", &mut p).map(|i| Spanned::new(i, w.span.clone())));
-        if raw.refresh_freq.is_some() && warehouse.is_none() && raw.warehouse.is_none() {
-            p.push(Diagnostic::error("a feature view with refresh_freq is a dynamic table and needs a warehouse")
-                .at(node.span.clone())
-                .hint("add `warehouse:` naming a declared warehouse, or remove refresh_freq to make it a view"));
-        }
-        let refresh_mode = match &raw.refresh_mode {
-            None => Some("AUTO"),
-            Some(m) => choice(
-                m,
-                "refresh_mode",
-                &[
-                    ("AUTO", "AUTO"),
-                    ("FULL", "FULL"),
-                    ("INCREMENTAL", "INCREMENTAL"),
-                ],
-                upper,
-                &mut p,
-            ),
-        };
-        let initialize = match &raw.initialize {
-            None => Some("ON_CREATE"),
-            Some(i) => choice(
-                i,
-                "initialize",
-                &[("ON_CREATE", "ON_CREATE"), ("ON_SCHEDULE", "ON_SCHEDULE")],
-                upper,
-                &mut p,
-            ),
-        };
+        let refresh = read_refresh(&raw, node, &mut p);
         let cluster_by = raw.cluster_by.as_ref().map(|c| {
             ident_list(c, "cluster_by column", &mut p)
                 .into_iter()
                 .map(|s| s.value)
                 .collect()
         });
-        let columns = raw
-            .columns
-            .iter()
-            .filter_map(|c| {
-                ident(&c.name, "column", &mut p).map(|name| Column {
-                    name,
-                    comment: c.comment.clone(),
-                })
-            })
-            .collect();
-        let query = raw
-            .query
-            .value
-            .trim()
-            .trim_end_matches(';')
-            .trim_end()
-            .to_string();
+        let columns = read_columns(&raw, &mut p);
+        let query = trimmed_sql(&raw.query.value);
         if query.is_empty() {
             p.push(
                 Diagnostic::error("the query is empty")
@@ -305,14 +234,12 @@ impl FeatureView {
                     .hint("write the SELECT that computes the features"),
             );
         }
-        let (Some(name), Some(schema), Some(refresh_mode), Some(initialize)) =
-            (name, schema, refresh_mode, initialize)
-        else {
+        let (Some(name), Some(schema), Some(refresh)) = (name, schema, refresh) else {
             return Err(p);
         };
-        let object = name.concat(&format!("${version}"));
+        let address = Address::new(KindName::FeatureView, name.concat(&format!("${version}")));
         let common = Common::build(
-            Address::new(KindName::FeatureView, object),
+            address,
             &raw.name.span,
             &node.span,
             &raw.depends_on,
@@ -332,10 +259,10 @@ impl FeatureView {
             entities,
             timestamp_col,
             query,
-            refresh_freq,
-            warehouse,
-            refresh_mode,
-            initialize,
+            refresh_freq: refresh.freq,
+            warehouse: refresh.warehouse,
+            refresh_mode: refresh.mode,
+            initialize: refresh.initialize,
             cluster_by,
             description: raw.description,
             columns,
@@ -371,6 +298,107 @@ impl FeatureView {
         }
         keys
     }
+}
+
+/// The name (without `$`) and the version (Snowflake ML's rules).
+fn read_name_and_version(raw: &Raw, p: &mut Diagnostics) -> (Option<Ident>, String) {
+    let name = ident(&raw.name, "feature view", p);
+    if name.as_ref().is_some_and(|n| n.as_str().contains('$')) {
+        p.push(
+            Diagnostic::error("a feature view name cannot contain `$`")
+                .at(raw.name.span.clone())
+                .hint(
+                    "Snowflake ML names the object `NAME$VERSION`; put the version in `version:`",
+                ),
+        );
+    }
+    let version = raw.version.value.trim().to_string();
+    if !valid_version(&version) {
+        p.push(
+            Diagnostic::error(format!("`{version}` is not a valid feature view version"))
+                .at(raw.version.span.clone())
+                .hint("start with a letter or digit, then letters, digits, `_`, `.` or `-`, at most 128 characters (e.g. `V1`)"),
+        );
+    }
+    (name, version)
+}
+
+fn read_entities(raw: &Raw, p: &mut Diagnostics) -> Vec<Spanned<Ident>> {
+    if raw.entities.value.is_empty() {
+        p.push(
+            Diagnostic::error("a feature view needs at least one entity")
+                .at(raw.entities.span.clone())
+                .hint("list the entities it is keyed by, e.g. `entities: [PUDO]`"),
+        );
+    }
+    ident_list(&raw.entities.value, "entity", p)
+}
+
+fn read_columns(raw: &Raw, p: &mut Diagnostics) -> Vec<Column> {
+    raw.columns
+        .iter()
+        .filter_map(|c| {
+            let name = ident(&c.name, "column", p)?;
+            Some(Column {
+                name,
+                comment: c.comment.clone(),
+            })
+        })
+        .collect()
+}
+
+/// How the feature view refreshes.
+struct Refresh {
+    freq: Option<RefreshFreq>,
+    warehouse: Option<Spanned<Ident>>,
+    mode: &'static str,
+    initialize: &'static str,
+}
+
+fn read_refresh(raw: &Raw, node: &Node, p: &mut Diagnostics) -> Option<Refresh> {
+    let freq = raw.refresh_freq.as_ref().and_then(|r| match RefreshFreq::parse(&r.value) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            p.push(
+                Diagnostic::error(format!("invalid refresh_freq `{}`", r.value))
+                    .at(r.span.clone())
+                    .caused_by(e.to_string())
+                    .hint("write a duration (`1 day`, `30 minutes`), `DOWNSTREAM`, or a cron with a time zone (`0 6 * * * UTC`)"),
+            );
+            None
+        }
+    });
+    let warehouse = raw
+        .warehouse
+        .as_ref()
+        .and_then(|w| ident(w, "warehouse", p).map(|i| Spanned::new(i, w.span.clone())));
+    if raw.refresh_freq.is_some() && raw.warehouse.is_none() {
+        p.push(
+            Diagnostic::error("a feature view with refresh_freq is a dynamic table and needs a warehouse")
+                .at(node.span.clone())
+                .hint("add `warehouse:` naming a declared warehouse, or remove refresh_freq to make it a view"),
+        );
+    }
+    let modes = [
+        ("AUTO", "AUTO"),
+        ("FULL", "FULL"),
+        ("INCREMENTAL", "INCREMENTAL"),
+    ];
+    let mode = match &raw.refresh_mode {
+        None => Some("AUTO"),
+        Some(m) => choice(m, "refresh_mode", &modes, upper, p),
+    };
+    let inits = [("ON_CREATE", "ON_CREATE"), ("ON_SCHEDULE", "ON_SCHEDULE")];
+    let initialize = match &raw.initialize {
+        None => Some("ON_CREATE"),
+        Some(i) => choice(i, "initialize", &inits, upper, p),
+    };
+    Some(Refresh {
+        freq,
+        warehouse,
+        mode: mode?,
+        initialize: initialize?,
+    })
 }
 
 /// Records an error when `schema` is declared but is not a feature store.

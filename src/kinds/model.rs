@@ -145,23 +145,7 @@ impl Model {
             );
         }
         check_versions(&versions, &mut p);
-        let default_version = match &raw.default_version {
-            None => versions.first().map(|v| v.name.value.clone()),
-            Some(d) => ident(d, "version", &mut p).filter(|dv| {
-                let known = versions.iter().any(|v| v.name.value == *dv);
-                if !known && !versions.is_empty() {
-                    let names: Vec<&str> = versions.iter().map(|v| v.name.value.as_str()).collect();
-                    p.push(
-                        Diagnostic::error(format!(
-                            "default_version `{dv}` is not one of this model's versions"
-                        ))
-                        .at(d.span.clone())
-                        .hint(hint_for(dv.as_str(), "version", &names)),
-                    );
-                }
-                known
-            }),
-        };
+        let default_version = read_default_version(raw.default_version.as_ref(), &versions, &mut p);
         let (Some(name), Some(schema)) = (name, schema) else {
             return Err(p);
         };
@@ -196,53 +180,8 @@ impl Model {
 fn read_version(item: &Node, ctx: &ReadContext<'_>, p: &mut Diagnostics) -> Option<Version> {
     let raw: RawVersion = from_node(item).map_err(|d| p.push(d)).ok()?;
     let name = ident(&raw.name, "version", p)?;
-    let from_node_ = item.get("from")?;
-    let from = match &from_node_.value {
-        Value::Str(path) if path.trim().starts_with('@') => Source::Stage(path.trim().to_string()),
-        Value::Map(_) => {
-            let promo: RawPromotion = from_node(from_node_).map_err(|d| p.push(d)).ok()?;
-            let Some(env) = ctx
-                .env_names
-                .iter()
-                .find(|e| e.eq_ignore_ascii_case(&promo.env.value))
-            else {
-                p.push(
-                    Diagnostic::error(format!("`{}` is not an environment", promo.env.value))
-                        .at(promo.env.span.clone())
-                        .hint(hint_for(&promo.env.value, "environment", ctx.env_names)),
-                );
-                return None;
-            };
-            if env.eq_ignore_ascii_case(&ctx.env.name) {
-                p.push(Diagnostic::error(format!("a version of this model cannot be promoted from its own environment `{env}`")).at(promo.env.span.clone())
-                    .hint("name another environment, or take the version from a stage path"));
-                return None;
-            }
-            Source::Promotion {
-                env: env.to_string(),
-                version: ident(&promo.version, "version", p)?,
-                span: from_node_.span.clone(),
-            }
-        }
-        _ => {
-            p.push(Diagnostic::error("`from` must be a stage path or `{env: ENV, version: V}`").at(from_node_.span.clone())
-                .hint("write `from: \"@ML.MODELS/my_model/v1\"` or `from: {env: STAGING, version: V1}`"));
-            return None;
-        }
-    };
-    let metrics = match item.get("metrics").map(|m| (m, m.to_json())) {
-        None => serde_json::Map::new(),
-        Some((_, serde_json::Value::Null)) => serde_json::Map::new(),
-        Some((_, serde_json::Value::Object(map))) => map,
-        Some((m, _)) => {
-            p.push(
-                Diagnostic::error("`metrics` must be a mapping of metric names to values")
-                    .at(m.span.clone())
-                    .hint("write `metrics: {mape: 0.12}`"),
-            );
-            return None;
-        }
-    };
+    let from = read_source(item.get("from")?, ctx, p)?;
+    let metrics = read_metrics(item.get("metrics"), p)?;
     let mut aliases: Vec<Ident> = ident_list(&raw.aliases, "alias", p)
         .into_iter()
         .map(|a| {
@@ -267,6 +206,102 @@ fn read_version(item: &Node, ctx: &ReadContext<'_>, p: &mut Diagnostics) -> Opti
         metrics,
         aliases,
     })
+}
+
+fn read_default_version(
+    written: Option<&Spanned<String>>,
+    versions: &[Version],
+    p: &mut Diagnostics,
+) -> Option<Ident> {
+    let Some(written) = written else {
+        return versions.first().map(|v| v.name.value.clone());
+    };
+    let default = ident(written, "version", p)?;
+    if versions.iter().any(|v| v.name.value == default) {
+        return Some(default);
+    }
+    if !versions.is_empty() {
+        let names: Vec<&str> = versions.iter().map(|v| v.name.value.as_str()).collect();
+        p.push(
+            Diagnostic::error(format!(
+                "default_version `{default}` is not one of this model's versions"
+            ))
+            .at(written.span.clone())
+            .hint(hint_for(default.as_str(), "version", &names)),
+        );
+    }
+    None
+}
+
+/// `from`: a stage path, or a promotion from another declared environment.
+fn read_source(from: &Node, ctx: &ReadContext<'_>, p: &mut Diagnostics) -> Option<Source> {
+    match &from.value {
+        Value::Str(path) if path.trim().starts_with('@') => {
+            Some(Source::Stage(path.trim().to_string()))
+        }
+        Value::Map(_) => {
+            let promo: RawPromotion = from_node(from).map_err(|d| p.push(d)).ok()?;
+            let written = &promo.env.value;
+            let Some(env) = ctx
+                .env_names
+                .iter()
+                .find(|e| e.eq_ignore_ascii_case(written))
+            else {
+                p.push(
+                    Diagnostic::error(format!("`{written}` is not an environment"))
+                        .at(promo.env.span.clone())
+                        .hint(hint_for(written, "environment", ctx.env_names)),
+                );
+                return None;
+            };
+            if env.eq_ignore_ascii_case(&ctx.env.name) {
+                p.push(
+                    Diagnostic::error(format!(
+                        "a version of this model cannot be promoted from its own environment `{env}`"
+                    ))
+                    .at(promo.env.span.clone())
+                    .hint("name another environment, or take the version from a stage path"),
+                );
+                return None;
+            }
+            let version = ident(&promo.version, "version", p)?;
+            Some(Source::Promotion {
+                env: env.to_string(),
+                version,
+                span: from.span.clone(),
+            })
+        }
+        _ => {
+            p.push(
+                Diagnostic::error("`from` must be a stage path or `{env: ENV, version: V}`")
+                    .at(from.span.clone())
+                    .hint("write `from: \"@ML.MODELS/my_model/v1\"` or `from: {env: STAGING, version: V1}`"),
+            );
+            None
+        }
+    }
+}
+
+/// `metrics`: a mapping (absent or null is empty).
+fn read_metrics(
+    metrics: Option<&Node>,
+    p: &mut Diagnostics,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let Some(m) = metrics else {
+        return Some(serde_json::Map::new());
+    };
+    match m.to_json() {
+        serde_json::Value::Null => Some(serde_json::Map::new()),
+        serde_json::Value::Object(map) => Some(map),
+        _ => {
+            p.push(
+                Diagnostic::error("`metrics` must be a mapping of metric names to values")
+                    .at(m.span.clone())
+                    .hint("write `metrics: {mape: 0.12}`"),
+            );
+            None
+        }
+    }
 }
 
 fn check_versions(versions: &[Version], p: &mut Diagnostics) {

@@ -29,7 +29,7 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
+use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list, trimmed_sql};
 use super::schedule::Schedule;
 use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -136,37 +136,12 @@ impl Task {
             .warehouse
             .as_ref()
             .and_then(|w| ident(w, "warehouse", &mut p).map(|i| Spanned::new(i, w.span.clone())));
-        let schedule = raw.schedule.as_ref().and_then(|s| match Schedule::parse(&s.value) {
-            Ok(schedule) => Some(schedule),
-            Err(e) => {
-                p.push(Diagnostic::error(format!("invalid schedule `{}`", s.value)).at(s.span.clone()).caused_by(e.to_string())
-                    .hint("write an interval (`60 minutes`) or a cron with a time zone (`0 6 * * * UTC`)"));
-                None
-            }
-        });
+        let schedule = read_schedule(raw.schedule.as_ref(), &mut p);
         let mut after = ident_list(&raw.after, "task", &mut p);
         after.sort_by(|a, b| a.value.cmp(&b.value));
         check_graph_fields(node, &raw, &after, &mut p);
-        let config = match node.get("config") {
-            None => None,
-            Some(c) => {
-                match c.to_json() {
-                    serde_json::Value::Null => None,
-                    serde_json::Value::Object(map) => Some(map),
-                    _ => {
-                        p.push(Diagnostic::error("`config` must be a mapping").at(c.span.clone()).hint("write `config: {key: value}`; floe passes it to the graph as JSON"));
-                        None
-                    }
-                }
-            }
-        };
-        let sql = raw
-            .sql
-            .value
-            .trim()
-            .trim_end_matches(';')
-            .trim_end()
-            .to_string();
+        let config = read_config(node, &mut p);
+        let sql = trimmed_sql(&raw.sql.value);
         if sql.is_empty() {
             p.push(
                 Diagnostic::error("the task's sql is empty")
@@ -222,6 +197,39 @@ impl Task {
     /// True for a root task (no predecessors).
     pub fn is_root(&self) -> bool {
         self.after.is_empty()
+    }
+}
+
+fn read_schedule(written: Option<&Spanned<String>>, p: &mut Diagnostics) -> Option<Schedule> {
+    let written = written?;
+    Schedule::parse(&written.value)
+        .map_err(|e| {
+            p.push(
+                Diagnostic::error(format!("invalid schedule `{}`", written.value))
+                    .at(written.span.clone())
+                    .caused_by(e.to_string())
+                    .hint("write an interval (`60 minutes`) or a cron with a time zone (`0 6 * * * UTC`)"),
+            )
+        })
+        .ok()
+}
+
+fn read_config(
+    node: &Node,
+    p: &mut Diagnostics,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let c = node.get("config")?;
+    match c.to_json() {
+        serde_json::Value::Object(map) => Some(map),
+        serde_json::Value::Null => None,
+        _ => {
+            p.push(
+                Diagnostic::error("`config` must be a mapping")
+                    .at(c.span.clone())
+                    .hint("write `config: {key: value}`; floe passes it to the graph as JSON"),
+            );
+            None
+        }
     }
 }
 

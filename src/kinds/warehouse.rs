@@ -176,81 +176,13 @@ impl Warehouse {
         let raw: Raw = from_node(node)?;
         let mut p = Diagnostics::new();
         let name = ident(&raw.name, "warehouse", &mut p);
-        let size = match &raw.size {
-            None => Some("XSMALL"),
-            Some(s) => canonical_size(&s.value).or_else(|| {
-                let options: Vec<(&'static str, &'static str)> =
-                    SIZES.iter().map(|s| (*s, *s)).collect();
-                choice(s, "warehouse size", &options, loose, &mut p)
-            }),
-        };
-        let warehouse_type = match &raw.warehouse_type {
-            None => Some("STANDARD"),
-            Some(t) => choice(
-                t,
-                "warehouse type",
-                &[
-                    ("STANDARD", "STANDARD"),
-                    ("SNOWPARK-OPTIMIZED", "SNOWPARK-OPTIMIZED"),
-                ],
-                loose,
-                &mut p,
-            ),
-        };
-        let scaling_policy = match &raw.scaling_policy {
-            None => Some("STANDARD"),
-            Some(s) => choice(
-                s,
-                "scaling policy",
-                &[("STANDARD", "STANDARD"), ("ECONOMY", "ECONOMY")],
-                loose,
-                &mut p,
-            ),
-        };
-        let auto_suspend = match &raw.auto_suspend {
-            None => Some(600),
-            Some(None) => None,
-            Some(Some(v)) if v.value < 0 => {
-                p.push(Diagnostic::error(format!("auto_suspend cannot be negative ({})", v.value))
-                    .at(v.span.clone())
-                    .hint("give seconds of inactivity before suspending, or null to never suspend"));
-                None
-            }
-            Some(Some(v)) => u64::try_from(v.value).ok().filter(|s| *s > 0),
-        };
-        let min = in_range(
-            &raw.min_cluster_count,
-            "min_cluster_count",
-            1,
-            10,
-            1,
-            &mut p,
-        );
-        let max = in_range(
-            &raw.max_cluster_count,
-            "max_cluster_count",
-            1,
-            10,
-            1,
-            &mut p,
-        );
-        if min > max {
-            let span = raw
-                .min_cluster_count
-                .as_ref()
-                .map(|s| s.span.clone())
-                .unwrap_or_else(|| node.span.clone());
-            p.push(
-                Diagnostic::error(format!(
-                    "min_cluster_count ({min}) is larger than max_cluster_count ({max})"
-                ))
-                .at(span)
-                .hint("make min_cluster_count less than or equal to max_cluster_count"),
-            );
-        }
+        let enums = read_enums(&raw, &mut p);
+        let auto_suspend = read_auto_suspend(&raw.auto_suspend, &mut p);
+        let (min, max) = read_cluster_counts(&raw, node, &mut p);
+        let qa_field = "query_acceleration_max_scale_factor";
         let qa = in_range(
             &raw.query_acceleration_max_scale_factor,
-            "query_acceleration_max_scale_factor",
+            qa_field,
             0,
             100,
             8,
@@ -261,8 +193,9 @@ impl Warehouse {
             .as_ref()
             .and_then(|m| ident(m, "resource monitor", &mut p));
         let Some(name) = name else { return Err(p) };
+        let address = Address::new(KindName::Warehouse, name);
         let common = Common::build(
-            Address::new(KindName::Warehouse, name),
+            address,
             &raw.name.span,
             &node.span,
             &raw.depends_on,
@@ -270,27 +203,90 @@ impl Warehouse {
             FIELDS,
             &mut p,
         );
-        match (size, warehouse_type, scaling_policy) {
-            (Some(size), Some(warehouse_type), Some(scaling_policy)) if p.is_empty() => {
-                Ok(Warehouse {
-                    common,
-                    size,
-                    warehouse_type,
-                    auto_suspend,
-                    auto_resume: raw.auto_resume.unwrap_or(true),
-                    min_cluster_count: min as u32,
-                    max_cluster_count: max as u32,
-                    scaling_policy,
-                    initially_suspended: raw.initially_suspended.unwrap_or(false),
-                    resource_monitor,
-                    comment: raw.comment,
-                    enable_query_acceleration: raw.enable_query_acceleration.unwrap_or(false),
-                    query_acceleration_max_scale_factor: qa as u32,
-                })
-            }
-            _ => Err(p),
-        }
+        let Some((size, warehouse_type, scaling_policy)) = enums.filter(|_| p.is_empty()) else {
+            return Err(p);
+        };
+        Ok(Warehouse {
+            common,
+            size,
+            warehouse_type,
+            auto_suspend,
+            auto_resume: raw.auto_resume.unwrap_or(true),
+            min_cluster_count: min as u32,
+            max_cluster_count: max as u32,
+            scaling_policy,
+            initially_suspended: raw.initially_suspended.unwrap_or(false),
+            resource_monitor,
+            comment: raw.comment,
+            enable_query_acceleration: raw.enable_query_acceleration.unwrap_or(false),
+            query_acceleration_max_scale_factor: qa as u32,
+        })
     }
+}
+
+type Enums = (&'static str, &'static str, &'static str);
+
+/// Size, type and scaling policy, defaults filled.
+fn read_enums(raw: &Raw, p: &mut Diagnostics) -> Option<Enums> {
+    let size = match &raw.size {
+        None => Some("XSMALL"),
+        Some(s) => canonical_size(&s.value).or_else(|| {
+            let options: Vec<(&'static str, &'static str)> =
+                SIZES.iter().map(|s| (*s, *s)).collect();
+            choice(s, "warehouse size", &options, loose, p)
+        }),
+    };
+    let types = [
+        ("STANDARD", "STANDARD"),
+        ("SNOWPARK-OPTIMIZED", "SNOWPARK-OPTIMIZED"),
+    ];
+    let warehouse_type = match &raw.warehouse_type {
+        None => Some("STANDARD"),
+        Some(t) => choice(t, "warehouse type", &types, loose, p),
+    };
+    let policies = [("STANDARD", "STANDARD"), ("ECONOMY", "ECONOMY")];
+    let scaling_policy = match &raw.scaling_policy {
+        None => Some("STANDARD"),
+        Some(s) => choice(s, "scaling policy", &policies, loose, p),
+    };
+    Some((size?, warehouse_type?, scaling_policy?))
+}
+
+/// Absent: 600 seconds; null or 0: never.
+fn read_auto_suspend(written: &Option<Option<Spanned<i64>>>, p: &mut Diagnostics) -> Option<u64> {
+    match written {
+        None => Some(600),
+        Some(None) => None,
+        Some(Some(v)) if v.value < 0 => {
+            p.push(
+                Diagnostic::error(format!("auto_suspend cannot be negative ({})", v.value))
+                    .at(v.span.clone())
+                    .hint("give seconds of inactivity before suspending, or null to never suspend"),
+            );
+            None
+        }
+        Some(Some(v)) => u64::try_from(v.value).ok().filter(|s| *s > 0),
+    }
+}
+
+/// `(min, max)` cluster counts, each 1..10 and min ≤ max.
+fn read_cluster_counts(raw: &Raw, node: &Node, p: &mut Diagnostics) -> (i64, i64) {
+    let min = in_range(&raw.min_cluster_count, "min_cluster_count", 1, 10, 1, p);
+    let max = in_range(&raw.max_cluster_count, "max_cluster_count", 1, 10, 1, p);
+    if min > max {
+        let span = raw
+            .min_cluster_count
+            .as_ref()
+            .map_or_else(|| node.span.clone(), |s| s.span.clone());
+        p.push(
+            Diagnostic::error(format!(
+                "min_cluster_count ({min}) is larger than max_cluster_count ({max})"
+            ))
+            .at(span)
+            .hint("make min_cluster_count less than or equal to max_cluster_count"),
+        );
+    }
+    (min, max)
 }
 
 impl Kind for Warehouse {

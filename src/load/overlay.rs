@@ -110,10 +110,26 @@ fn load_group(
             None => Ok(None),
         };
     }
-    let mut problems = Diagnostics::new();
     let base = read_mapping(root, &base_path).map_err(Diagnostics::from)?;
+    let overrides = read_overlays(root, rel, overlay_files, env_names)?;
+    Ok(Some(Group {
+        name,
+        base,
+        overrides,
+    }))
+}
+
+/// `(env, overlay)` for each overlay file, refusing names of unknown environments.
+fn read_overlays(
+    root: &Path,
+    rel: &Path,
+    files: Vec<PathBuf>,
+    env_names: &[&str],
+) -> Result<Vec<(String, Node)>, Diagnostics> {
+    let mut problems = Diagnostics::new();
     let mut overrides = Vec::new();
-    for path in overlay_files {
+    let known: Vec<String> = env_names.iter().map(|e| e.to_lowercase()).collect();
+    for path in files {
         let file_name = path
             .file_name()
             .and_then(|n| n.to_str())
@@ -121,8 +137,11 @@ fn load_group(
             .to_string();
         let env = file_name.trim_end_matches(OVERRIDE_SUFFIX).to_string();
         let rel_path = rel.join(&file_name);
-        if !env_names.iter().any(|e| e.to_lowercase() == env) {
-            let lower: Vec<String> = env_names.iter().map(|e| e.to_lowercase()).collect();
+        if !known.contains(&env) {
+            let expected: Vec<String> = known
+                .iter()
+                .map(|e| format!("{e}{OVERRIDE_SUFFIX}"))
+                .collect();
             problems.push(
                 Diagnostic::error(format!(
                     "`{file_name}` is an overlay for `{env}`, which is not an environment"
@@ -130,11 +149,7 @@ fn load_group(
                 .at(Span::file(&rel_path))
                 .hint(format!(
                     "name overlays after a declared environment, lower-cased: {}",
-                    lower
-                        .iter()
-                        .map(|e| format!("{e}{OVERRIDE_SUFFIX}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    expected.join(", ")
                 )),
             );
             continue;
@@ -145,11 +160,7 @@ fn load_group(
         }
     }
     if problems.is_empty() {
-        Ok(Some(Group {
-            name,
-            base,
-            overrides,
-        }))
+        Ok(overrides)
     } else {
         Err(problems)
     }

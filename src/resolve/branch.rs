@@ -103,28 +103,28 @@ pub fn detect_branch(
         let is_tag = var("CI_COMMIT_TAG").is_some_and(|t| t == b);
         return Ok(info(b, is_tag, BranchSource::Ci("CI_COMMIT_REF_NAME")));
     }
+    from_checkout(checkout)
+}
+
+/// The branch (or tag) of the checkout itself.
+fn from_checkout(checkout: Option<&Checkout>) -> Result<BranchInfo, Diagnostic> {
     let how =
         "pass it with --branch NAME or FLOE_BRANCH=NAME, or choose the environment with --env NAME";
-    match checkout {
-        None => Err(Diagnostic::error(
+    let Some(checkout) = checkout else {
+        return Err(Diagnostic::error(
             "cannot tell which branch this is: the project is not in a git checkout",
         )
-        .hint(how)),
-        Some(Checkout {
-            head: Head::Branch(b),
-            tags,
-            ..
-        }) => Ok(BranchInfo {
+        .hint(how));
+    };
+    let tags = checkout.tags.clone();
+    match &checkout.head {
+        Head::Branch(b) => Ok(BranchInfo {
             name: b.clone(),
             is_tag: false,
             source: BranchSource::Checkout,
-            tags: tags.clone(),
-        }),
-        Some(Checkout {
-            head: Head::Detached(sha),
             tags,
-            ..
-        }) => match tags.first() {
+        }),
+        Head::Detached(sha) => match tags.first() {
             Some(tag) => Ok(BranchInfo {
                 name: tag.clone(),
                 is_tag: true,
