@@ -86,6 +86,7 @@ kind: Model
 name: forecast
 schema: reg
 environments: [PROD]
+comment: ${env.vars.suffix}
 default_version: V1
 versions:
   - {name: V1, from: {env: dev, version: V1}, comment: promoted}
@@ -246,6 +247,11 @@ fn a_promoted_version_names_the_source_model_of_the_other_environment() {
         json!({"env": "DEV", "model": "ML_DB.REG.FORECAST", "version": "V1"})
     );
     assert_eq!(model["versions"][0]["comment"], json!("promoted"));
+    assert_eq!(
+        model["comment"],
+        json!("P"),
+        "env.vars reach resources; DEV never reads this document"
+    );
 }
 
 #[test]

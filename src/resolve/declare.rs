@@ -167,14 +167,9 @@ impl Project {
         let mut problems = Diagnostics::new();
         let mut out = Vec::new();
         for (i, doc) in self.documents.iter().enumerate() {
-            let node = match interpolate(&doc.node, context) {
-                Ok(node) => node,
-                Err(d) => {
-                    problems.0.extend(d.0);
-                    continue;
-                }
-            };
-            match declared_in(&node, env, &names) {
+            // The filter is read before interpolation, so a document of another
+            // environment may use values only that environment has.
+            match declared_in(&doc.node, env, &names) {
                 Ok(true) => {}
                 Ok(false) => continue,
                 Err(d) => {
@@ -182,6 +177,13 @@ impl Project {
                     continue;
                 }
             }
+            let node = match interpolate(&doc.node, context) {
+                Ok(node) => node,
+                Err(d) => {
+                    problems.0.extend(d.0);
+                    continue;
+                }
+            };
             match Spec::read(doc.kind, &node, &read_ctx) {
                 Ok(spec) => out.push((i, spec)),
                 Err(d) => problems.0.extend(d.0),
@@ -245,10 +247,10 @@ impl Project {
             if d.kind != KindName::Model {
                 return None;
             }
-            let node = interpolate(&d.node, &context).ok()?;
-            if !declared_in(&node, env, &names).ok()? {
+            if !declared_in(&d.node, env, &names).ok()? {
                 return None;
             }
+            let node = interpolate(&d.node, &context).ok()?;
             match Spec::read(d.kind, &node, &read_ctx).ok()? {
                 Spec::Model(m) => Some(m),
                 _ => None,
@@ -271,7 +273,7 @@ impl Project {
     }
 }
 
-/// Whether a document's `environments:` list (if any) includes `env`.
+/// Whether a document's `environments:` list (if any, written literally) includes `env`.
 fn declared_in(node: &Node, env: &Environment, names: &[&str]) -> Result<bool, Diagnostic> {
     let Some(list) = node.get("environments") else {
         return Ok(true);

@@ -5,7 +5,21 @@
 //! Entry points: [`Project::select`] (environment and branch only, for
 //! `floe env`, guards and connections) and [`Project::resolve`] (everything
 //! plan and apply need: [`ResolvedEnv::resources`] in dependency order and the
-//! [`Graph`]). Everything here is offline.
+//! [`crate::graph::Graph`]). Everything here is offline.
+//!
+//! ```no_run
+//! use floe::load::Project;
+//! use floe::resolve::EnvSelection;
+//! # fn main() -> Result<(), floe::diag::Diagnostics> {
+//! let project = Project::load(std::path::Path::new("."))?;
+//! let resolved = project.resolve(&EnvSelection::env("DEV"))?;
+//! for resource in &resolved.resources {
+//!     // dependencies first; `resolved.graph.reverse_order()` for deletes
+//!     println!("{} {}", resource.address, resource.fqn);
+//! }
+//! # Ok(())
+//! # }
+//! ```
 
 pub mod branch;
 mod declare;
