@@ -49,3 +49,17 @@ fn an_overlay_for_an_unknown_environment_is_an_error() {
         .stderr_has("--> config/training/qa.override.yaml:1:1")
         .stderr_has("hint: name overlays after a declared environment");
 }
+
+#[test]
+fn configuration_cannot_reference_other_configuration() {
+    project()
+        .file(
+            "config/other/base.yaml",
+            "days: ${config.training.train_days}\n",
+        )
+        .run(&["config", "show", "--env", "DEV"])
+        .code(1)
+        .stderr_has("error: unknown reference `${config.training.train_days}`")
+        .stderr_has("--> config/other/base.yaml:1:7")
+        .stderr_has("hint: configuration values may use ${env.*} and ${git.*}");
+}

@@ -25,7 +25,7 @@
 //! | `query` | the query, trimmed, without a final `;` |
 //! | `refresh_freq` | null (view), a canonical duration (`1 day`), `DOWNSTREAM`, or a cron `<5 fields> <TZ>`; [`RefreshFreq`] splits it into TARGET_LAG and the refresh task's schedule |
 //! | `warehouse` | resolved name; null for a view |
-//! | `refresh_mode` | `AUTO` `FULL` `INCREMENTAL`; null for a view |
+//! | `refresh_mode` | `AUTO` `FULL` `INCREMENTAL` as declared; null for a view (SHOW resolves `AUTO` to what Snowflake chose, so read the declared mode from the CREATE `text`) |
 //! | `initialize` | `ON_CREATE` `ON_SCHEDULE`; null for a view |
 //! | `cluster_by` | list of resolved identifiers; null for a view |
 //! | `description` | string or null |

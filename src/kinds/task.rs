@@ -15,7 +15,7 @@
 //! | `database`, `schema`, `name` | resolved | |
 //! | `warehouse` | resolved name or null (serverless) | null |
 //! | `schedule` | canonical duration (`1 hour`) or cron `<5 fields> <TZ>`; null for children ([`crate::kinds::Schedule`] parses SHOW's form) | |
-//! | `after` | resolved predecessor names, sorted | `[]` |
+//! | `after` | resolved predecessor names, sorted (SHOW TASKS' `predecessors` are fully qualified and quoted: keep the resolved last part) | `[]` |
 //! | `when` | string or null | null |
 //! | `sql` | the body, trimmed, without a final `;` | |
 //! | `config` | JSON object or null | null |

@@ -13,7 +13,7 @@
 //! | `min_cluster_count`, `max_cluster_count` | 1..10, min ≤ max | `1`, `1` |
 //! | `scaling_policy` | `STANDARD` or `ECONOMY` | `STANDARD` |
 //! | `initially_suspended` | boolean; create-only, SHOW does not show it (the live side should carry the state's value) | `false` |
-//! | `resource_monitor` | resolved name or null | null |
+//! | `resource_monitor` | resolved name or null (SHOW may say `null`, NULL or empty: all null) | null |
 //! | `comment` | string or null | null |
 //! | `enable_query_acceleration` | boolean | `false` |
 //! | `query_acceleration_max_scale_factor` | 0..100 | `8` |

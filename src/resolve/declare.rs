@@ -117,7 +117,18 @@ impl Project {
             git,
             Node::new(Value::Map(Vec::new()), Span::file("config")),
         );
-        interpolate(&merged, &context)
+        let hint =
+            "configuration values may use ${env.*} and ${git.*}, not other ${config.*} values";
+        interpolate(&merged, &context).map_err(|problems| {
+            let with_hint = |d: Diagnostic| {
+                if d.message.contains("${config.") {
+                    d.hint(hint)
+                } else {
+                    d
+                }
+            };
+            Diagnostics(problems.0.into_iter().map(with_hint).collect())
+        })
     }
 
     fn context(&self, env: &Environment, git: &GitInfo, config: Node) -> Node {
