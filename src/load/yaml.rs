@@ -19,6 +19,10 @@ use crate::diag::{Diagnostic, Span};
 /// Deeper nesting than this is refused, so hostile input cannot exhaust the stack.
 const MAX_DEPTH: usize = 64;
 
+/// More values than this in one file (aliases counted expanded) is refused,
+/// so a few lines of nested aliases cannot exhaust memory.
+const MAX_VALUES: usize = 1_000_000;
+
 /// One YAML value with the place it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -184,6 +188,7 @@ impl fmt::Display for Value {
 /// Parses every document of a YAML file. `file` is the path shown in errors.
 pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Node>, Diagnostic> {
     let mut builder = Builder {
+        values: 0,
         stack: Vec::new(),
         anchors: HashMap::new(),
         documents: Vec::new(),
@@ -222,6 +227,7 @@ enum Open {
 }
 
 struct Builder {
+    values: usize,
     stack: Vec<Open>,
     anchors: HashMap<usize, Node>,
     documents: Vec<Node>,
@@ -231,19 +237,24 @@ impl Builder {
     fn on_event(&mut self, event: Event<'_>, at: Span) -> Result<(), Diagnostic> {
         match event {
             Event::Scalar(text, style, anchor, tag) => {
+                self.count(1, &at)?;
                 let node = scalar(&text, style, tag.is_some_and(|t| t.suffix == "str"), at);
                 self.remember(anchor, &node);
                 self.add(node)
             }
             Event::SequenceStart(anchor, _) => {
+                self.count(1, &at)?;
                 self.open(Open::Seq(Node::new(Value::Null, at), Vec::new(), anchor))
             }
-            Event::MappingStart(anchor, _) => self.open(Open::Map(
-                Node::new(Value::Null, at),
-                Vec::new(),
-                None,
-                anchor,
-            )),
+            Event::MappingStart(anchor, _) => {
+                self.count(1, &at)?;
+                self.open(Open::Map(
+                    Node::new(Value::Null, at),
+                    Vec::new(),
+                    None,
+                    anchor,
+                ))
+            }
             Event::SequenceEnd | Event::MappingEnd => self.close(),
             Event::Alias(id) => {
                 let node = self.anchors.get(&id).cloned().ok_or_else(|| {
@@ -251,10 +262,23 @@ impl Builder {
                         .at(at.clone())
                         .hint("define the anchor (`&name`) before using `*name`")
                 })?;
+                self.count(size(&node), &at)?;
                 self.add(Node { span: at, ..node })
             }
             _ => Ok(()),
         }
+    }
+
+    fn count(&mut self, values: usize, at: &Span) -> Result<(), Diagnostic> {
+        self.values = self.values.saturating_add(values);
+        if self.values > MAX_VALUES {
+            return Err(Diagnostic::error(format!(
+                "this file holds more than {MAX_VALUES} values once its aliases are expanded"
+            ))
+            .at(at.clone())
+            .hint("use fewer or smaller aliases"));
+        }
+        Ok(())
     }
 
     fn remember(&mut self, anchor: usize, node: &Node) {
@@ -322,6 +346,15 @@ impl Builder {
             },
         }
         Ok(())
+    }
+}
+
+/// How many values a node holds, itself included.
+fn size(node: &Node) -> usize {
+    match &node.value {
+        Value::Seq(items) => 1 + items.iter().map(size).sum::<usize>(),
+        Value::Map(entries) => 1 + entries.iter().map(|(_, v)| size(v)).sum::<usize>(),
+        _ => 1,
     }
 }
 
@@ -425,6 +458,17 @@ mod tests {
             err.to_string(),
             "the key `a` appears twice in this mapping (at t.yaml:3:1)"
         );
+    }
+
+    #[test]
+    fn alias_bombs_are_refused() {
+        let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..9 {
+            let p = i - 1;
+            text.push_str(&format!("a{i}: &a{i} [*a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}, *a{p}]\n"));
+        }
+        let err = parse(&text).unwrap_err();
+        assert!(err.message.contains("more than 1000000 values"), "{err}");
     }
 
     #[test]
