@@ -8,6 +8,10 @@
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod graph;
 pub mod ident;
+pub mod kinds;
+pub mod load;
 pub mod model;
+pub mod resolve;
 pub mod session;

@@ -1,12 +1,123 @@
-//! `floe validate`.
+//! `floe validate`: load and check the project for every environment (or the
+//! one chosen), offline; one summary line per valid environment, every
+//! problem of every environment reported together.
 
 use std::io::Write;
 
 use super::{Context, ExitCode};
 use crate::cli::EnvArgs;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::Project;
+use crate::model::KindName;
+use crate::resolve::{EnvSelection, ResolvedEnv};
 
 /// Runs `floe validate`.
-pub fn run(_ctx: &Context, _args: &EnvArgs, _out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
-    Err(Diagnostic::error("`floe validate` is not built yet").into())
+pub fn run(ctx: &Context, args: &EnvArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
+    let project = Project::load(&ctx.project)?;
+    let selections: Vec<EnvSelection> = if args.env.is_some() || args.branch.is_some() {
+        vec![EnvSelection::from(args)]
+    } else {
+        project
+            .environments
+            .names()
+            .into_iter()
+            .map(EnvSelection::env)
+            .collect()
+    };
+    let width = project
+        .environments
+        .names()
+        .iter()
+        .map(|n| n.len())
+        .max()
+        .unwrap_or(0);
+    let mut found: Vec<(Diagnostic, Vec<String>)> = Vec::new();
+    for selection in &selections {
+        match project.resolve(selection) {
+            Ok(resolved) => {
+                let _ = writeln!(
+                    out,
+                    "{:width$}  ok  {}",
+                    resolved.environment().name,
+                    summary(&resolved)
+                );
+            }
+            Err(problems) => {
+                let env = selection
+                    .env
+                    .clone()
+                    .unwrap_or_else(|| "the branch's environment".to_string());
+                record(&mut found, problems, &env);
+            }
+        }
+    }
+    if found.is_empty() {
+        return Ok(0);
+    }
+    let all = selections.len();
+    Err(Diagnostics(
+        found
+            .into_iter()
+            .map(|(d, envs)| {
+                if all > 1 && envs.len() < all {
+                    d.caused_by(format!("in environment {}", envs.join(", ")))
+                } else {
+                    d
+                }
+            })
+            .collect(),
+    ))
+}
+
+/// Adds `problems` of `env`, merging those already found in other environments.
+fn record(found: &mut Vec<(Diagnostic, Vec<String>)>, problems: Diagnostics, env: &str) {
+    for d in problems.0 {
+        match found.iter_mut().find(|(known, _)| *known == d) {
+            Some((_, envs)) => envs.push(env.to_string()),
+            None => found.push((d, vec![env.to_string()])),
+        }
+    }
+}
+
+/// `12 resources: 2 schemas, 1 warehouse, ...` for one environment.
+pub fn summary(resolved: &ResolvedEnv) -> String {
+    let total = resolved.resources.len();
+    let parts: Vec<String> = KindName::ALL
+        .into_iter()
+        .filter_map(|kind| {
+            let n = resolved
+                .resources
+                .iter()
+                .filter(|r| r.address.kind == kind)
+                .count();
+            (n > 0).then(|| plural(n, kind_noun(kind)))
+        })
+        .collect();
+    if parts.is_empty() {
+        "no resources".to_string()
+    } else {
+        format!("{} ({})", plural(total, "resource"), parts.join(", "))
+    }
+}
+
+fn kind_noun(kind: KindName) -> &'static str {
+    match kind {
+        KindName::Schema => "schema",
+        KindName::Warehouse => "warehouse",
+        KindName::Entity => "entity",
+        KindName::FeatureView => "feature view",
+        KindName::Model => "model",
+        KindName::Task => "task",
+    }
+}
+
+/// `1 entity`, `2 entities`, `3 tasks`.
+pub fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else if let Some(stem) = noun.strip_suffix('y') {
+        format!("{n} {stem}ies")
+    } else {
+        format!("{n} {noun}s")
+    }
 }

@@ -1,0 +1,574 @@
+//! `kind: FeatureView`: a feature-store feature view, the object `NAME$VERSION`
+//! in a feature-store schema: a view when `refresh_freq` is absent, otherwise
+//! a dynamic table (plus a same-named refresh task for a cron `refresh_freq`).
+//!
+//! YAML fields: `name` (no `$`), `schema` (a declared feature-store schema),
+//! `version` (`^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$`, ≤ 128, used as written),
+//! `entities` (declared entities of the same schema), `timestamp_col`,
+//! `query`, `refresh_freq` (a duration such as `1 day`, `DOWNSTREAM`, or a
+//! cron with a time zone), `warehouse` (required for dynamic tables),
+//! `refresh_mode` (`AUTO`), `initialize` (`ON_CREATE`), `cluster_by` (default:
+//! the entities' join keys, then `timestamp_col`), `description`,
+//! `columns: [{name, comment}]`, plus the common fields.
+//!
+//! Address `feature_view.NAME$VERSION`, fqn `DB.SCHEMA.NAME$VERSION`.
+//! Canonical attributes:
+//!
+//! | key | value |
+//! |---|---|
+//! | `database`, `schema` | resolved |
+//! | `name` | the object name `NAME$VERSION` |
+//! | `feature_view`, `version` | `NAME` resolved, `VERSION` as written |
+//! | `object` | `VIEW` or `DYNAMIC TABLE` |
+//! | `entities` | resolved entity names, declared order |
+//! | `timestamp_col` | resolved identifier or null |
+//! | `query` | the query, trimmed, without a final `;` |
+//! | `refresh_freq` | null (view), a canonical duration (`1 day`), `DOWNSTREAM`, or a cron `<5 fields> <TZ>`; [`RefreshFreq`] splits it into TARGET_LAG and the refresh task's schedule |
+//! | `warehouse` | resolved name; null for a view |
+//! | `refresh_mode` | `AUTO` `FULL` `INCREMENTAL` as declared; null for a view (SHOW resolves `AUTO` to what Snowflake chose, so read the declared mode from the CREATE `text`) |
+//! | `initialize` | `ON_CREATE` `ON_SCHEDULE`; null for a view |
+//! | `cluster_by` | list of resolved identifiers; null for a view |
+//! | `description` | string or null |
+//! | `columns` | list of `{name, comment}` (resolved name, comment or null), declared order |
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::json;
+
+use super::common::{
+    Common, RawLifecycle, choice, empty_to_null, ident, ident_list, trimmed_sql, upper,
+};
+use super::schedule::{Cron, Duration, ScheduleError};
+use super::{Kind, ReadContext, Reference, World};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ident::Ident;
+use crate::load::de::{Spanned, from_node};
+use crate::load::yaml::Node;
+use crate::model::{Address, Attributes, KindName};
+
+/// Attribute keys `lifecycle.ignore_changes` may name.
+pub const FIELDS: &[&str] = &[
+    "entities",
+    "timestamp_col",
+    "query",
+    "refresh_freq",
+    "warehouse",
+    "refresh_mode",
+    "initialize",
+    "cluster_by",
+    "description",
+    "columns",
+];
+
+/// How a feature view is refreshed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefreshFreq {
+    /// A dynamic table with this TARGET_LAG.
+    Lag(Duration),
+    /// A dynamic table with TARGET_LAG = DOWNSTREAM.
+    Downstream,
+    /// A dynamic table with TARGET_LAG = DOWNSTREAM refreshed by a task on this cron.
+    Cron(Cron),
+}
+
+impl RefreshFreq {
+    /// Parses a duration, `DOWNSTREAM` (any case) or a cron with time zone.
+    pub fn parse(text: &str) -> Result<RefreshFreq, ScheduleError> {
+        if text.trim().eq_ignore_ascii_case("downstream") {
+            return Ok(RefreshFreq::Downstream);
+        }
+        match Duration::parse(text) {
+            Ok(d) => Ok(RefreshFreq::Lag(d)),
+            Err(e) if text.split_whitespace().count() <= 2 => Err(e),
+            Err(_) => Cron::parse(text).map(RefreshFreq::Cron),
+        }
+    }
+
+    /// The dynamic table's TARGET_LAG: a canonical duration or `DOWNSTREAM`.
+    pub fn target_lag(&self) -> String {
+        match self {
+            RefreshFreq::Lag(d) => d.to_string(),
+            _ => "DOWNSTREAM".to_string(),
+        }
+    }
+
+    /// The refresh task's cron, for a cron refresh.
+    pub fn cron(&self) -> Option<&Cron> {
+        match self {
+            RefreshFreq::Cron(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for RefreshFreq {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RefreshFreq::Lag(d) => d.fmt(f),
+            RefreshFreq::Downstream => f.write_str("DOWNSTREAM"),
+            RefreshFreq::Cron(c) => c.fmt(f),
+        }
+    }
+}
+
+/// A declared column description.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Column {
+    /// Resolved column name.
+    pub name: Ident,
+    /// Comment.
+    pub comment: Option<String>,
+}
+
+/// A validated feature view declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeatureView {
+    /// Common fields (the address name is `NAME$VERSION`).
+    pub common: Common,
+    /// The environment's database.
+    pub database: Ident,
+    /// The feature-store schema.
+    pub schema: Spanned<Ident>,
+    /// `NAME`, resolved.
+    pub name: Ident,
+    /// `VERSION`, as written.
+    pub version: String,
+    /// Entities, declared order.
+    pub entities: Vec<Spanned<Ident>>,
+    /// `timestamp_col`.
+    pub timestamp_col: Option<Ident>,
+    /// The query, trimmed.
+    pub query: String,
+    /// `None` for a view.
+    pub refresh_freq: Option<RefreshFreq>,
+    /// The warehouse (kept for views too, as a dependency).
+    pub warehouse: Option<Spanned<Ident>>,
+    /// `AUTO`, `FULL` or `INCREMENTAL`.
+    pub refresh_mode: &'static str,
+    /// `ON_CREATE` or `ON_SCHEDULE`.
+    pub initialize: &'static str,
+    /// Declared `cluster_by`, if any.
+    pub cluster_by: Option<Vec<Ident>>,
+    /// `description`.
+    pub description: Option<String>,
+    /// `columns`.
+    pub columns: Vec<Column>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawColumn {
+    name: Spanned<String>,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(rename = "kind")]
+    _kind: IgnoredAny,
+    name: Spanned<String>,
+    schema: Spanned<String>,
+    version: Spanned<String>,
+    entities: Spanned<Vec<Spanned<String>>>,
+    #[serde(default)]
+    timestamp_col: Option<Spanned<String>>,
+    query: Spanned<String>,
+    #[serde(default)]
+    refresh_freq: Option<Spanned<String>>,
+    #[serde(default)]
+    warehouse: Option<Spanned<String>>,
+    #[serde(default)]
+    refresh_mode: Option<Spanned<String>>,
+    #[serde(default)]
+    initialize: Option<Spanned<String>>,
+    #[serde(default)]
+    cluster_by: Option<Vec<Spanned<String>>>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    columns: Vec<RawColumn>,
+    #[serde(default)]
+    depends_on: Vec<Spanned<String>>,
+    #[serde(default)]
+    lifecycle: Option<RawLifecycle>,
+    #[serde(default, rename = "environments")]
+    _environments: Option<IgnoredAny>,
+}
+
+fn valid_version(v: &str) -> bool {
+    let mut chars = v.chars();
+    chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'))
+        && v.len() <= 128
+}
+
+impl FeatureView {
+    /// Reads an interpolated `kind: FeatureView` document.
+    pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<FeatureView, Diagnostics> {
+        let raw: Raw = from_node(node)?;
+        let mut p = Diagnostics::new();
+        let (name, version) = read_name_and_version(&raw, &mut p);
+        let schema = ident(&raw.schema, "schema", &mut p);
+        let entities = read_entities(&raw, &mut p);
+        let timestamp_col = raw
+            .timestamp_col
+            .as_ref()
+            .and_then(|t| ident(t, "timestamp column", &mut p));
+        let refresh = read_refresh(&raw, node, &mut p);
+        let cluster_by = raw.cluster_by.as_ref().map(|c| {
+            ident_list(c, "cluster_by column", &mut p)
+                .into_iter()
+                .map(|s| s.value)
+                .collect()
+        });
+        let columns = read_columns(&raw, &mut p);
+        let query = trimmed_sql(&raw.query.value);
+        if query.is_empty() {
+            p.push(
+                Diagnostic::error("the query is empty")
+                    .at(raw.query.span.clone())
+                    .hint("write the SELECT that computes the features"),
+            );
+        }
+        let (Some(name), Some(schema), Some(refresh)) = (name, schema, refresh) else {
+            return Err(p);
+        };
+        let address = Address::new(KindName::FeatureView, name.concat(&format!("${version}")));
+        let common = Common::build(
+            address,
+            &raw.name.span,
+            &node.span,
+            &raw.depends_on,
+            raw.lifecycle,
+            FIELDS,
+            &mut p,
+        );
+        if !p.is_empty() {
+            return Err(p);
+        }
+        Ok(FeatureView {
+            common,
+            database: ctx.env.database.clone(),
+            schema: Spanned::new(schema, raw.schema.span),
+            name,
+            version,
+            entities,
+            timestamp_col,
+            query,
+            refresh_freq: refresh.freq,
+            warehouse: refresh.warehouse,
+            refresh_mode: refresh.mode,
+            initialize: refresh.initialize,
+            cluster_by,
+            description: raw.description,
+            columns,
+        })
+    }
+
+    /// True when the object is a dynamic table (`refresh_freq` given).
+    pub fn is_dynamic_table(&self) -> bool {
+        self.refresh_freq.is_some()
+    }
+
+    /// The clustering keys: declared, or the entities' join keys then `timestamp_col`.
+    pub fn effective_cluster_by(&self, world: &World<'_>) -> Vec<Ident> {
+        if let Some(declared) = &self.cluster_by {
+            return declared.clone();
+        }
+        let mut keys: Vec<Ident> = Vec::new();
+        for entity in &self.entities {
+            for key in world
+                .entity(&entity.value)
+                .map(|e| e.join_keys.as_slice())
+                .unwrap_or_default()
+            {
+                if !keys.contains(key) {
+                    keys.push(key.clone());
+                }
+            }
+        }
+        if let Some(ts) = &self.timestamp_col
+            && !keys.contains(ts)
+        {
+            keys.push(ts.clone());
+        }
+        keys
+    }
+}
+
+/// The name (without `$`) and the version (Snowflake ML's rules).
+fn read_name_and_version(raw: &Raw, p: &mut Diagnostics) -> (Option<Ident>, String) {
+    let name = ident(&raw.name, "feature view", p);
+    if name.as_ref().is_some_and(|n| n.as_str().contains('$')) {
+        p.push(
+            Diagnostic::error("a feature view name cannot contain `$`")
+                .at(raw.name.span.clone())
+                .hint(
+                    "Snowflake ML names the object `NAME$VERSION`; put the version in `version:`",
+                ),
+        );
+    }
+    let version = raw.version.value.trim().to_string();
+    if !valid_version(&version) {
+        p.push(
+            Diagnostic::error(format!("`{version}` is not a valid feature view version"))
+                .at(raw.version.span.clone())
+                .hint("start with a letter or digit, then letters, digits, `_`, `.` or `-`, at most 128 characters (e.g. `V1`)"),
+        );
+    }
+    (name, version)
+}
+
+fn read_entities(raw: &Raw, p: &mut Diagnostics) -> Vec<Spanned<Ident>> {
+    if raw.entities.value.is_empty() {
+        p.push(
+            Diagnostic::error("a feature view needs at least one entity")
+                .at(raw.entities.span.clone())
+                .hint("list the entities it is keyed by, e.g. `entities: [PUDO]`"),
+        );
+    }
+    ident_list(&raw.entities.value, "entity", p)
+}
+
+fn read_columns(raw: &Raw, p: &mut Diagnostics) -> Vec<Column> {
+    raw.columns
+        .iter()
+        .filter_map(|c| {
+            let name = ident(&c.name, "column", p)?;
+            Some(Column {
+                name,
+                comment: c.comment.clone(),
+            })
+        })
+        .collect()
+}
+
+/// How the feature view refreshes.
+struct Refresh {
+    freq: Option<RefreshFreq>,
+    warehouse: Option<Spanned<Ident>>,
+    mode: &'static str,
+    initialize: &'static str,
+}
+
+fn read_refresh(raw: &Raw, node: &Node, p: &mut Diagnostics) -> Option<Refresh> {
+    let freq = raw.refresh_freq.as_ref().and_then(|r| match RefreshFreq::parse(&r.value) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            p.push(
+                Diagnostic::error(format!("invalid refresh_freq `{}`", r.value))
+                    .at(r.span.clone())
+                    .caused_by(e.to_string())
+                    .hint("write a duration (`1 day`, `30 minutes`), `DOWNSTREAM`, or a cron with a time zone (`0 6 * * * UTC`)"),
+            );
+            None
+        }
+    });
+    let warehouse = raw
+        .warehouse
+        .as_ref()
+        .and_then(|w| ident(w, "warehouse", p).map(|i| Spanned::new(i, w.span.clone())));
+    if raw.refresh_freq.is_some() && raw.warehouse.is_none() {
+        p.push(
+            Diagnostic::error("a feature view with refresh_freq is a dynamic table and needs a warehouse")
+                .at(node.span.clone())
+                .hint("add `warehouse:` naming a declared warehouse, or remove refresh_freq to make it a view"),
+        );
+    }
+    let modes = [
+        ("AUTO", "AUTO"),
+        ("FULL", "FULL"),
+        ("INCREMENTAL", "INCREMENTAL"),
+    ];
+    let mode = match &raw.refresh_mode {
+        None => Some("AUTO"),
+        Some(m) => choice(m, "refresh_mode", &modes, upper, p),
+    };
+    let inits = [("ON_CREATE", "ON_CREATE"), ("ON_SCHEDULE", "ON_SCHEDULE")];
+    let initialize = match &raw.initialize {
+        None => Some("ON_CREATE"),
+        Some(i) => choice(i, "initialize", &inits, upper, p),
+    };
+    Some(Refresh {
+        freq,
+        warehouse,
+        mode: mode?,
+        initialize: initialize?,
+    })
+}
+
+/// Records an error when `schema` is declared but is not a feature store.
+pub(crate) fn require_feature_store(
+    world: &World<'_>,
+    schema: &Spanned<Ident>,
+    what: &str,
+    problems: &mut Diagnostics,
+) {
+    if let Some(s) = world.schema(&schema.value)
+        && !s.feature_store
+    {
+        problems.push(
+            Diagnostic::error(format!(
+                "the schema `{}` is not a feature store, so it cannot hold {what}",
+                schema.value
+            ))
+            .at(schema.span.clone())
+            .hint(format!(
+                "set `feature_store: true` on schema `{}` ({}), or use a feature-store schema",
+                schema.value, s.common.span
+            )),
+        );
+    }
+}
+
+impl Kind for FeatureView {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        let mut refs = vec![Reference::new(
+            KindName::Schema,
+            &self.schema.value,
+            &self.schema.span,
+            "schema",
+        )];
+        if let Some(w) = &self.warehouse {
+            refs.push(Reference::new(
+                KindName::Warehouse,
+                &w.value,
+                &w.span,
+                "warehouse",
+            ));
+        }
+        refs.extend(
+            self.entities
+                .iter()
+                .map(|e| Reference::new(KindName::Entity, &e.value, &e.span, "entities")),
+        );
+        refs
+    }
+
+    fn sql(&self) -> Option<&str> {
+        Some(&self.query)
+    }
+
+    fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {
+        require_feature_store(world, &self.schema, "a feature view", problems);
+        for e in &self.entities {
+            if let Some(entity) = world.entity(&e.value)
+                && entity.schema.value != self.schema.value
+            {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "the entity `{}` is in schema `{}`, not in this feature view's schema `{}`",
+                        e.value, entity.schema.value, self.schema.value
+                    ))
+                    .at(e.span.clone())
+                    .hint("a feature view and its entities must live in the same feature store"),
+                );
+            }
+        }
+    }
+
+    fn fqn(&self) -> String {
+        format!(
+            "{}.{}.{}",
+            self.database, self.schema.value, self.common.address.name
+        )
+    }
+
+    fn attributes(&self, world: &World<'_>) -> Attributes {
+        let dt = self.is_dynamic_table();
+        let when_dt = |v: serde_json::Value| if dt { v } else { serde_json::Value::Null };
+        let columns: Vec<serde_json::Value> = self
+            .columns
+            .iter()
+            .map(|c| json!({"name": c.name.as_str(), "comment": empty_to_null(&c.comment)}))
+            .collect();
+        Attributes::from([
+            ("database".to_string(), json!(self.database.as_str())),
+            ("schema".to_string(), json!(self.schema.value.as_str())),
+            ("name".to_string(), json!(self.common.address.name.as_str())),
+            ("feature_view".to_string(), json!(self.name.as_str())),
+            ("version".to_string(), json!(self.version)),
+            (
+                "object".to_string(),
+                json!(if dt { "DYNAMIC TABLE" } else { "VIEW" }),
+            ),
+            (
+                "entities".to_string(),
+                json!(
+                    self.entities
+                        .iter()
+                        .map(|e| e.value.as_str())
+                        .collect::<Vec<_>>()
+                ),
+            ),
+            (
+                "timestamp_col".to_string(),
+                json!(self.timestamp_col.as_ref().map(Ident::as_str)),
+            ),
+            ("query".to_string(), json!(self.query)),
+            (
+                "refresh_freq".to_string(),
+                json!(self.refresh_freq.as_ref().map(ToString::to_string)),
+            ),
+            (
+                "warehouse".to_string(),
+                when_dt(json!(self.warehouse.as_ref().map(|w| w.value.as_str()))),
+            ),
+            (
+                "refresh_mode".to_string(),
+                when_dt(json!(self.refresh_mode)),
+            ),
+            ("initialize".to_string(), when_dt(json!(self.initialize))),
+            (
+                "cluster_by".to_string(),
+                when_dt(json!(
+                    self.effective_cluster_by(world)
+                        .iter()
+                        .map(Ident::as_str)
+                        .collect::<Vec<_>>()
+                )),
+            ),
+            ("description".to_string(), empty_to_null(&self.description)),
+            ("columns".to_string(), json!(columns)),
+        ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refresh_freq_is_a_lag_downstream_or_a_cron() {
+        assert_eq!(RefreshFreq::parse("1 day").unwrap().to_string(), "1 day");
+        assert_eq!(
+            RefreshFreq::parse("downstream").unwrap(),
+            RefreshFreq::Downstream
+        );
+        let cron = RefreshFreq::parse("0 6 * * * Europe/Paris").unwrap();
+        assert_eq!(cron.target_lag(), "DOWNSTREAM");
+        assert_eq!(cron.cron().unwrap().to_string(), "0 6 * * * Europe/Paris");
+        assert!(matches!(
+            RefreshFreq::parse("0 6 * * *"),
+            Err(ScheduleError::CronWithoutTimeZone(_))
+        ));
+        assert!(RefreshFreq::parse("often").is_err());
+    }
+
+    #[test]
+    fn versions_follow_snowflake_ml_rules() {
+        assert!(valid_version("V1"));
+        assert!(valid_version("1.0-rc_2"));
+        assert!(!valid_version("-v1"));
+        assert!(!valid_version("v 1"));
+        assert!(!valid_version(&"v".repeat(129)));
+    }
+}

@@ -1,0 +1,197 @@
+//! The six resource kinds: for each, its YAML fields, validation rules and
+//! canonical attributes, one file per kind behind the [`Kind`] trait.
+//!
+//! A kind reads an interpolated document into a typed spec (typed enums,
+//! parsed durations and crons, resolved identifiers), reports every problem
+//! with its place and a fix, names what it references, and converts itself to
+//! a [`Resource`] whose attributes are canonical (see each kind's module doc
+//! for its attribute keys). Rules that need other resources (a feature view's
+//! schema must be a feature store) are checked against a [`World`]. Nothing
+//! here reads files, chooses environments or renders SQL.
+
+pub mod entity;
+pub mod feature_view;
+pub mod model;
+pub mod schedule;
+pub mod schema;
+pub mod task;
+pub mod warehouse;
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+
+pub use common::{Common, Reference, choice, empty_to_null, ident, ident_list};
+pub use schedule::{
+    Cron, Duration, Schedule, ScheduleError, canonical_duration, canonical_schedule,
+};
+
+use crate::diag::Diagnostics;
+use crate::ident::Ident;
+use crate::load::Environment;
+use crate::load::yaml::Node;
+use crate::model::{Address, Attributes, KindName, Resource};
+
+/// What every kind provides.
+pub trait Kind {
+    /// The fields all kinds share (address, depends_on, lifecycle, places).
+    fn common(&self) -> &Common;
+    /// Every declared object this one names (schema, warehouse, entities, ...),
+    /// excluding `depends_on` and SQL text.
+    fn references(&self) -> Vec<Reference>;
+    /// SQL text whose identifiers may name other declared objects.
+    fn sql(&self) -> Option<&str> {
+        None
+    }
+    /// Checks the rules that involve other declared resources.
+    fn check(&self, _world: &World<'_>, _problems: &mut Diagnostics) {}
+    /// The fully qualified name, each part resolved.
+    fn fqn(&self) -> String;
+    /// The canonical attributes.
+    fn attributes(&self, world: &World<'_>) -> Attributes;
+}
+
+/// A validated declaration of any kind.
+#[derive(Debug, Clone)]
+pub enum Spec {
+    /// A schema.
+    Schema(schema::Schema),
+    /// A warehouse.
+    Warehouse(warehouse::Warehouse),
+    /// A feature-store entity.
+    Entity(entity::Entity),
+    /// A feature view.
+    FeatureView(feature_view::FeatureView),
+    /// A registry model.
+    Model(model::Model),
+    /// A task.
+    Task(task::Task),
+}
+
+/// What reading a document needs besides the document.
+pub struct ReadContext<'a> {
+    /// The environment being resolved.
+    pub env: &'a Environment,
+    /// Every declared environment name, for `from: {env: ...}`.
+    pub env_names: &'a [&'a str],
+}
+
+impl Spec {
+    /// Reads an interpolated document of `kind`.
+    pub fn read(kind: KindName, node: &Node, ctx: &ReadContext<'_>) -> Result<Spec, Diagnostics> {
+        Ok(match kind {
+            KindName::Schema => Spec::Schema(schema::Schema::read(node, ctx)?),
+            KindName::Warehouse => Spec::Warehouse(warehouse::Warehouse::read(node, ctx)?),
+            KindName::Entity => Spec::Entity(entity::Entity::read(node, ctx)?),
+            KindName::FeatureView => Spec::FeatureView(feature_view::FeatureView::read(node, ctx)?),
+            KindName::Model => Spec::Model(model::Model::read(node, ctx)?),
+            KindName::Task => Spec::Task(task::Task::read(node, ctx)?),
+        })
+    }
+
+    /// The kind's behaviour.
+    pub fn kind(&self) -> &dyn Kind {
+        match self {
+            Spec::Schema(s) => s,
+            Spec::Warehouse(s) => s,
+            Spec::Entity(s) => s,
+            Spec::FeatureView(s) => s,
+            Spec::Model(s) => s,
+            Spec::Task(s) => s,
+        }
+    }
+
+    /// The resource address.
+    pub fn address(&self) -> &Address {
+        &self.kind().common().address
+    }
+
+    /// The resource with its canonical attributes; `depends_on` is filled by the graph.
+    pub fn to_resource(&self, world: &World<'_>) -> Resource {
+        let kind = self.kind();
+        let common = kind.common();
+        Resource {
+            address: common.address.clone(),
+            fqn: kind.fqn(),
+            attributes: kind.attributes(world),
+            depends_on: Vec::new(),
+            lifecycle: common.lifecycle.clone(),
+            span: common.span.clone(),
+        }
+    }
+}
+
+/// A source model version in another environment, for promotions.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PromotionSource {
+    /// `DB.SCHEMA.MODEL` of the source model in that environment.
+    pub fqn: String,
+    /// The versions the source model declares there.
+    pub versions: Vec<Ident>,
+}
+
+/// All declarations of one environment, for cross-resource rules.
+pub struct World<'a> {
+    /// The environment.
+    pub env: &'a Environment,
+    /// Every declaration.
+    pub specs: &'a [Spec],
+    index: HashMap<Address, usize>,
+    /// Source models of `from: {env, version}` promotions, by (environment name as declared, model address);
+    /// absent when the model is not declared in that environment.
+    pub promotions: BTreeMap<(String, Address), PromotionSource>,
+}
+
+impl<'a> World<'a> {
+    /// Indexes `specs` (the first of duplicate addresses wins).
+    pub fn new(env: &'a Environment, specs: &'a [Spec]) -> World<'a> {
+        let mut index = HashMap::new();
+        for (i, spec) in specs.iter().enumerate() {
+            index.entry(spec.address().clone()).or_insert(i);
+        }
+        World {
+            env,
+            specs,
+            index,
+            promotions: BTreeMap::new(),
+        }
+    }
+
+    /// The declaration at `address`.
+    pub fn get(&self, address: &Address) -> Option<&'a Spec> {
+        self.index.get(address).map(|&i| &self.specs[i])
+    }
+
+    /// The declared entity `name`.
+    pub fn entity(&self, name: &Ident) -> Option<&'a entity::Entity> {
+        match self.get(&Address::new(KindName::Entity, name.clone())) {
+            Some(Spec::Entity(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The declared schema `name`.
+    pub fn schema(&self, name: &Ident) -> Option<&'a schema::Schema> {
+        match self.get(&Address::new(KindName::Schema, name.clone())) {
+            Some(Spec::Schema(s)) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The declared task `name`.
+    pub fn task(&self, name: &Ident) -> Option<&'a task::Task> {
+        match self.get(&Address::new(KindName::Task, name.clone())) {
+            Some(Spec::Task(t)) => Some(t),
+            _ => None,
+        }
+    }
+
+    /// The resolved names of every declaration of `kind`.
+    pub fn names_of(&self, kind: KindName) -> Vec<&'a str> {
+        self.specs
+            .iter()
+            .filter(|s| s.address().kind == kind)
+            .map(|s| s.address().name.as_str())
+            .collect()
+    }
+}

@@ -1,0 +1,405 @@
+//! `kind: Model`: a model-registry model and its versions.
+//!
+//! YAML fields: `name`, `schema` (a declared schema), `comment`, `versions`
+//! (at least one: `{name, from, comment, metrics, aliases}`, where `from` is
+//! a stage path `"@STAGE/path"` or a promotion `{env: STAGING, version: V3}`
+//! from the same model declared in another environment), `default_version`
+//! (one of the versions), plus the common fields.
+//!
+//! Address `model.NAME`, fqn `DB.SCHEMA.NAME`. Canonical attributes:
+//!
+//! | key | value |
+//! |---|---|
+//! | `database`, `schema`, `name` | resolved |
+//! | `comment` | string or null |
+//! | `default_version` | resolved version name; default: the first declared version |
+//! | `versions` | list, declared order, of `{name, from, comment, metrics, aliases}`: `name` resolved; `from` is `{"stage": "@..."}` or `{"env": "STAGING", "model": "DB.SCHEMA.NAME", "version": "V3"}`; `comment` string or null; `metrics` a JSON object (`{}` when none); `aliases` resolved names, sorted |
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::json;
+
+use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
+use super::{Kind, ReadContext, Reference, World};
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::ident::Ident;
+use crate::load::de::{Spanned, from_node};
+use crate::load::suggest::hint_for;
+use crate::load::yaml::{Node, Value};
+use crate::model::{Address, Attributes, KindName};
+
+/// Attribute keys `lifecycle.ignore_changes` may name.
+pub const FIELDS: &[&str] = &["comment", "default_version", "versions"];
+
+/// Where a model version comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// A packaged model on a stage (`@ML.MODELS/pudo/v3`).
+    Stage(String),
+    /// The same model's version in another environment.
+    Promotion {
+        /// The environment, as declared.
+        env: String,
+        /// The source version.
+        version: Ident,
+        /// Where `from` is written.
+        span: Span,
+    },
+}
+
+/// One declared model version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    /// Resolved version name.
+    pub name: Spanned<Ident>,
+    /// `from`.
+    pub from: Source,
+    /// `comment`.
+    pub comment: Option<String>,
+    /// `metrics` (a JSON object).
+    pub metrics: serde_json::Map<String, serde_json::Value>,
+    /// `aliases`, resolved, sorted.
+    pub aliases: Vec<Ident>,
+}
+
+/// A validated model declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    /// Common fields.
+    pub common: Common,
+    /// The environment's database.
+    pub database: Ident,
+    /// The schema.
+    pub schema: Spanned<Ident>,
+    /// `comment`.
+    pub comment: Option<String>,
+    /// Versions, declared order.
+    pub versions: Vec<Version>,
+    /// `default_version` or the first version.
+    pub default_version: Ident,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(rename = "kind")]
+    _kind: IgnoredAny,
+    name: Spanned<String>,
+    schema: Spanned<String>,
+    #[serde(default)]
+    comment: Option<String>,
+    versions: Spanned<Vec<IgnoredAny>>,
+    #[serde(default)]
+    default_version: Option<Spanned<String>>,
+    #[serde(default)]
+    depends_on: Vec<Spanned<String>>,
+    #[serde(default)]
+    lifecycle: Option<RawLifecycle>,
+    #[serde(default, rename = "environments")]
+    _environments: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawVersion {
+    name: Spanned<String>,
+    #[serde(rename = "from")]
+    _from: IgnoredAny,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default, rename = "metrics")]
+    _metrics: Option<IgnoredAny>,
+    #[serde(default)]
+    aliases: Vec<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPromotion {
+    env: Spanned<String>,
+    version: Spanned<String>,
+}
+
+const SYSTEM_ALIASES: [&str; 3] = ["DEFAULT", "FIRST", "LAST"];
+
+impl Model {
+    /// Reads an interpolated `kind: Model` document.
+    pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Model, Diagnostics> {
+        let raw: Raw = from_node(node)?;
+        let mut p = Diagnostics::new();
+        let name = ident(&raw.name, "model", &mut p);
+        let schema = ident(&raw.schema, "schema", &mut p);
+        let items: &[Node] = match node.get("versions").map(|n| &n.value) {
+            Some(Value::Seq(items)) => items,
+            _ => &[],
+        };
+        let versions: Vec<Version> = items
+            .iter()
+            .filter_map(|item| read_version(item, ctx, &mut p))
+            .collect();
+        if items.is_empty() {
+            p.push(
+                Diagnostic::error("a model needs at least one version")
+                    .at(raw.versions.span.clone())
+                    .hint("add `versions: [{name: V1, from: \"@ML.MODELS/my_model/v1\"}]`"),
+            );
+        }
+        check_versions(&versions, &mut p);
+        let default_version = read_default_version(raw.default_version.as_ref(), &versions, &mut p);
+        let (Some(name), Some(schema)) = (name, schema) else {
+            return Err(p);
+        };
+        let common = Common::build(
+            Address::new(KindName::Model, name),
+            &raw.name.span,
+            &node.span,
+            &raw.depends_on,
+            raw.lifecycle,
+            FIELDS,
+            &mut p,
+        );
+        match default_version {
+            Some(default_version) if p.is_empty() => Ok(Model {
+                common,
+                database: ctx.env.database.clone(),
+                schema: Spanned::new(schema, raw.schema.span),
+                comment: raw.comment,
+                versions,
+                default_version,
+            }),
+            _ => Err(p),
+        }
+    }
+
+    /// The model name, resolved.
+    pub fn name(&self) -> &Ident {
+        &self.common.address.name
+    }
+}
+
+fn read_version(item: &Node, ctx: &ReadContext<'_>, p: &mut Diagnostics) -> Option<Version> {
+    let raw: RawVersion = from_node(item).map_err(|d| p.push(d)).ok()?;
+    let name = ident(&raw.name, "version", p)?;
+    let from = read_source(item.get("from")?, ctx, p)?;
+    let metrics = read_metrics(item.get("metrics"), p)?;
+    let mut aliases: Vec<Ident> = ident_list(&raw.aliases, "alias", p)
+        .into_iter()
+        .map(|a| {
+            if SYSTEM_ALIASES.contains(&a.value.as_str()) {
+                p.push(
+                    Diagnostic::error(format!(
+                        "`{}` is a system alias Snowflake sets itself",
+                        a.value
+                    ))
+                    .at(a.span.clone())
+                    .hint("use `default_version` for DEFAULT; FIRST and LAST are automatic"),
+                );
+            }
+            a.value
+        })
+        .collect();
+    aliases.sort();
+    Some(Version {
+        name: Spanned::new(name, raw.name.span),
+        from,
+        comment: raw.comment,
+        metrics,
+        aliases,
+    })
+}
+
+fn read_default_version(
+    written: Option<&Spanned<String>>,
+    versions: &[Version],
+    p: &mut Diagnostics,
+) -> Option<Ident> {
+    let Some(written) = written else {
+        return versions.first().map(|v| v.name.value.clone());
+    };
+    let default = ident(written, "version", p)?;
+    if versions.iter().any(|v| v.name.value == default) {
+        return Some(default);
+    }
+    if !versions.is_empty() {
+        let names: Vec<&str> = versions.iter().map(|v| v.name.value.as_str()).collect();
+        p.push(
+            Diagnostic::error(format!(
+                "default_version `{default}` is not one of this model's versions"
+            ))
+            .at(written.span.clone())
+            .hint(hint_for(default.as_str(), "version", &names)),
+        );
+    }
+    None
+}
+
+/// `from`: a stage path, or a promotion from another declared environment.
+fn read_source(from: &Node, ctx: &ReadContext<'_>, p: &mut Diagnostics) -> Option<Source> {
+    match &from.value {
+        Value::Str(path) if path.trim().starts_with('@') => {
+            Some(Source::Stage(path.trim().to_string()))
+        }
+        Value::Map(_) => {
+            let promo: RawPromotion = from_node(from).map_err(|d| p.push(d)).ok()?;
+            let written = &promo.env.value;
+            let Some(env) = ctx
+                .env_names
+                .iter()
+                .find(|e| e.eq_ignore_ascii_case(written))
+            else {
+                p.push(
+                    Diagnostic::error(format!("`{written}` is not an environment"))
+                        .at(promo.env.span.clone())
+                        .hint(hint_for(written, "environment", ctx.env_names)),
+                );
+                return None;
+            };
+            if env.eq_ignore_ascii_case(&ctx.env.name) {
+                p.push(
+                    Diagnostic::error(format!(
+                        "a version of this model cannot be promoted from its own environment `{env}`"
+                    ))
+                    .at(promo.env.span.clone())
+                    .hint("name another environment, or take the version from a stage path"),
+                );
+                return None;
+            }
+            let version = ident(&promo.version, "version", p)?;
+            Some(Source::Promotion {
+                env: env.to_string(),
+                version,
+                span: from.span.clone(),
+            })
+        }
+        _ => {
+            p.push(
+                Diagnostic::error("`from` must be a stage path or `{env: ENV, version: V}`")
+                    .at(from.span.clone())
+                    .hint("write `from: \"@ML.MODELS/my_model/v1\"` or `from: {env: STAGING, version: V1}`"),
+            );
+            None
+        }
+    }
+}
+
+/// `metrics`: a mapping (absent or null is empty).
+fn read_metrics(
+    metrics: Option<&Node>,
+    p: &mut Diagnostics,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let Some(m) = metrics else {
+        return Some(serde_json::Map::new());
+    };
+    match m.to_json() {
+        serde_json::Value::Null => Some(serde_json::Map::new()),
+        serde_json::Value::Object(map) => Some(map),
+        _ => {
+            p.push(
+                Diagnostic::error("`metrics` must be a mapping of metric names to values")
+                    .at(m.span.clone())
+                    .hint("write `metrics: {mape: 0.12}`"),
+            );
+            None
+        }
+    }
+}
+
+fn check_versions(versions: &[Version], p: &mut Diagnostics) {
+    for (i, v) in versions.iter().enumerate() {
+        if versions[..i].iter().any(|w| w.name.value == v.name.value) {
+            p.push(
+                Diagnostic::error(format!("the version `{}` is declared twice", v.name.value))
+                    .at(v.name.span.clone())
+                    .hint("give each version its own name"),
+            );
+        }
+        for alias in &v.aliases {
+            if let Some(other) = versions[..i].iter().find(|w| w.aliases.contains(alias)) {
+                p.push(
+                    Diagnostic::error(format!(
+                        "the alias `{alias}` is on two versions ({} and {})",
+                        other.name.value, v.name.value
+                    ))
+                    .at(v.name.span.clone())
+                    .hint("an alias names one version; keep it on one"),
+                );
+            }
+        }
+    }
+}
+
+impl Kind for Model {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        vec![Reference::new(
+            KindName::Schema,
+            &self.schema.value,
+            &self.schema.span,
+            "schema",
+        )]
+    }
+
+    fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {
+        for v in &self.versions {
+            let Source::Promotion { env, version, span } = &v.from else {
+                continue;
+            };
+            match world.promotions.get(&(env.clone(), self.common.address.clone())) {
+                None => problems.push(Diagnostic::error(format!("the model `{}` is not declared in environment `{env}`, so version `{}` cannot come from there", self.name(), v.name.value))
+                    .at(span.clone())
+                    .hint(format!("declare the model for {env} too (check its `environments:` list), or take the version from a stage path"))),
+                Some(src) if !src.versions.contains(version) => {
+                    let names: Vec<&str> = src.versions.iter().map(Ident::as_str).collect();
+                    problems.push(Diagnostic::error(format!("the model `{}` in `{env}` declares no version `{version}`", self.name()))
+                        .at(span.clone())
+                        .hint(hint_for(version.as_str(), "version", &names)));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+
+    fn fqn(&self) -> String {
+        format!("{}.{}.{}", self.database, self.schema.value, self.name())
+    }
+
+    fn attributes(&self, world: &World<'_>) -> Attributes {
+        let versions: Vec<serde_json::Value> = self
+            .versions
+            .iter()
+            .map(|v| {
+                let from = match &v.from {
+                    Source::Stage(path) => json!({"stage": path}),
+                    Source::Promotion { env, version, .. } => {
+                        let fqn = world
+                            .promotions
+                            .get(&(env.clone(), self.common.address.clone()))
+                            .map(|s| s.fqn.clone());
+                        json!({"env": env, "model": fqn, "version": version.as_str()})
+                    }
+                };
+                json!({
+                    "name": v.name.value.as_str(),
+                    "from": from,
+                    "comment": empty_to_null(&v.comment),
+                    "metrics": v.metrics,
+                    "aliases": v.aliases.iter().map(Ident::as_str).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        Attributes::from([
+            ("database".to_string(), json!(self.database.as_str())),
+            ("schema".to_string(), json!(self.schema.value.as_str())),
+            ("name".to_string(), json!(self.name().as_str())),
+            ("comment".to_string(), empty_to_null(&self.comment)),
+            (
+                "default_version".to_string(),
+                json!(self.default_version.as_str()),
+            ),
+            ("versions".to_string(), json!(versions)),
+        ])
+    }
+}

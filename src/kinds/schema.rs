@@ -1,0 +1,119 @@
+//! `kind: Schema`: a schema in the environment's database.
+//!
+//! YAML fields: `name`, `comment`, `feature_store` (default false; a feature
+//! store schema also gets the `SNOWML_FEATURE_STORE_OBJECT` and
+//! `SNOWML_FEATURE_VIEW_METADATA` tags), plus the common fields.
+//!
+//! Address `schema.NAME`, fqn `DB.NAME`. Canonical attributes:
+//!
+//! | key | value |
+//! |---|---|
+//! | `database` | the environment's database, resolved |
+//! | `name` | the schema name, resolved |
+//! | `comment` | string, or null when absent or empty |
+//! | `feature_store` | boolean |
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::json;
+
+use super::common::{Common, RawLifecycle, empty_to_null, ident};
+use super::{Kind, ReadContext, Reference, World};
+use crate::diag::Diagnostics;
+use crate::ident::Ident;
+use crate::load::de::{Spanned, from_node};
+use crate::load::yaml::Node;
+use crate::model::{Address, Attributes, KindName};
+
+/// Attribute keys `lifecycle.ignore_changes` may name.
+pub const FIELDS: &[&str] = &["comment", "feature_store"];
+
+/// A validated schema declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Schema {
+    /// Common fields.
+    pub common: Common,
+    /// The environment's database.
+    pub database: Ident,
+    /// `comment`.
+    pub comment: Option<String>,
+    /// `feature_store`.
+    pub feature_store: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(rename = "kind")]
+    _kind: IgnoredAny,
+    name: Spanned<String>,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    feature_store: bool,
+    #[serde(default)]
+    depends_on: Vec<Spanned<String>>,
+    #[serde(default)]
+    lifecycle: Option<RawLifecycle>,
+    #[serde(default, rename = "environments")]
+    _environments: Option<IgnoredAny>,
+}
+
+impl Schema {
+    /// Reads an interpolated `kind: Schema` document.
+    pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Schema, Diagnostics> {
+        let raw: Raw = from_node(node)?;
+        let mut problems = Diagnostics::new();
+        let name = ident(&raw.name, "schema", &mut problems);
+        let Some(name) = name else {
+            return Err(problems);
+        };
+        let address = Address::new(KindName::Schema, name);
+        let common = Common::build(
+            address,
+            &raw.name.span,
+            &node.span,
+            &raw.depends_on,
+            raw.lifecycle,
+            FIELDS,
+            &mut problems,
+        );
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(Schema {
+            common,
+            database: ctx.env.database.clone(),
+            comment: raw.comment,
+            feature_store: raw.feature_store,
+        })
+    }
+
+    /// The resolved schema name.
+    pub fn name(&self) -> &Ident {
+        &self.common.address.name
+    }
+}
+
+impl Kind for Schema {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        Vec::new()
+    }
+
+    fn fqn(&self) -> String {
+        format!("{}.{}", self.database, self.name())
+    }
+
+    fn attributes(&self, _world: &World<'_>) -> Attributes {
+        Attributes::from([
+            ("database".to_string(), json!(self.database.as_str())),
+            ("name".to_string(), json!(self.name().as_str())),
+            ("comment".to_string(), empty_to_null(&self.comment)),
+            ("feature_store".to_string(), json!(self.feature_store)),
+        ])
+    }
+}

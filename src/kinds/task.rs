@@ -1,0 +1,361 @@
+//! `kind: Task`: a task in a task graph.
+//!
+//! YAML fields: `name`, `schema` (a declared schema), `warehouse` (absent:
+//! serverless), `schedule` (root tasks only, and required for them: a cron
+//! with a time zone or an interval such as `60 minutes`), `after` (declared
+//! tasks of the same schema, at most 100; a task with `after` has no
+//! schedule), `when`, `sql`, `config` (a mapping, root only), `comment`,
+//! `timeout_ms`, `suspend_after_failures`, `allow_overlapping_execution`,
+//! `enabled`, plus the common fields.
+//!
+//! Address `task.NAME`, fqn `DB.SCHEMA.NAME`. Canonical attributes:
+//!
+//! | key | value | default |
+//! |---|---|---|
+//! | `database`, `schema`, `name` | resolved | |
+//! | `warehouse` | resolved name or null (serverless) | null |
+//! | `schedule` | canonical duration (`1 hour`) or cron `<5 fields> <TZ>`; null for children ([`crate::kinds::Schedule`] parses SHOW's form) | |
+//! | `after` | resolved predecessor names, sorted (SHOW TASKS' `predecessors` are fully qualified and quoted: keep the resolved last part) | `[]` |
+//! | `when` | string or null | null |
+//! | `sql` | the body, trimmed, without a final `;` | |
+//! | `config` | JSON object or null | null |
+//! | `comment` | string or null | null |
+//! | `timeout_ms` | USER_TASK_TIMEOUT_MS | `3600000` |
+//! | `suspend_after_failures` | SUSPEND_TASK_AFTER_NUM_FAILURES | `10` |
+//! | `allow_overlapping_execution` | boolean | `false` |
+//! | `enabled` | boolean: resumed (true) or suspended | `true` |
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::json;
+
+use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list, trimmed_sql};
+use super::schedule::Schedule;
+use super::{Kind, ReadContext, Reference, World};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::ident::Ident;
+use crate::load::de::{Spanned, from_node};
+use crate::load::yaml::{Node, Value};
+use crate::model::{Address, Attributes, KindName};
+
+/// Attribute keys `lifecycle.ignore_changes` may name.
+pub const FIELDS: &[&str] = &[
+    "warehouse",
+    "schedule",
+    "after",
+    "when",
+    "sql",
+    "config",
+    "comment",
+    "timeout_ms",
+    "suspend_after_failures",
+    "allow_overlapping_execution",
+    "enabled",
+];
+
+/// Snowflake's limit of predecessors per task.
+pub const MAX_PREDECESSORS: usize = 100;
+
+/// A validated task declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Task {
+    /// Common fields.
+    pub common: Common,
+    /// The environment's database.
+    pub database: Ident,
+    /// The schema.
+    pub schema: Spanned<Ident>,
+    /// The warehouse, or serverless.
+    pub warehouse: Option<Spanned<Ident>>,
+    /// Root tasks' schedule.
+    pub schedule: Option<Schedule>,
+    /// Predecessors, sorted.
+    pub after: Vec<Spanned<Ident>>,
+    /// `when`.
+    pub when: Option<String>,
+    /// The body.
+    pub sql: String,
+    /// `config` (root only).
+    pub config: Option<serde_json::Map<String, serde_json::Value>>,
+    /// `comment`.
+    pub comment: Option<String>,
+    /// `timeout_ms`.
+    pub timeout_ms: u64,
+    /// `suspend_after_failures`.
+    pub suspend_after_failures: u64,
+    /// `allow_overlapping_execution`.
+    pub allow_overlapping_execution: bool,
+    /// `enabled`.
+    pub enabled: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[serde(rename = "kind")]
+    _kind: IgnoredAny,
+    name: Spanned<String>,
+    schema: Spanned<String>,
+    #[serde(default)]
+    warehouse: Option<Spanned<String>>,
+    #[serde(default)]
+    schedule: Option<Spanned<String>>,
+    #[serde(default)]
+    after: Vec<Spanned<String>>,
+    #[serde(default)]
+    when: Option<String>,
+    sql: Spanned<String>,
+    #[serde(default, rename = "config")]
+    _config: Option<IgnoredAny>,
+    #[serde(default)]
+    comment: Option<String>,
+    #[serde(default)]
+    timeout_ms: Option<u64>,
+    #[serde(default)]
+    suspend_after_failures: Option<u64>,
+    #[serde(default)]
+    allow_overlapping_execution: Option<bool>,
+    #[serde(default)]
+    enabled: Option<bool>,
+    #[serde(default)]
+    depends_on: Vec<Spanned<String>>,
+    #[serde(default)]
+    lifecycle: Option<RawLifecycle>,
+    #[serde(default, rename = "environments")]
+    _environments: Option<IgnoredAny>,
+}
+
+impl Task {
+    /// Reads an interpolated `kind: Task` document.
+    pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Task, Diagnostics> {
+        let raw: Raw = from_node(node)?;
+        let mut p = Diagnostics::new();
+        let name = ident(&raw.name, "task", &mut p);
+        let schema = ident(&raw.schema, "schema", &mut p);
+        let warehouse = raw
+            .warehouse
+            .as_ref()
+            .and_then(|w| ident(w, "warehouse", &mut p).map(|i| Spanned::new(i, w.span.clone())));
+        let schedule = read_schedule(raw.schedule.as_ref(), &mut p);
+        let mut after = ident_list(&raw.after, "task", &mut p);
+        after.sort_by(|a, b| a.value.cmp(&b.value));
+        check_graph_fields(node, &raw, &after, &mut p);
+        let config = read_config(node, &mut p);
+        let sql = trimmed_sql(&raw.sql.value);
+        if sql.is_empty() {
+            p.push(
+                Diagnostic::error("the task's sql is empty")
+                    .at(raw.sql.span.clone())
+                    .hint("write the statement the task runs"),
+            );
+        }
+        let (Some(name), Some(schema)) = (name, schema) else {
+            return Err(p);
+        };
+        if after.iter().any(|a| a.value == name) {
+            p.push(
+                Diagnostic::error(format!("the task `{name}` lists itself in `after`"))
+                    .at(raw.name.span.clone())
+                    .hint("remove it from its own `after` list"),
+            );
+        }
+        let common = Common::build(
+            Address::new(KindName::Task, name),
+            &raw.name.span,
+            &node.span,
+            &raw.depends_on,
+            raw.lifecycle,
+            FIELDS,
+            &mut p,
+        );
+        if !p.is_empty() {
+            return Err(p);
+        }
+        Ok(Task {
+            common,
+            database: ctx.env.database.clone(),
+            schema: Spanned::new(schema, raw.schema.span),
+            warehouse,
+            schedule,
+            after,
+            when: raw.when.map(|w| w.trim().to_string()),
+            sql,
+            config,
+            comment: raw.comment,
+            timeout_ms: raw.timeout_ms.unwrap_or(3_600_000),
+            suspend_after_failures: raw.suspend_after_failures.unwrap_or(10),
+            allow_overlapping_execution: raw.allow_overlapping_execution.unwrap_or(false),
+            enabled: raw.enabled.unwrap_or(true),
+        })
+    }
+
+    /// The task name, resolved.
+    pub fn name(&self) -> &Ident {
+        &self.common.address.name
+    }
+
+    /// True for a root task (no predecessors).
+    pub fn is_root(&self) -> bool {
+        self.after.is_empty()
+    }
+}
+
+fn read_schedule(written: Option<&Spanned<String>>, p: &mut Diagnostics) -> Option<Schedule> {
+    let written = written?;
+    Schedule::parse(&written.value)
+        .map_err(|e| {
+            p.push(
+                Diagnostic::error(format!("invalid schedule `{}`", written.value))
+                    .at(written.span.clone())
+                    .caused_by(e.to_string())
+                    .hint("write an interval (`60 minutes`) or a cron with a time zone (`0 6 * * * UTC`)"),
+            )
+        })
+        .ok()
+}
+
+fn read_config(
+    node: &Node,
+    p: &mut Diagnostics,
+) -> Option<serde_json::Map<String, serde_json::Value>> {
+    let c = node.get("config")?;
+    match c.to_json() {
+        serde_json::Value::Object(map) => Some(map),
+        serde_json::Value::Null => None,
+        _ => {
+            p.push(
+                Diagnostic::error("`config` must be a mapping")
+                    .at(c.span.clone())
+                    .hint("write `config: {key: value}`; floe passes it to the graph as JSON"),
+            );
+            None
+        }
+    }
+}
+
+fn check_graph_fields(node: &Node, raw: &Raw, after: &[Spanned<Ident>], p: &mut Diagnostics) {
+    for (i, a) in after.iter().enumerate() {
+        if after[..i].iter().any(|b| b.value == a.value) {
+            p.push(
+                Diagnostic::error(format!("`{}` is listed twice in `after`", a.value))
+                    .at(a.span.clone())
+                    .hint("list each predecessor once"),
+            );
+        }
+    }
+    if after.len() > MAX_PREDECESSORS {
+        p.push(
+            Diagnostic::error(format!(
+                "a task has at most {MAX_PREDECESSORS} predecessors, this one has {}",
+                after.len()
+            ))
+            .at(node.span.clone())
+            .hint("split the graph with an intermediate task"),
+        );
+    }
+    match (&raw.schedule, raw.after.is_empty()) {
+        (Some(s), false) => p.push(Diagnostic::error("a task with `after` cannot have a schedule").at(s.span.clone())
+            .hint("only the root task of a graph is scheduled; remove `schedule` or `after`")),
+        (None, true) => p.push(Diagnostic::error("a root task (no `after`) needs a schedule").at(node.span.clone())
+            .hint("add `schedule: 60 minutes` or a cron such as `schedule: 0 6 * * * UTC`, or run it `after` another task")),
+        _ => {}
+    }
+    if let Some(c) = node.get("config")
+        && !raw.after.is_empty()
+        && !matches!(c.value, Value::Null)
+    {
+        p.push(
+            Diagnostic::error("only a root task can carry `config`")
+                .at(c.span.clone())
+                .hint("move `config` to the root task of the graph"),
+        );
+    }
+}
+
+impl Kind for Task {
+    fn common(&self) -> &Common {
+        &self.common
+    }
+
+    fn references(&self) -> Vec<Reference> {
+        let mut refs = vec![Reference::new(
+            KindName::Schema,
+            &self.schema.value,
+            &self.schema.span,
+            "schema",
+        )];
+        if let Some(w) = &self.warehouse {
+            refs.push(Reference::new(
+                KindName::Warehouse,
+                &w.value,
+                &w.span,
+                "warehouse",
+            ));
+        }
+        refs.extend(
+            self.after
+                .iter()
+                .map(|a| Reference::new(KindName::Task, &a.value, &a.span, "after")),
+        );
+        refs
+    }
+
+    fn sql(&self) -> Option<&str> {
+        Some(&self.sql)
+    }
+
+    fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {
+        for a in &self.after {
+            if let Some(parent) = world.task(&a.value)
+                && parent.schema.value != self.schema.value
+            {
+                problems.push(Diagnostic::error(format!("the task `{}` is in schema `{}`, but a task graph lives in one schema (`{}`)", a.value, parent.schema.value, self.schema.value))
+                    .at(a.span.clone())
+                    .hint("put every task of the graph in the same schema"));
+            }
+        }
+    }
+
+    fn fqn(&self) -> String {
+        format!("{}.{}.{}", self.database, self.schema.value, self.name())
+    }
+
+    fn attributes(&self, _world: &World<'_>) -> Attributes {
+        Attributes::from([
+            ("database".to_string(), json!(self.database.as_str())),
+            ("schema".to_string(), json!(self.schema.value.as_str())),
+            ("name".to_string(), json!(self.name().as_str())),
+            (
+                "warehouse".to_string(),
+                json!(self.warehouse.as_ref().map(|w| w.value.as_str())),
+            ),
+            (
+                "schedule".to_string(),
+                json!(self.schedule.as_ref().map(ToString::to_string)),
+            ),
+            (
+                "after".to_string(),
+                json!(
+                    self.after
+                        .iter()
+                        .map(|a| a.value.as_str())
+                        .collect::<Vec<_>>()
+                ),
+            ),
+            ("when".to_string(), empty_to_null(&self.when)),
+            ("sql".to_string(), json!(self.sql)),
+            ("config".to_string(), json!(self.config)),
+            ("comment".to_string(), empty_to_null(&self.comment)),
+            ("timeout_ms".to_string(), json!(self.timeout_ms)),
+            (
+                "suspend_after_failures".to_string(),
+                json!(self.suspend_after_failures),
+            ),
+            (
+                "allow_overlapping_execution".to_string(),
+                json!(self.allow_overlapping_execution),
+            ),
+            ("enabled".to_string(), json!(self.enabled)),
+        ])
+    }
+}

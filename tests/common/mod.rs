@@ -1,0 +1,174 @@
+//! Test helper for driving the built `floe` binary on a temporary project:
+//! write files, run a command, assert on exit code, stdout and stderr.
+//!
+//! Every run clears the branch variables floe reads (`FLOE_BRANCH`, the CI
+//! ones, `FLOE_CONNECTION`) so tests do not depend on where they run, and
+//! points `SNOWFLAKE_HOME` and `HOME` inside the project so no real
+//! configuration is read.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Variables cleared for every run unless the test sets them.
+const CLEARED: &[&str] = &[
+    "FLOE_BRANCH",
+    "FLOE_CONNECTION",
+    "GITHUB_HEAD_REF",
+    "GITHUB_REF_NAME",
+    "GITHUB_REF_TYPE",
+    "CI_COMMIT_REF_NAME",
+    "CI_COMMIT_TAG",
+    "NO_COLOR",
+];
+
+/// A temporary floe project.
+pub struct Project {
+    dir: tempfile::TempDir,
+}
+
+/// What one run of `floe` produced.
+#[derive(Debug)]
+pub struct Output {
+    /// Exit code (-1 when killed by a signal).
+    pub code: i32,
+    /// Standard output.
+    pub stdout: String,
+    /// Standard error.
+    pub stderr: String,
+}
+
+impl Project {
+    /// An empty project folder.
+    pub fn new() -> Project {
+        Project {
+            dir: tempfile::tempdir().expect("a temporary folder can be created"),
+        }
+    }
+
+    /// A project with `config/environments.yaml` holding `text`.
+    pub fn with_environments(text: &str) -> Project {
+        Project::new().file("config/environments.yaml", text)
+    }
+
+    /// Writes `text` to `path` (relative to the project), creating folders.
+    pub fn file(self, path: &str, text: &str) -> Project {
+        let full = self.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("a file path has a parent"))
+            .expect("folders can be created");
+        std::fs::write(full, text).expect("the file can be written");
+        self
+    }
+
+    /// The project root.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Makes the project a git checkout whose HEAD is `head_line`
+    /// (`ref: refs/heads/main` or a commit sha), with `refs` as `(refname, sha)`.
+    pub fn git(self, head_line: &str, refs: &[(&str, &str)]) -> Project {
+        let mut p = self.file(".git/HEAD", &format!("{head_line}\n"));
+        for (name, sha) in refs {
+            p = p.file(&format!(".git/{name}"), &format!("{sha}\n"));
+        }
+        p
+    }
+
+    /// Runs `floe -C <project> <args>`.
+    pub fn run(&self, args: &[&str]) -> Output {
+        self.run_with_env(args, &[])
+    }
+
+    /// Runs `floe -C <project> <args>` with extra environment variables.
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Output {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_floe"));
+        cmd.arg("-C")
+            .arg(self.path())
+            .args(args)
+            .current_dir(self.path());
+        for var in CLEARED {
+            cmd.env_remove(var);
+        }
+        let home: PathBuf = self.path().join(".home");
+        cmd.env("HOME", &home)
+            .env("SNOWFLAKE_HOME", home.join(".snowflake"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("the floe binary runs");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+impl Output {
+    /// Asserts the exit code, showing both streams when it differs.
+    pub fn code(&self, expected: i32) -> &Output {
+        assert_eq!(
+            self.code, expected,
+            "unexpected exit code\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stdout contains `text`.
+    pub fn stdout_has(&self, text: &str) -> &Output {
+        assert!(
+            self.stdout.contains(text),
+            "stdout lacks {text:?}\n--- stdout\n{}\n--- stderr\n{}",
+            self.stdout,
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stderr contains `text`.
+    pub fn stderr_has(&self, text: &str) -> &Output {
+        assert!(
+            self.stderr.contains(text),
+            "stderr lacks {text:?}\n--- stderr\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that stderr does not contain `text`.
+    pub fn stderr_lacks(&self, text: &str) -> &Output {
+        assert!(
+            !self.stderr.contains(text),
+            "stderr unexpectedly has {text:?}\n--- stderr\n{}",
+            self.stderr
+        );
+        self
+    }
+
+    /// Asserts that the process did not panic.
+    pub fn no_panic(&self) -> &Output {
+        assert!(
+            !self.stderr.contains("panicked"),
+            "floe panicked\n{}",
+            self.stderr
+        );
+        self
+    }
+}
+
+/// A small environments.yaml with DEV (`dev`, `feature/*`) and PROD (`main`, tags `v*`, protected).
+pub const ENVIRONMENTS: &str = "\
+project: test
+default_connection: local
+environments:
+  DEV:
+    branches: [dev, \"feature/*\"]
+    database: TEST_DB
+  PROD:
+    branches: [main]
+    tags: [\"v*\"]
+    database: TEST_DB
+    protected: true
+";
