@@ -8,6 +8,10 @@
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod diff;
 pub mod ident;
+pub mod kind;
+pub mod live;
 pub mod model;
 pub mod session;
+pub mod state;
