@@ -5,6 +5,7 @@
 //! graph, read the live account through a [`session::Session`], diff into a
 //! plan, render it, apply it, and keep state.
 
+pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod diag;
