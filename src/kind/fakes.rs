@@ -2,8 +2,6 @@
 //! statements, and two toy kinds (a warehouse-like account object and a
 //! task-like schema object with a graph) whose SQL is plain strings.
 
-#![allow(dead_code)] // TEMP until live and apply tests use every double
-
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

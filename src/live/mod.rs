@@ -20,3 +20,7 @@ pub struct Live {
     /// Objects in managed schemas that it neither declares nor has in state.
     pub unmanaged: Vec<LiveObject>,
 }
+
+mod driver;
+
+pub use driver::{Introspection, KindStats, LiveError, PAGE_ROWS, introspect};
