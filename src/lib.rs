@@ -14,5 +14,6 @@ pub mod ident;
 pub mod kind;
 pub mod live;
 pub mod model;
+pub mod render;
 pub mod session;
 pub mod state;
