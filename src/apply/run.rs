@@ -62,6 +62,16 @@ enum Outcome {
     NotStarted,
 }
 
+impl Outcome {
+    /// A step whose task panicked: a failure like any other.
+    fn crashed(e: &tokio::task::JoinError) -> Self {
+        Outcome::Failed(StepError {
+            statement: String::new(),
+            message: format!("internal error while running the step: {e}"),
+        })
+    }
+}
+
 /// Where an apply records what it did.
 pub struct StateSink<'a> {
     /// The state, updated in memory after each step.
@@ -85,110 +95,163 @@ pub async fn apply(
     observers: &Observers,
     options: &ApplyOptions,
 ) -> Summary {
-    let steps: BTreeMap<StepId, &Step> = plan.steps.iter().map(|s| (s.id, s)).collect();
-    let mut status: BTreeMap<StepId, Status> =
-        steps.keys().map(|&id| (id, Status::Pending)).collect();
+    let mut walk = Walk {
+        steps: plan.steps.iter().map(|s| (s.id, s)).collect(),
+        status: plan.steps.iter().map(|s| (s.id, Status::Pending)).collect(),
+        stop: None,
+        summary: Summary::default(),
+        observers,
+    };
     let semaphore = Arc::new(Semaphore::new(options.parallelism.max(1)));
+    let stopped = Arc::new(AtomicBool::new(false));
     let mut running = JoinSet::new();
     let mut task_step = BTreeMap::new();
-    let mut stop: Option<String> = None;
-    let stopped = Arc::new(AtomicBool::new(false));
-    let mut summary = Summary::default();
-
     loop {
-        skip_what_cannot_run(
-            &steps,
-            &mut status,
-            stop.as_deref(),
-            observers,
-            &mut summary,
-        );
-        for (&id, step) in &steps {
-            if status[&id] == Status::Pending && may_start(step, &status, stop.is_some()) {
-                status.insert(id, Status::Running);
-                let work = run_step(
-                    (*step).clone(),
-                    session.clone(),
-                    semaphore.clone(),
-                    observers.clone(),
-                    stopped.clone(),
-                );
-                task_step.insert(running.spawn(work).id(), id);
-            }
+        walk.skip_what_cannot_run();
+        for step in walk.ready() {
+            let work = run_step(
+                step.clone(),
+                session.clone(),
+                semaphore.clone(),
+                observers.clone(),
+                stopped.clone(),
+            );
+            task_step.insert(running.spawn(work).id(), step.id);
         }
         let Some(joined) = running.join_next_with_id().await else {
             break;
         };
         let (id, outcome) = match joined {
             Ok((task, outcome)) => (task_step[&task], outcome),
-            Err(e) => {
-                let message = format!("internal error while running the step: {e}");
-                let error = StepError {
-                    statement: String::new(),
-                    message,
-                };
-                (task_step[&e.id()], Outcome::Failed(error))
-            }
+            Err(e) => (task_step[&e.id()], Outcome::crashed(&e)),
         };
-        let step = steps[&id];
         let result = match outcome {
-            Outcome::Done => Ok(()),
+            Outcome::Done => record(walk.steps[&id], plan, &mut *sink.state, sink.store, options),
             Outcome::Failed(e) => Err(e),
             Outcome::NotStarted => {
                 // Back to pending: the next pass skips it with the cause.
-                status.insert(id, Status::Pending);
+                walk.status.insert(id, Status::Pending);
                 continue;
             }
         };
-        let result = result.and_then(|()| {
-            record(step, plan, &mut *sink.state, sink.store, options).map_err(|message| StepError {
-                statement: String::new(),
-                message,
-            })
-        });
-        let event = finish(step, result, &mut status, &mut summary, &mut stop);
-        if stop.is_some() {
+        walk.finish(id, result);
+        if walk.stop.is_some() {
             stopped.store(true, Ordering::SeqCst);
         }
-        observers.emit(&event);
     }
+    walk.skip_unreachable();
     observers.emit(&Event::Done {
-        summary: summary.clone(),
+        summary: walk.summary.clone(),
     });
-    summary
+    walk.summary
 }
 
-fn finish(
-    step: &Step,
-    result: Result<(), StepError>,
-    status: &mut BTreeMap<StepId, Status>,
-    summary: &mut Summary,
-    stop: &mut Option<String>,
-) -> Event {
-    let error = match result {
-        Ok(()) => {
-            status.insert(step.id, Status::Succeeded);
-            summary.succeeded.push((step.id, step.address.clone()));
-            None
+/// The bookkeeping of one apply: where every step stands.
+struct Walk<'p, 'o> {
+    steps: BTreeMap<StepId, &'p Step>,
+    status: BTreeMap<StepId, Status>,
+    /// Set by the first failure: the cause given to steps not started.
+    stop: Option<String>,
+    summary: Summary,
+    observers: &'o Observers,
+}
+
+impl<'p> Walk<'p, '_> {
+    /// Marks running and returns every pending step that may start now.
+    fn ready(&mut self) -> Vec<&'p Step> {
+        let ready: Vec<&'p Step> = self
+            .steps
+            .values()
+            .copied()
+            .filter(|s| self.status[&s.id] == Status::Pending)
+            .filter(|s| may_start(s, &self.status, self.stop.is_some()))
+            .collect();
+        for step in &ready {
+            self.status.insert(step.id, Status::Running);
         }
-        Err(e) => {
-            status.insert(step.id, Status::Failed);
-            stop.get_or_insert_with(|| format!("step {} ({}) failed", step.id, step.address));
-            summary.failed.push(FailedStep {
-                id: step.id,
-                address: step.address.clone(),
-                statement: (!e.statement.is_empty()).then(|| e.statement.clone()),
-                message: e.message.clone(),
+        ready
+    }
+
+    /// Records how a step ended and tells the observers.
+    fn finish(&mut self, id: StepId, result: Result<(), StepError>) {
+        let step = self.steps[&id];
+        let error = match result {
+            Ok(()) => {
+                self.status.insert(id, Status::Succeeded);
+                self.summary.succeeded.push((id, step.address.clone()));
+                None
+            }
+            Err(e) => {
+                self.status.insert(id, Status::Failed);
+                let cause = format!("step {id} ({}) failed", step.address);
+                self.stop.get_or_insert(cause);
+                self.summary.failed.push(FailedStep {
+                    id,
+                    address: step.address.clone(),
+                    statement: (!e.statement.is_empty()).then(|| e.statement.clone()),
+                    message: e.message.clone(),
+                });
+                Some(e.message)
+            }
+        };
+        self.observers.emit(&Event::StepFinished {
+            id,
+            address: step.address.clone(),
+            purpose: step.purpose,
+            ok: error.is_none(),
+            error,
+        });
+    }
+
+    fn skip(&mut self, id: StepId, cause: String) {
+        let step = self.steps[&id];
+        self.status.insert(id, Status::Skipped(cause.clone()));
+        self.summary.skipped.push(SkippedStep {
+            id,
+            address: step.address.clone(),
+            cause: cause.clone(),
+        });
+        self.observers.emit(&Event::StepSkipped {
+            id,
+            address: step.address.clone(),
+            purpose: step.purpose,
+            cause,
+        });
+    }
+
+    /// Marks skipped every pending step that can no longer run, with its
+    /// root cause, until nothing more changes.
+    fn skip_what_cannot_run(&mut self) {
+        loop {
+            let next = self.steps.values().find_map(|step| {
+                if self.status[&step.id] != Status::Pending {
+                    return None;
+                }
+                let cause = skip_cause(step, &self.status, self.stop.as_deref())?;
+                Some((step.id, cause))
             });
-            Some(e.message)
+            match next {
+                Some((id, cause)) => self.skip(id, cause),
+                None => break,
+            }
         }
-    };
-    Event::StepFinished {
-        id: step.id,
-        address: step.address.clone(),
-        purpose: step.purpose,
-        ok: error.is_none(),
-        error,
+    }
+
+    /// After the walk: steps still pending wait on each other (a plan file
+    /// edited into a cycle); report them rather than drop them silently.
+    fn skip_unreachable(&mut self) {
+        let stuck: Vec<StepId> = self
+            .status
+            .iter()
+            .filter(|(_, s)| **s == Status::Pending)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stuck {
+            self.skip(
+                id,
+                "its dependencies can never finish (a cycle in the plan)".into(),
+            );
+        }
     }
 }
 
@@ -207,41 +270,6 @@ fn may_start(step: &Step, status: &BTreeMap<StepId, Status>, stopped: bool) -> b
                 && deps
                     .into_iter()
                     .all(|s| s.is_none_or(|s| *s == Status::Succeeded))
-        }
-    }
-}
-
-/// Marks skipped every pending step that can no longer run, with its root cause.
-fn skip_what_cannot_run(
-    steps: &BTreeMap<StepId, &Step>,
-    status: &mut BTreeMap<StepId, Status>,
-    stop: Option<&str>,
-    observers: &Observers,
-    summary: &mut Summary,
-) {
-    let mut changed = true;
-    while changed {
-        changed = false;
-        for (&id, step) in steps {
-            if status[&id] != Status::Pending {
-                continue;
-            }
-            let Some(cause) = skip_cause(step, status, stop) else {
-                continue;
-            };
-            status.insert(id, Status::Skipped(cause.clone()));
-            changed = true;
-            summary.skipped.push(SkippedStep {
-                id,
-                address: step.address.clone(),
-                cause: cause.clone(),
-            });
-            observers.emit(&Event::StepSkipped {
-                id,
-                address: step.address.clone(),
-                purpose: step.purpose,
-                cause,
-            });
         }
     }
 }
@@ -309,7 +337,7 @@ fn record(
     state: &mut State,
     store: &StateStore,
     options: &ApplyOptions,
-) -> Result<(), String> {
+) -> Result<(), StepError> {
     match step.purpose {
         StepPurpose::Suspend | StepPurpose::Resume => return Ok(()),
         StepPurpose::Delete | StepPurpose::Forget => {
@@ -328,13 +356,15 @@ fn record(
                     git_commit: options.git_commit.clone(),
                 })
             });
-            let entry = entry.ok_or_else(|| {
-                format!("the plan has no attributes to record for {}", step.address)
+            let entry = entry.ok_or_else(|| StepError {
+                statement: String::new(),
+                message: format!("the plan has no attributes to record for {}", step.address),
             })?;
             state.resources.insert(step.address.clone(), entry);
         }
     }
-    store
-        .save(state)
-        .map_err(|e| format!("applied, but the state could not be written: {e}"))
+    store.save(state).map_err(|e| StepError {
+        statement: String::new(),
+        message: format!("applied, but the state could not be written: {e}"),
+    })
 }

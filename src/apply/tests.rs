@@ -318,3 +318,23 @@ fn saved_plans_must_match_environment_and_live_fingerprint() {
             .contains("floe plan --out")
     );
 }
+
+#[tokio::test]
+async fn a_plan_file_edited_into_a_cycle_reports_its_steps_as_skipped() {
+    let mut plan = plan_of(
+        &[wh("A", &[]), wh("B", &[])],
+        &State::new("DEV"),
+        &Live::default(),
+    );
+    plan.steps[0].depends_on = vec![plan.steps[1].id];
+    plan.steps[1].depends_on = vec![plan.steps[0].id];
+    let session = FakeSession::new();
+    let result = run(&plan, session.clone(), 2).await;
+    assert!(session.executed().is_empty());
+    assert_eq!(result.summary.skipped.len(), 2);
+    assert!(
+        result.summary.skipped[0].cause.contains("cycle"),
+        "{:?}",
+        result.summary
+    );
+}

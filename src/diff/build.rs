@@ -164,29 +164,12 @@ fn plan_address(
         needs_replace: matches!(kind_change, Some(Change::Replace { .. })),
         only_drift: attributes.iter().all(|a| a.drift),
     });
-    let (reason, step) = match (action, declared, live, kind_change) {
-        (Action::Create, Some(d), _, _) => {
-            let reason = drift.then(|| "deleted outside floe".to_string());
-            (reason, Some((StepPurpose::Create, kind.create_sql(d))))
-        }
-        (Action::Update, _, _, Some(Change::Update(sql))) => {
-            let reason = drift.then(|| "changed outside floe".to_string());
-            (reason, Some((StepPurpose::Update, sql)))
-        }
-        (Action::Replace, Some(d), Some(l), Some(Change::Replace { reason })) => {
-            let mut sql = kind.delete_sql(address, &l.fqn, &l.attributes);
-            sql.extend(kind.create_sql(d));
-            (Some(reason), Some((StepPurpose::Replace, sql)))
-        }
-        (Action::Delete, _, Some(l), _) => {
-            let sql = kind.delete_sql(address, &l.fqn, &l.attributes);
-            (
-                Some("no longer declared".to_string()),
-                Some((StepPurpose::Delete, sql)),
-            )
-        }
-        _ => (None, state_only_step(declared, state, live)),
+    let seen = Seen {
+        declared,
+        state,
+        live,
     };
+    let (reason, step) = step_for(address, kind, &seen, (action, drift), kind_change);
     let destructive = match action {
         Action::Delete => true,
         Action::Replace => live.is_some_and(|l| kind.destroys_data(&l.attributes)),
@@ -218,6 +201,44 @@ fn plan_address(
         depends_on: declared.map(|d| d.depends_on.clone()).unwrap_or_default(),
     };
     (change, step)
+}
+
+/// The three views of one address.
+struct Seen<'a> {
+    declared: Option<&'a Resource>,
+    state: Option<&'a StateEntry>,
+    live: Option<&'a LiveObject>,
+}
+
+/// The reason (for people) and the step (for apply) of a decided action.
+fn step_for(
+    address: &Address,
+    kind: &dyn Kind,
+    seen: &Seen<'_>,
+    (action, drift): (Action, bool),
+    kind_change: Option<Change>,
+) -> (Option<String>, StepDraft) {
+    match (action, seen.declared, seen.live, kind_change) {
+        (Action::Create, Some(d), _, _) => {
+            let reason = drift.then(|| "deleted outside floe".to_string());
+            (reason, Some((StepPurpose::Create, kind.create_sql(d))))
+        }
+        (Action::Update, _, _, Some(Change::Update(sql))) => {
+            let reason = drift.then(|| "changed outside floe".to_string());
+            (reason, Some((StepPurpose::Update, sql)))
+        }
+        (Action::Replace, Some(d), Some(l), Some(Change::Replace { reason })) => {
+            let mut sql = kind.delete_sql(address, &l.fqn, &l.attributes);
+            sql.extend(kind.create_sql(d));
+            (Some(reason), Some((StepPurpose::Replace, sql)))
+        }
+        (Action::Delete, _, Some(l), _) => {
+            let sql = kind.delete_sql(address, &l.fqn, &l.attributes);
+            let reason = Some("no longer declared".to_string());
+            (reason, Some((StepPurpose::Delete, sql)))
+        }
+        _ => (None, state_only_step(seen.declared, seen.state, seen.live)),
+    }
 }
 
 /// For a no-op: a state-only step when state must learn or forget something.
