@@ -133,7 +133,9 @@ pub trait Kind: Send + Sync {
     }
 
     /// How to bring `current` (live) to `declared`, given the fields that
-    /// differ (never empty, never an ignored field).
+    /// differ (never empty, never an ignored field). Task-graph kinds leave
+    /// suspending and resuming to the planner: when only `enabled` differs,
+    /// return `Change::Update(vec![])`.
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change;
 
     /// The statements that create `resource`.

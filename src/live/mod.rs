@@ -24,3 +24,16 @@ pub struct Live {
 mod driver;
 
 pub use driver::{Introspection, KindStats, LiveError, PAGE_ROWS, introspect};
+
+/// Every address an environment manages: declared, or recorded in state.
+/// This is the `managed` set [`introspect`] sorts objects with.
+pub fn managed_addresses(
+    declared: &[crate::model::Resource],
+    state: &crate::state::State,
+) -> std::collections::BTreeSet<Address> {
+    declared
+        .iter()
+        .map(|r| r.address.clone())
+        .chain(state.resources.keys().cloned())
+        .collect()
+}

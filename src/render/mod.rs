@@ -5,12 +5,14 @@
 //! the terminal and `NO_COLOR`), passed in [`TextOptions`].
 
 mod drift;
+mod state;
 mod style;
 mod summary;
 mod text;
 
 pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
-pub use summary::summary_text;
+pub use state::{state_list_text, state_show_text};
+pub use summary::{introspection_text, summary_text};
 pub use text::plan_text;
 
 use crate::diff::Plan;

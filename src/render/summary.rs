@@ -1,9 +1,11 @@
-//! The text printed after an apply: what succeeded, failed and was skipped.
+//! Closing paragraphs: what an apply did, and what introspection cost
+//! (`plan -v`).
 
 use std::fmt::Write;
 
 use super::style::plural;
 use crate::apply::Summary;
+use crate::live::Introspection;
 
 /// One closing paragraph: counts, then each failure with Snowflake's
 /// message and the statement, then each skipped step with its cause.
@@ -38,5 +40,26 @@ pub fn summary_text(summary: &Summary) -> String {
             skipped.id, skipped.address, skipped.cause
         );
     }
+    out
+}
+
+/// For `plan -v`: statements issued and time spent reading each kind.
+pub fn introspection_text(introspection: &Introspection) -> String {
+    let mut out = String::new();
+    for kind in &introspection.stats {
+        let _ = writeln!(
+            out,
+            "read {:<13} {} in {} ms",
+            kind.kind.address_name(),
+            plural(kind.statements, "statement", "statements"),
+            kind.elapsed.as_millis()
+        );
+    }
+    let _ = writeln!(
+        out,
+        "read the environment with {} in {} ms",
+        plural(introspection.statements(), "statement", "statements"),
+        introspection.elapsed.as_millis()
+    );
     out
 }

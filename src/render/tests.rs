@@ -203,3 +203,21 @@ fn apply_summary() {
     };
     insta::assert_snapshot!(summary_text(&summary));
 }
+
+#[test]
+fn state_list_and_show() {
+    let mut state = State::new("DEV");
+    assert_eq!(
+        state_list_text(&state),
+        "The state of DEV records no resources.\n"
+    );
+    let mut entry = StateEntry::from_live(
+        &live("warehouse.A", json!({"size": "SMALL"})),
+        vec![addr("warehouse.B")],
+        None,
+    );
+    entry.applied_at = "2026-01-02T03:04:05Z".into();
+    state.import(addr("warehouse.A"), entry.clone()).unwrap();
+    assert_eq!(state_list_text(&state), "warehouse.A\n");
+    insta::assert_snapshot!(state_show_text(&addr("warehouse.A"), &entry));
+}
