@@ -5,13 +5,19 @@
 //! graph, read the live account through a [`session::Session`], diff into a
 //! plan, render it, apply it, and keep state.
 
+pub mod apply;
 pub mod cli;
 pub mod commands;
 pub mod diag;
+pub mod diff;
 pub mod graph;
 pub mod ident;
+pub mod kind;
 pub mod kinds;
+pub mod live;
 pub mod load;
 pub mod model;
+pub mod render;
 pub mod resolve;
 pub mod session;
+pub mod state;

@@ -1,0 +1,20 @@
+//! Apply: execute a plan's steps against a session, keeping state current.
+//!
+//! [`apply`] walks the steps as a DAG on tokio, limits only statement
+//! execution with a semaphore, persists state after every successful step,
+//! and reports through [`Event`]s to [`Observer`]s (a progress display, log
+//! lines). It never prints and never decides what to change: the plan did.
+//! [`guards`] holds the refusals checked before a run.
+
+mod events;
+pub mod guards;
+mod observers;
+mod run;
+
+pub use events::{Event, FailedStep, Observer, Observers, SkippedStep, Summary};
+pub use guards::{GuardError, check_destroy, check_fresh};
+pub use observers::{LogObserver, ProgressObserver};
+pub use run::{ApplyOptions, StateSink, apply};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,370 @@
+//! The step walk: dependencies decide when a step may start, a semaphore
+//! limits only how many run statements at once.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use tokio::sync::Semaphore;
+use tokio::task::JoinSet;
+
+use super::events::{Event, FailedStep, Observers, SkippedStep, Summary};
+use crate::diff::{Plan, Step, StepId, StepPurpose};
+use crate::session::Session;
+use crate::state::{State, StateEntry, StateStore, clock};
+
+/// How an apply runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApplyOptions {
+    /// How many steps may run statements at once (at least 1).
+    pub parallelism: usize,
+    /// The git commit of the declarations, recorded in state.
+    pub git_commit: Option<String>,
+}
+
+impl Default for ApplyOptions {
+    fn default() -> Self {
+        ApplyOptions {
+            parallelism: 8,
+            git_commit: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Status {
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+    Skipped(String),
+}
+
+impl Status {
+    fn finished(&self) -> bool {
+        !matches!(self, Status::Pending | Status::Running)
+    }
+}
+
+/// Why a step's statements failed.
+struct StepError {
+    statement: String,
+    message: String,
+}
+
+/// How a step's task ended.
+enum Outcome {
+    /// Every statement ran.
+    Done,
+    /// A statement failed.
+    Failed(StepError),
+    /// It got its turn after a failure elsewhere, and did not start.
+    NotStarted,
+}
+
+impl Outcome {
+    /// A step whose task panicked: a failure like any other.
+    fn crashed(e: &tokio::task::JoinError) -> Self {
+        Outcome::Failed(StepError {
+            statement: String::new(),
+            message: format!("internal error while running the step: {e}"),
+        })
+    }
+}
+
+/// Where an apply records what it did.
+pub struct StateSink<'a> {
+    /// The state, updated in memory after each step.
+    pub state: &'a mut State,
+    /// Where it is persisted after each step.
+    pub store: &'a StateStore,
+}
+
+/// Executes the plan's steps and records each success in state.
+///
+/// A step starts when all its dependencies succeeded. After a failure no new
+/// step starts (running ones finish); dependents of a failed step are
+/// skipped with the cause; a resume that compensates a suspend still runs
+/// once its dependencies have finished, when that suspend succeeded. State
+/// is written after every successful step, from this one task, so writes
+/// never interleave. Guards (destroy, staleness) are the caller's, before.
+pub async fn apply(
+    plan: &Plan,
+    session: Arc<dyn Session>,
+    sink: StateSink<'_>,
+    observers: &Observers,
+    options: &ApplyOptions,
+) -> Summary {
+    let mut walk = Walk {
+        steps: plan.steps.iter().map(|s| (s.id, s)).collect(),
+        status: plan.steps.iter().map(|s| (s.id, Status::Pending)).collect(),
+        stop: None,
+        summary: Summary::default(),
+        observers,
+    };
+    let semaphore = Arc::new(Semaphore::new(options.parallelism.max(1)));
+    let stopped = Arc::new(AtomicBool::new(false));
+    let mut running = JoinSet::new();
+    let mut task_step = BTreeMap::new();
+    loop {
+        walk.skip_what_cannot_run();
+        for step in walk.ready() {
+            let work = run_step(
+                step.clone(),
+                session.clone(),
+                semaphore.clone(),
+                observers.clone(),
+                stopped.clone(),
+            );
+            task_step.insert(running.spawn(work).id(), step.id);
+        }
+        let Some(joined) = running.join_next_with_id().await else {
+            break;
+        };
+        let (id, outcome) = match joined {
+            Ok((task, outcome)) => (task_step[&task], outcome),
+            Err(e) => (task_step[&e.id()], Outcome::crashed(&e)),
+        };
+        let result = match outcome {
+            Outcome::Done => record(walk.steps[&id], plan, &mut *sink.state, sink.store, options),
+            Outcome::Failed(e) => Err(e),
+            Outcome::NotStarted => {
+                // Back to pending: the next pass skips it with the cause.
+                walk.status.insert(id, Status::Pending);
+                continue;
+            }
+        };
+        walk.finish(id, result);
+        if walk.stop.is_some() {
+            stopped.store(true, Ordering::SeqCst);
+        }
+    }
+    walk.skip_unreachable();
+    observers.emit(&Event::Done {
+        summary: walk.summary.clone(),
+    });
+    walk.summary
+}
+
+/// The bookkeeping of one apply: where every step stands.
+struct Walk<'p, 'o> {
+    steps: BTreeMap<StepId, &'p Step>,
+    status: BTreeMap<StepId, Status>,
+    /// Set by the first failure: the cause given to steps not started.
+    stop: Option<String>,
+    summary: Summary,
+    observers: &'o Observers,
+}
+
+impl<'p> Walk<'p, '_> {
+    /// Marks running and returns every pending step that may start now.
+    fn ready(&mut self) -> Vec<&'p Step> {
+        let ready: Vec<&'p Step> = self
+            .steps
+            .values()
+            .copied()
+            .filter(|s| self.status[&s.id] == Status::Pending)
+            .filter(|s| may_start(s, &self.status, self.stop.is_some()))
+            .collect();
+        for step in &ready {
+            self.status.insert(step.id, Status::Running);
+        }
+        ready
+    }
+
+    /// Records how a step ended and tells the observers.
+    fn finish(&mut self, id: StepId, result: Result<(), StepError>) {
+        let step = self.steps[&id];
+        let error = match result {
+            Ok(()) => {
+                self.status.insert(id, Status::Succeeded);
+                self.summary.succeeded.push((id, step.address.clone()));
+                None
+            }
+            Err(e) => {
+                self.status.insert(id, Status::Failed);
+                let cause = format!("step {id} ({}) failed", step.address);
+                self.stop.get_or_insert(cause);
+                self.summary.failed.push(FailedStep {
+                    id,
+                    address: step.address.clone(),
+                    statement: (!e.statement.is_empty()).then(|| e.statement.clone()),
+                    message: e.message.clone(),
+                });
+                Some(e.message)
+            }
+        };
+        self.observers.emit(&Event::StepFinished {
+            id,
+            address: step.address.clone(),
+            purpose: step.purpose,
+            ok: error.is_none(),
+            error,
+        });
+    }
+
+    fn skip(&mut self, id: StepId, cause: String) {
+        let step = self.steps[&id];
+        self.status.insert(id, Status::Skipped(cause.clone()));
+        self.summary.skipped.push(SkippedStep {
+            id,
+            address: step.address.clone(),
+            cause: cause.clone(),
+        });
+        self.observers.emit(&Event::StepSkipped {
+            id,
+            address: step.address.clone(),
+            purpose: step.purpose,
+            cause,
+        });
+    }
+
+    /// Marks skipped every pending step that can no longer run, with its
+    /// root cause, until nothing more changes.
+    fn skip_what_cannot_run(&mut self) {
+        loop {
+            let next = self.steps.values().find_map(|step| {
+                if self.status[&step.id] != Status::Pending {
+                    return None;
+                }
+                let cause = skip_cause(step, &self.status, self.stop.as_deref())?;
+                Some((step.id, cause))
+            });
+            match next {
+                Some((id, cause)) => self.skip(id, cause),
+                None => break,
+            }
+        }
+    }
+
+    /// After the walk: steps still pending wait on each other (a plan file
+    /// edited into a cycle); report them rather than drop them silently.
+    fn skip_unreachable(&mut self) {
+        let stuck: Vec<StepId> = self
+            .status
+            .iter()
+            .filter(|(_, s)| **s == Status::Pending)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in stuck {
+            self.skip(
+                id,
+                "its dependencies can never finish (a cycle in the plan)".into(),
+            );
+        }
+    }
+}
+
+/// True when `step` may start now.
+fn may_start(step: &Step, status: &BTreeMap<StepId, Status>, stopped: bool) -> bool {
+    let deps = step.depends_on.iter().map(|d| status.get(d));
+    match step.compensates {
+        // A compensating resume waits for its dependencies to end, however
+        // they ended, and runs only if its suspend took effect.
+        Some(suspend) => {
+            status.get(&suspend) == Some(&Status::Succeeded)
+                && deps.into_iter().all(|s| s.is_none_or(Status::finished))
+        }
+        None => {
+            !stopped
+                && deps
+                    .into_iter()
+                    .all(|s| s.is_none_or(|s| *s == Status::Succeeded))
+        }
+    }
+}
+
+fn skip_cause(
+    step: &Step,
+    status: &BTreeMap<StepId, Status>,
+    stop: Option<&str>,
+) -> Option<String> {
+    if let Some(suspend) = step.compensates {
+        return match status.get(&suspend) {
+            Some(Status::Failed | Status::Skipped(_)) => {
+                Some(format!("step {suspend} did not suspend anything to resume"))
+            }
+            _ => None,
+        };
+    }
+    for dep in &step.depends_on {
+        match status.get(dep) {
+            Some(Status::Failed) => return Some(format!("step {dep} failed")),
+            Some(Status::Skipped(cause)) => return Some(cause.clone()),
+            _ => {}
+        }
+    }
+    stop.map(|s| format!("not started: {s}"))
+}
+
+async fn run_step(
+    step: Step,
+    session: Arc<dyn Session>,
+    semaphore: Arc<Semaphore>,
+    observers: Observers,
+    stopped: Arc<AtomicBool>,
+) -> Outcome {
+    // The semaphore is never closed, so acquiring can only wait, not fail.
+    let Ok(_permit) = semaphore.acquire_owned().await else {
+        return Outcome::NotStarted;
+    };
+    if step.compensates.is_none() && stopped.load(Ordering::SeqCst) {
+        return Outcome::NotStarted;
+    }
+    observers.emit(&Event::StepStarted {
+        id: step.id,
+        address: step.address.clone(),
+        purpose: step.purpose,
+    });
+    for statement in &step.statements {
+        if let Err(e) = session.execute(statement).await {
+            // Raised while this step still holds its permit, so a step
+            // waiting for that permit sees it and does not start.
+            stopped.store(true, Ordering::SeqCst);
+            return Outcome::Failed(StepError {
+                statement: statement.clone(),
+                message: e.to_string(),
+            });
+        }
+    }
+    Outcome::Done
+}
+
+/// Updates and persists state after a successful step.
+fn record(
+    step: &Step,
+    plan: &Plan,
+    state: &mut State,
+    store: &StateStore,
+    options: &ApplyOptions,
+) -> Result<(), StepError> {
+    match step.purpose {
+        StepPurpose::Suspend | StepPurpose::Resume => return Ok(()),
+        StepPurpose::Delete | StepPurpose::Forget => {
+            state.resources.remove(&step.address);
+        }
+        StepPurpose::Create | StepPurpose::Update | StepPurpose::Replace | StepPurpose::Record => {
+            let entry = plan.change(&step.address).and_then(|c| {
+                Some(StateEntry {
+                    kind: c.kind,
+                    fqn: c.fqn.clone(),
+                    declared_fingerprint: c.declared_fingerprint.clone()?,
+                    live_fingerprint: c.expected_live_fingerprint.clone()?,
+                    attributes: c.after.clone()?,
+                    depends_on: c.depends_on.clone(),
+                    applied_at: clock::now_rfc3339(),
+                    git_commit: options.git_commit.clone(),
+                })
+            });
+            let entry = entry.ok_or_else(|| StepError {
+                statement: String::new(),
+                message: format!("the plan has no attributes to record for {}", step.address),
+            })?;
+            state.resources.insert(step.address.clone(), entry);
+        }
+    }
+    store.save(state).map_err(|e| StepError {
+        statement: String::new(),
+        message: format!("applied, but the state could not be written: {e}"),
+    })
+}

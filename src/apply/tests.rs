@@ -1,0 +1,340 @@
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+
+use serde_json::json;
+
+use super::*;
+use crate::diff::{Plan, PlanInput, StepPurpose, plan};
+use crate::kind::fakes::{FakeSession, addr, kinds, live, resource};
+use crate::live::Live;
+use crate::model::Resource;
+use crate::session::Session;
+use crate::state::{State, StateStore};
+
+fn plan_of(declared: &[Resource], state: &State, live: &Live) -> Plan {
+    plan(&PlanInput {
+        environment: "DEV",
+        declared,
+        state,
+        live,
+        kinds: &kinds(),
+        targets: &[],
+    })
+    .unwrap()
+}
+
+fn wh(name: &str, deps: &[&str]) -> Resource {
+    resource(&format!("warehouse.{name}"), json!({"size": "SMALL"}), deps)
+}
+
+fn create_sql(name: &str) -> String {
+    format!("CREATE WAREHOUSE {name} WAREHOUSE_SIZE = SMALL")
+}
+
+/// A shared in-memory writer for log observers.
+#[derive(Clone, Default)]
+struct Buffer(Arc<Mutex<Vec<u8>>>);
+
+impl Write for Buffer {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+impl Buffer {
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
+struct Run {
+    summary: Summary,
+    state: State,
+    store: StateStore,
+    log: String,
+    _dir: tempfile::TempDir,
+}
+
+async fn run(plan: &Plan, session: Arc<FakeSession>, parallelism: usize) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    let store = StateStore::new(dir.path(), "DEV");
+    let mut state = store.load().unwrap();
+    let log = Buffer::default();
+    let observers = Observers::new(vec![
+        Arc::new(LogObserver::new(Box::new(log.clone()), plan.steps.len())),
+        Arc::new(ProgressObserver::with_target(
+            plan.steps.len(),
+            indicatif::ProgressDrawTarget::hidden(),
+        )),
+    ]);
+    let options = ApplyOptions {
+        parallelism,
+        git_commit: Some("abc123".into()),
+    };
+    let sink = StateSink {
+        state: &mut state,
+        store: &store,
+    };
+    let session: Arc<dyn Session> = session;
+    let summary = apply(plan, session, sink, &observers, &options).await;
+    Run {
+        summary,
+        state,
+        store,
+        log: log.text(),
+        _dir: dir,
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn steps_start_only_after_their_dependencies_finish() {
+    let declared = [
+        wh("A", &[]),
+        wh("B", &["warehouse.A"]),
+        wh("C", &["warehouse.B"]),
+        wh("D", &[]),
+    ];
+    let plan = plan_of(&declared, &State::new("DEV"), &Live::default());
+    let session = FakeSession::new();
+    session.sleep_on("CREATE WAREHOUSE A", 30);
+    let result = run(&plan, session.clone(), 8).await;
+    assert!(result.summary.is_success(), "{:?}", result.summary);
+    let pos = |line: String| session.position(&line).unwrap();
+    assert!(pos(format!("end:{}", create_sql("A"))) < pos(format!("start:{}", create_sql("B"))));
+    assert!(pos(format!("end:{}", create_sql("B"))) < pos(format!("start:{}", create_sql("C"))));
+    assert_eq!(session.executed().len(), 4);
+    assert_eq!(result.summary.succeeded.len(), 4);
+}
+
+#[tokio::test]
+async fn a_failure_starts_nothing_new_and_skips_dependents_with_the_cause() {
+    let declared = [wh("A", &[]), wh("B", &["warehouse.A"]), wh("C", &[])];
+    let plan = plan_of(&declared, &State::new("DEV"), &Live::default());
+    let session = FakeSession::new();
+    session.fail_on("CREATE WAREHOUSE A");
+    let result = run(&plan, session.clone(), 1).await;
+    let failed = &result.summary.failed;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0].address, addr("warehouse.A"));
+    assert_eq!(
+        failed[0].statement.as_deref(),
+        Some(create_sql("A").as_str())
+    );
+    assert!(
+        failed[0].message.contains("SQL compilation error"),
+        "{}",
+        failed[0].message
+    );
+    let skipped: Vec<(String, String)> = result
+        .summary
+        .skipped
+        .iter()
+        .map(|s| (s.address.to_string(), s.cause.clone()))
+        .collect();
+    let a_id = plan
+        .steps
+        .iter()
+        .find(|s| s.address == addr("warehouse.A"))
+        .unwrap()
+        .id;
+    assert_eq!(
+        skipped,
+        [
+            ("warehouse.B".to_string(), format!("step {a_id} failed")),
+            (
+                "warehouse.C".to_string(),
+                format!("not started: step {a_id} (warehouse.A) failed")
+            ),
+        ]
+    );
+    assert_eq!(session.executed(), [create_sql("A")]);
+    assert!(
+        result.log.contains("FAIL  create   warehouse.A: 002003"),
+        "{}",
+        result.log
+    );
+    assert!(
+        result.log.contains("skip  create   warehouse.B: step"),
+        "{}",
+        result.log
+    );
+}
+
+#[tokio::test]
+async fn state_holds_exactly_the_steps_that_finished() {
+    let declared = [
+        wh("A", &[]),
+        wh("B", &["warehouse.A"]),
+        wh("C", &["warehouse.B"]),
+    ];
+    let plan = plan_of(&declared, &State::new("DEV"), &Live::default());
+    let session = FakeSession::new();
+    session.fail_on("CREATE WAREHOUSE C");
+    let result = run(&plan, session, 2).await;
+    let on_disk = result.store.load().unwrap();
+    let recorded: Vec<String> = on_disk.resources.keys().map(|a| a.to_string()).collect();
+    assert_eq!(recorded, ["warehouse.A", "warehouse.B"]);
+    assert_eq!(on_disk, result.state);
+    assert_eq!(on_disk.serial, 2, "one write per successful step");
+    let b = &on_disk.resources[&addr("warehouse.B")];
+    assert_eq!(b.depends_on, [addr("warehouse.A")]);
+    assert_eq!(b.git_commit.as_deref(), Some("abc123"));
+    assert_eq!(b.attributes["size"], json!("SMALL"));
+}
+
+#[tokio::test]
+async fn deletes_remove_addresses_from_state() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut before = State::new("DEV");
+    let entry =
+        crate::state::StateEntry::from_live(&live("warehouse.OLD", json!({})), vec![], None);
+    before.import(addr("warehouse.OLD"), entry).unwrap();
+    let live_now = Live {
+        managed: [(addr("warehouse.OLD"), live("warehouse.OLD", json!({})))].into(),
+        unmanaged: vec![],
+    };
+    let plan = plan_of(&[], &before, &live_now);
+    let store = StateStore::new(dir.path(), "DEV");
+    store.save(&mut before).unwrap();
+    let session: Arc<dyn Session> = FakeSession::new();
+    let sink = StateSink {
+        state: &mut before,
+        store: &store,
+    };
+    let summary = apply(
+        &plan,
+        session,
+        sink,
+        &Observers::default(),
+        &ApplyOptions::default(),
+    )
+    .await;
+    assert!(summary.is_success());
+    assert!(store.load().unwrap().resources.is_empty());
+}
+
+fn task(name: &str, after: &[&str], sql: &str) -> (Resource, crate::kind::LiveObject) {
+    let attributes = json!({"after": after, "enabled": true, "sql": sql});
+    let address = format!("task.{name}");
+    (
+        resource(&address, attributes.clone(), &[]),
+        live(&address, attributes),
+    )
+}
+
+#[tokio::test]
+async fn a_suspended_root_is_resumed_even_when_its_graph_change_fails() {
+    let (root, root_live) = task("ROOT", &[], "select 1");
+    let (child, mut child_live) = task("CHILD", &["ROOT"], "select 2");
+    child_live
+        .attributes
+        .insert("sql".into(), json!("select old"));
+    let live_now = Live {
+        managed: [
+            (root_live.address.clone(), root_live),
+            (child_live.address.clone(), child_live),
+        ]
+        .into(),
+        unmanaged: vec![],
+    };
+    let plan = plan_of(&[root, child], &State::new("DEV"), &live_now);
+    let session = FakeSession::new();
+    session.fail_on("CREATE OR ALTER TASK DB.SCH.CHILD");
+    let result = run(&plan, session.clone(), 4).await;
+    let executed = session.executed();
+    let suspend = executed
+        .iter()
+        .position(|s| s == "ALTER TASK DB.SCH.ROOT SUSPEND");
+    let resume = executed
+        .iter()
+        .position(|s| s == "ALTER TASK DB.SCH.ROOT RESUME");
+    assert!(suspend.is_some() && resume.is_some(), "{executed:?}");
+    assert!(suspend < resume);
+    assert!(!executed.contains(&"ALTER TASK DB.SCH.CHILD RESUME".to_string()));
+    let resumed_root = result.summary.succeeded.iter().any(|(id, a)| {
+        *a == addr("task.ROOT")
+            && plan
+                .steps
+                .iter()
+                .any(|s| s.id == *id && s.purpose == StepPurpose::Resume)
+    });
+    assert!(resumed_root, "{:?}", result.summary);
+    assert_eq!(result.summary.failed.len(), 1);
+}
+
+#[test]
+fn destructive_changes_need_allow_destroy_and_prevent_destroy_always_refuses() {
+    let mut before = State::new("DEV");
+    let entry =
+        crate::state::StateEntry::from_live(&live("warehouse.OLD", json!({})), vec![], None);
+    before.import(addr("warehouse.OLD"), entry).unwrap();
+    let live_now = Live {
+        managed: [(addr("warehouse.OLD"), live("warehouse.OLD", json!({})))].into(),
+        unmanaged: vec![],
+    };
+    let mut plan = plan_of(&[], &before, &live_now);
+    let refused = check_destroy(&plan, false).unwrap_err();
+    assert_eq!(
+        refused,
+        GuardError::DestroyNotAllowed(vec![addr("warehouse.OLD")])
+    );
+    assert!(refused.to_string().contains("warehouse.OLD"));
+    assert!(check_destroy(&plan, true).is_ok());
+    plan.changes[0].prevent_destroy = true;
+    assert!(matches!(
+        check_destroy(&plan, true),
+        Err(GuardError::PreventDestroy(_))
+    ));
+}
+
+#[test]
+fn saved_plans_must_match_environment_and_live_fingerprint() {
+    let plan = plan_of(&[wh("A", &[])], &State::new("DEV"), &Live::default());
+    let now = crate::diff::live_fingerprint(&Live::default());
+    assert!(check_fresh(&plan, "DEV", &now).is_ok());
+    assert!(matches!(
+        check_fresh(&plan, "PROD", &now),
+        Err(GuardError::WrongEnvironment { .. })
+    ));
+    let changed = Live {
+        managed: [(addr("warehouse.X"), live("warehouse.X", json!({})))].into(),
+        unmanaged: vec![],
+    };
+    let stale = check_fresh(&plan, "DEV", &crate::diff::live_fingerprint(&changed)).unwrap_err();
+    assert_eq!(
+        stale,
+        GuardError::Stale {
+            environment: "DEV".into()
+        }
+    );
+    assert!(
+        stale
+            .to_diagnostic()
+            .render(std::path::Path::new("."))
+            .contains("floe plan --out")
+    );
+}
+
+#[tokio::test]
+async fn a_plan_file_edited_into_a_cycle_reports_its_steps_as_skipped() {
+    let mut plan = plan_of(
+        &[wh("A", &[]), wh("B", &[])],
+        &State::new("DEV"),
+        &Live::default(),
+    );
+    plan.steps[0].depends_on = vec![plan.steps[1].id];
+    plan.steps[1].depends_on = vec![plan.steps[0].id];
+    let session = FakeSession::new();
+    let result = run(&plan, session.clone(), 2).await;
+    assert!(session.executed().is_empty());
+    assert_eq!(result.summary.skipped.len(), 2);
+    assert!(
+        result.summary.skipped[0].cause.contains("cycle"),
+        "{:?}",
+        result.summary
+    );
+}

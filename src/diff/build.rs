@@ -1,0 +1,262 @@
+//! Computing a plan: per-address decisions, then steps.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::action::{Facts, decide};
+use super::compare::compare;
+use super::fingerprint::fingerprint;
+use super::plan::{
+    Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StepPurpose, UnmanagedObject,
+};
+use super::steps::{Draft, order_steps};
+use super::{DiffError, graph};
+use crate::kind::{Change, Kind, Kinds, LiveObject};
+use crate::live::Live;
+use crate::model::{Address, Attributes, Resource};
+use crate::state::{State, StateEntry};
+
+/// Everything a plan is computed from.
+#[derive(Debug, Clone, Copy)]
+pub struct PlanInput<'a> {
+    /// The environment's name.
+    pub environment: &'a str,
+    /// The declared resources for the environment.
+    pub declared: &'a [Resource],
+    /// The environment's state.
+    pub state: &'a State,
+    /// What introspection found.
+    pub live: &'a Live,
+    /// The kinds' behaviour.
+    pub kinds: &'a Kinds,
+    /// `--target` addresses; empty plans everything.
+    pub targets: &'a [Address],
+}
+
+/// The three views of one address.
+pub(super) struct Views<'a> {
+    pub declared: BTreeMap<&'a Address, &'a Resource>,
+    pub state: &'a BTreeMap<Address, StateEntry>,
+    pub live: &'a BTreeMap<Address, LiveObject>,
+}
+
+/// Computes the plan. Pure: no I/O, no SQL executed.
+pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
+    let views = Views {
+        declared: input.declared.iter().map(|r| (&r.address, r)).collect(),
+        state: &input.state.resources,
+        live: &input.live.managed,
+    };
+    let mut addresses: BTreeSet<&Address> = views.declared.keys().copied().collect();
+    addresses.extend(views.state.keys());
+    addresses.extend(views.live.keys());
+    let keep = targeted(input.targets, &views, &addresses)?;
+
+    let mut drafts = Vec::new();
+    let mut changes = Vec::new();
+    for address in addresses.into_iter().filter(|a| keep.contains(*a)) {
+        let kind = input
+            .kinds
+            .get(address.kind)
+            .ok_or(DiffError::UnknownKind(address.kind))?;
+        let (change, step) = plan_address(address, kind.as_ref(), &views);
+        if let Some((purpose, statements)) = step {
+            drafts.push(Draft::new(address.clone(), purpose, statements));
+        }
+        changes.push(change);
+    }
+    graph::add_task_graph_steps(&mut drafts, &views, input.kinds);
+    let steps = order_steps(drafts, &views)?;
+    Ok(Plan {
+        format_version: PLAN_FORMAT_VERSION,
+        environment: input.environment.to_string(),
+        declared_fingerprint: declared_fingerprint(input.declared),
+        live_fingerprint: live_fingerprint(input.live),
+        changes,
+        unmanaged: input
+            .live
+            .unmanaged
+            .iter()
+            .map(|o| UnmanagedObject {
+                address: o.address.clone(),
+                fqn: o.fqn.clone(),
+            })
+            .collect(),
+        steps,
+    })
+}
+
+/// Fingerprint over every declared resource (address, fqn, attributes).
+pub fn declared_fingerprint(declared: &[Resource]) -> String {
+    let all: BTreeMap<String, (&str, &Attributes)> = declared
+        .iter()
+        .map(|r| (r.address.to_string(), (r.fqn.as_str(), &r.attributes)))
+        .collect();
+    fingerprint(&all)
+}
+
+/// Fingerprint over every live object read, managed or not.
+pub fn live_fingerprint(live: &Live) -> String {
+    let all: BTreeMap<String, (&str, &Attributes)> = live
+        .managed
+        .values()
+        .chain(&live.unmanaged)
+        .map(|o| (o.address.to_string(), (o.fqn.as_str(), &o.attributes)))
+        .collect();
+    fingerprint(&all)
+}
+
+/// The addresses a `--target` run may touch: the targets and, transitively,
+/// what they depend on. Everything when there are no targets.
+fn targeted<'a>(
+    targets: &[Address],
+    views: &Views<'a>,
+    known: &BTreeSet<&'a Address>,
+) -> Result<BTreeSet<Address>, DiffError> {
+    if targets.is_empty() {
+        return Ok(known.iter().map(|a| (*a).clone()).collect());
+    }
+    let mut keep = BTreeSet::new();
+    let mut queue: Vec<Address> = Vec::new();
+    for target in targets {
+        if !known.contains(target) {
+            return Err(DiffError::UnknownTarget(target.clone()));
+        }
+        queue.push(target.clone());
+    }
+    while let Some(address) = queue.pop() {
+        if !keep.insert(address.clone()) {
+            continue;
+        }
+        let declared = views.declared.get(&address).map(|r| &r.depends_on);
+        let recorded = views.state.get(&address).map(|s| &s.depends_on);
+        queue.extend(declared.into_iter().chain(recorded).flatten().cloned());
+    }
+    Ok(keep)
+}
+
+type StepDraft = Option<(StepPurpose, Vec<String>)>;
+
+/// Decides one address: its change for people and its step for apply.
+fn plan_address(
+    address: &Address,
+    kind: &dyn Kind,
+    views: &Views<'_>,
+) -> (ResourceChange, StepDraft) {
+    let declared = views.declared.get(address).copied();
+    let state = views.state.get(address);
+    let live = views.live.get(address);
+    let attributes = match (declared, live) {
+        (Some(d), Some(l)) => compare(d, state, l, kind.unobservable_fields()),
+        _ => Vec::new(),
+    };
+    let changed: Vec<String> = attributes.iter().map(|a| a.field.clone()).collect();
+    let kind_change = match (declared, live) {
+        (Some(d), Some(l)) if !changed.is_empty() => {
+            Some(kind.plan_change(d, &l.attributes, &changed))
+        }
+        _ => None,
+    };
+    let (action, drift) = decide(Facts {
+        declared: declared.is_some(),
+        in_state: state.is_some(),
+        live: live.is_some(),
+        differs: !changed.is_empty(),
+        needs_replace: matches!(kind_change, Some(Change::Replace { .. })),
+        only_drift: attributes.iter().all(|a| a.drift),
+    });
+    let seen = Seen {
+        declared,
+        state,
+        live,
+    };
+    let (reason, step) = step_for(address, kind, &seen, (action, drift), kind_change);
+    let destructive = match action {
+        Action::Delete => true,
+        Action::Replace => live.is_some_and(|l| kind.destroys_data(&l.attributes)),
+        _ => false,
+    };
+    let after = declared.map(|d| d.attributes.clone());
+    let expected_live = after.as_ref().map(|a| {
+        let mut visible = a.clone();
+        visible.retain(|field, _| !kind.unobservable_fields().contains(&field.as_str()));
+        fingerprint(&visible)
+    });
+    let change = ResourceChange {
+        address: address.clone(),
+        kind: address.kind,
+        fqn: declared
+            .map(|d| d.fqn.clone())
+            .or_else(|| live.map(|l| l.fqn.clone()))
+            .or_else(|| state.map(|s| s.fqn.clone()))
+            .unwrap_or_default(),
+        action,
+        reason,
+        drift,
+        destructive,
+        prevent_destroy: declared.is_some_and(|d| d.lifecycle.prevent_destroy),
+        attributes,
+        declared_fingerprint: after.as_ref().map(fingerprint),
+        expected_live_fingerprint: expected_live,
+        after,
+        depends_on: declared.map(|d| d.depends_on.clone()).unwrap_or_default(),
+    };
+    (change, step)
+}
+
+/// The three views of one address.
+struct Seen<'a> {
+    declared: Option<&'a Resource>,
+    state: Option<&'a StateEntry>,
+    live: Option<&'a LiveObject>,
+}
+
+/// The reason (for people) and the step (for apply) of a decided action.
+fn step_for(
+    address: &Address,
+    kind: &dyn Kind,
+    seen: &Seen<'_>,
+    (action, drift): (Action, bool),
+    kind_change: Option<Change>,
+) -> (Option<String>, StepDraft) {
+    match (action, seen.declared, seen.live, kind_change) {
+        (Action::Create, Some(d), _, _) => {
+            let reason = drift.then(|| "deleted outside floe".to_string());
+            (reason, Some((StepPurpose::Create, kind.create_sql(d))))
+        }
+        (Action::Update, _, _, Some(Change::Update(sql))) => {
+            let reason = drift.then(|| "changed outside floe".to_string());
+            (reason, Some((StepPurpose::Update, sql)))
+        }
+        (Action::Replace, Some(d), Some(l), Some(Change::Replace { reason })) => {
+            let mut sql = kind.delete_sql(address, &l.fqn, &l.attributes);
+            sql.extend(kind.create_sql(d));
+            (Some(reason), Some((StepPurpose::Replace, sql)))
+        }
+        (Action::Delete, _, Some(l), _) => {
+            let sql = kind.delete_sql(address, &l.fqn, &l.attributes);
+            let reason = Some("no longer declared".to_string());
+            (reason, Some((StepPurpose::Delete, sql)))
+        }
+        _ => (None, state_only_step(seen.declared, seen.state, seen.live)),
+    }
+}
+
+/// For a no-op: a state-only step when state must learn or forget something.
+fn state_only_step(
+    declared: Option<&Resource>,
+    state: Option<&StateEntry>,
+    live: Option<&LiveObject>,
+) -> StepDraft {
+    match (declared, state, live) {
+        (Some(d), state, Some(_)) => {
+            let current = state.is_some_and(|s| {
+                s.declared_fingerprint == fingerprint(&d.attributes)
+                    && s.depends_on == d.depends_on
+                    && s.fqn == d.fqn
+            });
+            (!current).then(|| (StepPurpose::Record, Vec::new()))
+        }
+        (None, Some(_), None) => Some((StepPurpose::Forget, Vec::new())),
+        _ => None,
+    }
+}

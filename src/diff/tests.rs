@@ -1,0 +1,348 @@
+use serde_json::{Value, json};
+
+use super::*;
+use crate::kind::LiveObject;
+use crate::kind::fakes::{addr, kinds, live, resource};
+use crate::live::Live;
+use crate::model::Resource;
+use crate::state::{State, StateEntry};
+
+fn live_of(objects: Vec<LiveObject>) -> Live {
+    Live {
+        managed: objects
+            .into_iter()
+            .map(|o| (o.address.clone(), o))
+            .collect(),
+        unmanaged: Vec::new(),
+    }
+}
+
+fn state_of(entries: &[(&str, Value, &[&str])]) -> State {
+    let mut state = State::new("DEV");
+    for (address, attributes, deps) in entries {
+        let deps = deps.iter().map(|d| addr(d)).collect();
+        let entry = StateEntry::from_live(&live(address, attributes.clone()), deps, None);
+        state.import(addr(address), entry).unwrap();
+    }
+    state
+}
+
+fn plan_for(declared: &[Resource], state: &State, live: &Live, targets: &[&str]) -> Plan {
+    let targets: Vec<_> = targets.iter().map(|t| addr(t)).collect();
+    plan(&PlanInput {
+        environment: "DEV",
+        declared,
+        state,
+        live,
+        kinds: &kinds(),
+        targets: &targets,
+    })
+    .unwrap()
+}
+
+fn step<'p>(plan: &'p Plan, address: &str, purpose: StepPurpose) -> &'p Step {
+    plan.steps
+        .iter()
+        .find(|s| s.address == addr(address) && s.purpose == purpose)
+        .unwrap_or_else(|| panic!("no {purpose:?} step for {address} in {:#?}", plan.steps))
+}
+
+fn action(plan: &Plan, address: &str) -> Action {
+    plan.change(&addr(address))
+        .expect("address is planned")
+        .action
+}
+
+#[test]
+fn creates_follow_dependency_order() {
+    let declared = [
+        resource("warehouse.A", json!({"size": "SMALL"}), &["warehouse.B"]),
+        resource("warehouse.B", json!({"size": "SMALL"}), &["warehouse.C"]),
+        resource("warehouse.C", json!({"size": "SMALL"}), &[]),
+    ];
+    let plan = plan_for(&declared, &State::new("DEV"), &Live::default(), &[]);
+    let order: Vec<String> = plan.steps.iter().map(|s| s.address.to_string()).collect();
+    assert_eq!(order, ["warehouse.C", "warehouse.B", "warehouse.A"]);
+    let (a, b, c) = (
+        step(&plan, "warehouse.A", StepPurpose::Create),
+        step(&plan, "warehouse.B", StepPurpose::Create),
+        step(&plan, "warehouse.C", StepPurpose::Create),
+    );
+    assert_eq!(a.depends_on, [b.id]);
+    assert_eq!(b.depends_on, [c.id]);
+    assert_eq!(c.statements, ["CREATE WAREHOUSE C WAREHOUSE_SIZE = SMALL"]);
+    assert_eq!(plan.counts().create, 3);
+}
+
+#[test]
+fn creates_wait_through_unchanged_dependencies() {
+    let declared = [
+        resource("warehouse.A", json!({"size": "SMALL"}), &["warehouse.B"]),
+        resource("warehouse.B", json!({"size": "SMALL"}), &["warehouse.C"]),
+        resource("warehouse.C", json!({"size": "LARGE"}), &[]),
+    ];
+    let state = state_of(&[("warehouse.B", json!({"size": "SMALL"}), &["warehouse.C"])]);
+    let live = live_of(vec![
+        live("warehouse.B", json!({"size": "SMALL"})),
+        live("warehouse.C", json!({"size": "SMALL"})),
+    ]);
+    let plan = plan_for(&declared, &state, &live, &[]);
+    assert_eq!(action(&plan, "warehouse.B"), Action::NoOp);
+    let a = step(&plan, "warehouse.A", StepPurpose::Create);
+    let c = step(&plan, "warehouse.C", StepPurpose::Update);
+    assert!(a.depends_on.contains(&c.id), "{:#?}", plan.steps);
+}
+
+#[test]
+fn deletes_run_in_reverse_dependency_order() {
+    let state = state_of(&[
+        ("warehouse.A", json!({"size": "SMALL"}), &["warehouse.B"]),
+        ("warehouse.B", json!({"size": "SMALL"}), &[]),
+    ]);
+    let live = live_of(vec![
+        live("warehouse.A", json!({"size": "SMALL"})),
+        live("warehouse.B", json!({"size": "SMALL"})),
+    ]);
+    let plan = plan_for(&[], &state, &live, &[]);
+    let a = step(&plan, "warehouse.A", StepPurpose::Delete);
+    let b = step(&plan, "warehouse.B", StepPurpose::Delete);
+    assert_eq!(b.depends_on, [a.id]);
+    assert!(a.id < b.id);
+    assert_eq!(b.statements, ["DROP WAREHOUSE B"]);
+    let change = plan.change(&addr("warehouse.B")).unwrap();
+    assert!(change.destructive);
+    assert_eq!(plan.counts().delete, 2);
+}
+
+#[test]
+fn a_delete_waits_for_the_update_that_stops_using_it() {
+    let declared = [resource("warehouse.A", json!({"size": "LARGE"}), &[])];
+    let state = state_of(&[
+        ("warehouse.A", json!({"size": "SMALL"}), &["warehouse.OLD"]),
+        ("warehouse.OLD", json!({"size": "SMALL"}), &[]),
+    ]);
+    let live = live_of(vec![
+        live("warehouse.A", json!({"size": "SMALL"})),
+        live("warehouse.OLD", json!({"size": "SMALL"})),
+    ]);
+    let plan = plan_for(&declared, &state, &live, &[]);
+    let update = step(&plan, "warehouse.A", StepPurpose::Update);
+    assert_eq!(update.statements, ["ALTER WAREHOUSE A SET SIZE = LARGE"]);
+    assert_eq!(
+        step(&plan, "warehouse.OLD", StepPurpose::Delete).depends_on,
+        [update.id]
+    );
+}
+
+#[test]
+fn out_of_band_changes_are_drift_and_reverted() {
+    let declared = [
+        resource("warehouse.A", json!({"size": "SMALL"}), &[]),
+        resource("warehouse.GONE", json!({"size": "SMALL"}), &[]),
+    ];
+    let state = state_of(&[
+        ("warehouse.A", json!({"size": "SMALL"}), &[]),
+        ("warehouse.GONE", json!({"size": "SMALL"}), &[]),
+    ]);
+    let live = live_of(vec![live("warehouse.A", json!({"size": "LARGE"}))]);
+    let plan = plan_for(&declared, &state, &live, &[]);
+    let a = plan.change(&addr("warehouse.A")).unwrap();
+    assert_eq!((a.action, a.drift), (Action::Update, true));
+    assert_eq!(a.reason.as_deref(), Some("changed outside floe"));
+    assert_eq!(a.attributes[0].old(), Some(&json!("LARGE")));
+    let gone = plan.change(&addr("warehouse.GONE")).unwrap();
+    assert_eq!((gone.action, gone.drift), (Action::Create, true));
+    assert_eq!(gone.reason.as_deref(), Some("deleted outside floe"));
+    assert_eq!(plan.counts().drift, 2);
+}
+
+#[test]
+fn a_declared_change_over_drift_is_not_drift() {
+    let declared = [resource("warehouse.A", json!({"size": "MEDIUM"}), &[])];
+    let state = state_of(&[("warehouse.A", json!({"size": "SMALL"}), &[])]);
+    let live = live_of(vec![live("warehouse.A", json!({"size": "LARGE"}))]);
+    let plan = plan_for(&declared, &state, &live, &[]);
+    let a = plan.change(&addr("warehouse.A")).unwrap();
+    assert_eq!((a.action, a.drift), (Action::Update, false));
+}
+
+#[test]
+fn ignored_changes_are_never_planned() {
+    let mut wh = resource("warehouse.A", json!({"size": "SMALL"}), &[]);
+    wh.lifecycle.ignore_changes = vec!["size".into()];
+    let state = state_of(&[("warehouse.A", json!({"size": "SMALL"}), &[])]);
+    let live = live_of(vec![live("warehouse.A", json!({"size": "LARGE"}))]);
+    let plan = plan_for(&[wh], &state, &live, &[]);
+    assert_eq!(action(&plan, "warehouse.A"), Action::NoOp);
+    assert!(!plan.has_changes());
+}
+
+#[test]
+fn replace_drops_then_creates_with_the_kinds_reason() {
+    let declared = [resource(
+        "warehouse.A",
+        json!({"size": "SMALL", "type": "SNOWPARK-OPTIMIZED"}),
+        &[],
+    )];
+    let state = state_of(&[(
+        "warehouse.A",
+        json!({"size": "SMALL", "type": "STANDARD"}),
+        &[],
+    )]);
+    let live = live_of(vec![live(
+        "warehouse.A",
+        json!({"size": "SMALL", "type": "STANDARD"}),
+    )]);
+    let plan = plan_for(&declared, &state, &live, &[]);
+    let change = plan.change(&addr("warehouse.A")).unwrap();
+    assert_eq!(change.action, Action::Replace);
+    assert_eq!(change.reason.as_deref(), Some("type changed"));
+    assert!(!change.destructive, "the toy warehouse holds no data");
+    let replace = step(&plan, "warehouse.A", StepPurpose::Replace);
+    assert_eq!(
+        replace.statements,
+        [
+            "DROP WAREHOUSE A",
+            "CREATE WAREHOUSE A WAREHOUSE_SIZE = SMALL"
+        ]
+    );
+}
+
+#[test]
+fn state_learns_matching_objects_and_forgets_vanished_ones() {
+    let declared = [resource("warehouse.A", json!({"size": "SMALL"}), &[])];
+    let state = state_of(&[("warehouse.OLD", json!({"size": "SMALL"}), &[])]);
+    let live = live_of(vec![live("warehouse.A", json!({"size": "SMALL"}))]);
+    let plan = plan_for(&declared, &state, &live, &[]);
+    assert!(!plan.has_changes());
+    assert!(
+        step(&plan, "warehouse.A", StepPurpose::Record)
+            .statements
+            .is_empty()
+    );
+    assert!(
+        step(&plan, "warehouse.OLD", StepPurpose::Forget)
+            .statements
+            .is_empty()
+    );
+}
+
+#[test]
+fn targets_restrict_to_themselves_and_their_dependencies() {
+    let declared = [
+        resource("warehouse.A", json!({"size": "SMALL"}), &["warehouse.B"]),
+        resource("warehouse.B", json!({"size": "SMALL"}), &[]),
+        resource("warehouse.C", json!({"size": "SMALL"}), &[]),
+    ];
+    let plan = plan_for(
+        &declared,
+        &State::new("DEV"),
+        &Live::default(),
+        &["warehouse.A"],
+    );
+    let planned: Vec<String> = plan.changes.iter().map(|c| c.address.to_string()).collect();
+    assert_eq!(planned, ["warehouse.A", "warehouse.B"]);
+    assert_eq!(plan.steps.len(), 2);
+    let err = super::plan(&PlanInput {
+        environment: "DEV",
+        declared: &declared,
+        state: &State::new("DEV"),
+        live: &Live::default(),
+        kinds: &kinds(),
+        targets: &[addr("warehouse.NOPE")],
+    })
+    .unwrap_err();
+    assert_eq!(err, DiffError::UnknownTarget(addr("warehouse.NOPE")));
+}
+
+#[test]
+fn plan_fingerprints_do_not_depend_on_declaration_order() {
+    let a = resource("warehouse.A", json!({"size": "SMALL", "comment": "x"}), &[]);
+    let b = resource("warehouse.B", json!({"size": "SMALL"}), &[]);
+    assert_eq!(
+        declared_fingerprint(&[a.clone(), b.clone()]),
+        declared_fingerprint(&[b, a.clone()])
+    );
+    let mut changed = a.clone();
+    changed.attributes.insert("size".into(), json!("LARGE"));
+    assert_ne!(declared_fingerprint(&[a]), declared_fingerprint(&[changed]));
+}
+
+fn task(name: &str, after: &[&str], enabled: bool, sql: &str) -> (Resource, LiveObject) {
+    let attributes = json!({"after": after, "enabled": enabled, "sql": sql});
+    let address = format!("task.{name}");
+    (
+        resource(&address, attributes.clone(), &[]),
+        live(&address, attributes),
+    )
+}
+
+#[test]
+fn changing_a_task_suspends_its_root_then_resumes_children_before_root() {
+    let (root, root_live) = task("ROOT", &[], true, "select 1");
+    let (child, mut child_live) = task("CHILD", &["ROOT"], true, "select 2");
+    let (leaf, leaf_live) = task("LEAF", &["CHILD"], true, "select 3");
+    child_live
+        .attributes
+        .insert("sql".into(), json!("select old"));
+    let live = live_of(vec![root_live, child_live, leaf_live]);
+    let declared = [root, child, leaf];
+    let plan = plan_for(&declared, &State::new("DEV"), &live, &[]);
+
+    let suspend = step(&plan, "task.ROOT", StepPurpose::Suspend);
+    let update = step(&plan, "task.CHILD", StepPurpose::Update);
+    let resume_child = step(&plan, "task.CHILD", StepPurpose::Resume);
+    let resume_root = step(&plan, "task.ROOT", StepPurpose::Resume);
+    assert_eq!(suspend.statements, ["ALTER TASK DB.SCH.ROOT SUSPEND"]);
+    assert!(update.depends_on.contains(&suspend.id));
+    assert!(resume_child.depends_on.contains(&update.id));
+    assert!(resume_root.depends_on.contains(&resume_child.id));
+    assert!(resume_root.depends_on.contains(&update.id));
+    assert_eq!(resume_root.compensates, Some(suspend.id));
+    assert_eq!(resume_root.statements, ["ALTER TASK DB.SCH.ROOT RESUME"]);
+    assert!(
+        !plan
+            .steps
+            .iter()
+            .any(|s| s.address == addr("task.LEAF") && s.purpose != StepPurpose::Record),
+        "an unchanged running task is left alone: {:#?}",
+        plan.steps
+    );
+}
+
+#[test]
+fn new_tasks_are_resumed_only_when_enabled() {
+    let (root, _) = task("ROOT", &[], true, "select 1");
+    let (on, _) = task("ON", &["ROOT"], true, "select 2");
+    let (off, _) = task("OFF", &["ROOT"], false, "select 3");
+    let plan = plan_for(&[root, on, off], &State::new("DEV"), &Live::default(), &[]);
+    assert!(
+        !plan.steps.iter().any(|s| s.purpose == StepPurpose::Suspend),
+        "nothing runs yet"
+    );
+    let resume_on = step(&plan, "task.ON", StepPurpose::Resume);
+    let resume_root = step(&plan, "task.ROOT", StepPurpose::Resume);
+    assert!(resume_root.depends_on.contains(&resume_on.id));
+    assert!(
+        resume_root
+            .depends_on
+            .contains(&step(&plan, "task.OFF", StepPurpose::Create).id)
+    );
+    assert_eq!(resume_root.compensates, None);
+    assert!(
+        !plan
+            .steps
+            .iter()
+            .any(|s| s.address == addr("task.OFF") && s.purpose == StepPurpose::Resume)
+    );
+}
+
+#[test]
+fn plan_json_round_trips() {
+    let declared = [resource("warehouse.A", json!({"size": "SMALL"}), &[])];
+    let plan = plan_for(&declared, &State::new("DEV"), &Live::default(), &[]);
+    let text = serde_json::to_string(&plan).unwrap();
+    assert!(text.contains(r#""format_version":1"#));
+    assert!(text.contains(r#""action":"create""#));
+    assert_eq!(serde_json::from_str::<Plan>(&text).unwrap(), plan);
+}

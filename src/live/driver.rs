@@ -1,0 +1,279 @@
+//! The introspection driver: run every kind's queries, page, parse, sort.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use tokio::task::JoinSet;
+
+use super::Live;
+use crate::ident::sql_string;
+use crate::kind::{Kinds, LiveObject, ParseError, Query, Scope};
+use crate::model::{Address, KindName};
+use crate::session::{ExecError, Rows, Session};
+
+/// The most rows one SHOW returns; a full page means there may be more.
+pub const PAGE_ROWS: usize = 10_000;
+
+/// Why the environment could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LiveError {
+    /// A statement failed.
+    #[error("reading the account failed on `{statement}`: {source}")]
+    Exec {
+        /// The statement.
+        statement: String,
+        /// The session's error.
+        source: ExecError,
+    },
+    /// A kind could not read its rows.
+    #[error(transparent)]
+    Parse(#[from] ParseError),
+}
+
+/// Statements and time spent reading one kind (for `plan -v`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KindStats {
+    /// The kind.
+    pub kind: KindName,
+    /// Statements issued, pages included.
+    pub statements: usize,
+    /// Time spent in them, summed (queries of a kind may overlap).
+    pub elapsed: Duration,
+}
+
+/// What introspection found, and what it cost.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Introspection {
+    /// Managed and unmanaged objects.
+    pub live: Live,
+    /// Per kind, in [`KindName`] order.
+    pub stats: Vec<KindStats>,
+    /// Wall time of the whole introspection.
+    pub elapsed: Duration,
+}
+
+impl Introspection {
+    /// Every statement issued.
+    pub fn statements(&self) -> usize {
+        self.stats.iter().map(|s| s.statements).sum()
+    }
+}
+
+struct Answer {
+    rows: Rows,
+    statements: usize,
+    elapsed: Duration,
+}
+
+/// Reads every kind's objects in `scope`. `managed` is every address the
+/// environment declares or has in state; other objects in the scope's
+/// schemas are unmanaged, and objects in other schemas are ignored (they
+/// belong to another environment or to nobody floe knows).
+pub async fn introspect(
+    session: Arc<dyn Session>,
+    kinds: &Kinds,
+    scope: &Scope,
+    managed: &BTreeSet<Address>,
+) -> Result<Introspection, LiveError> {
+    let started = Instant::now();
+    let mut tasks = JoinSet::new();
+    for kind in kinds.iter() {
+        for (index, query) in kind.introspect(scope).into_iter().enumerate() {
+            let session = session.clone();
+            let name = kind.kind();
+            tasks.spawn(async move { ((name, index), run_query(session.as_ref(), &query).await) });
+        }
+    }
+    let mut answers: BTreeMap<(KindName, usize), Answer> = BTreeMap::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (key, answer) = joined.map_err(|e| LiveError::Exec {
+            statement: "introspection".into(),
+            source: ExecError::Connection {
+                message: format!("introspection task ended abnormally: {e}"),
+                transient: false,
+            },
+        })?;
+        answers.insert(key, answer?);
+    }
+    let mut live = Live::default();
+    let mut stats = Vec::new();
+    for kind in kinds.iter() {
+        let name = kind.kind();
+        let mine: Vec<&Answer> = answers
+            .range((name, 0)..=(name, usize::MAX))
+            .map(|(_, a)| a)
+            .collect();
+        let results: Vec<Rows> = mine.iter().map(|a| a.rows.clone()).collect();
+        stats.push(KindStats {
+            kind: name,
+            statements: mine.iter().map(|a| a.statements).sum(),
+            elapsed: mine.iter().map(|a| a.elapsed).sum(),
+        });
+        for object in kind.parse_live(scope, &results)? {
+            sort_object(object, scope, managed, &mut live);
+        }
+    }
+    Ok(Introspection {
+        live,
+        stats,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn sort_object(object: LiveObject, scope: &Scope, managed: &BTreeSet<Address>, live: &mut Live) {
+    let in_scope = object.schema.as_ref().map(|s| scope.schemas.contains(s));
+    match in_scope {
+        Some(false) => {}
+        _ if managed.contains(&object.address) => {
+            live.managed.entry(object.address.clone()).or_insert(object);
+        }
+        Some(true) => live.unmanaged.push(object),
+        None => {}
+    }
+}
+
+/// Runs one query, re-issuing it with `LIMIT … FROM '<last name>'` while
+/// pages come back full.
+async fn run_query(session: &dyn Session, query: &Query) -> Result<Answer, LiveError> {
+    let started = Instant::now();
+    let execute = |sql: String| async move {
+        session
+            .execute(&sql)
+            .await
+            .map_err(|source| LiveError::Exec {
+                statement: sql,
+                source,
+            })
+    };
+    let mut rows = execute(query.sql.clone()).await?;
+    let mut statements = 1;
+    let mut page_len = rows.len();
+    while query.paged && page_len >= PAGE_ROWS {
+        let Some(last) = rows.iter().last().and_then(|r| r.get("name")) else {
+            break;
+        };
+        let sql = format!("{} LIMIT {PAGE_ROWS} FROM {}", query.sql, sql_string(last));
+        let page = execute(sql).await?;
+        statements += 1;
+        page_len = page.len();
+        rows.rows.extend(page.rows);
+    }
+    Ok(Answer {
+        rows,
+        statements,
+        elapsed: started.elapsed(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ident::Ident;
+    use crate::kind::fakes::{FakeSession, addr, kinds, warehouse_rows};
+    use crate::session::{Column, ColumnType};
+
+    fn scope() -> Scope {
+        Scope {
+            environment: "DEV".into(),
+            database: Ident::from_resolved("DB"),
+            schemas: vec![Ident::from_resolved("SCH")],
+        }
+    }
+
+    fn task_rows(rows: &[(&str, &str)]) -> Rows {
+        let columns = ["name", "schema_name", "definition", "predecessors", "state"];
+        Rows {
+            columns: columns
+                .iter()
+                .map(|c| Column::new(*c, ColumnType::Text))
+                .collect(),
+            rows: rows
+                .iter()
+                .map(|(name, schema)| {
+                    vec![
+                        Some(name.to_string()),
+                        Some(schema.to_string()),
+                        Some("select 1".into()),
+                        None,
+                        Some("started".into()),
+                    ]
+                })
+                .collect(),
+        }
+    }
+
+    #[tokio::test]
+    async fn sorts_objects_into_managed_unmanaged_and_not_ours() {
+        let session = FakeSession::new();
+        session.answer(
+            "SHOW WAREHOUSES",
+            warehouse_rows(&[&["MINE", "SMALL"], &["OTHER", "LARGE"]]),
+        );
+        session.answer(
+            "SHOW TASKS IN DATABASE DB",
+            task_rows(&[
+                ("T1", "SCH"),
+                ("STRAY", "SCH"),
+                ("T1", "STAGING_SCH"),
+                ("T2", "STAGING_SCH"),
+            ]),
+        );
+        let managed = BTreeSet::from([addr("warehouse.MINE"), addr("task.T1")]);
+        let found = introspect(session.clone(), &kinds(), &scope(), &managed)
+            .await
+            .unwrap();
+        let managed: Vec<String> = found.live.managed.keys().map(|a| a.to_string()).collect();
+        assert_eq!(managed, ["warehouse.MINE", "task.T1"]);
+        assert_eq!(found.live.managed[&addr("task.T1")].fqn, "DB.SCH.T1");
+        let unmanaged: Vec<String> = found.live.unmanaged.iter().map(|o| o.fqn.clone()).collect();
+        assert_eq!(unmanaged, ["DB.SCH.STRAY"]);
+        assert_eq!(found.statements(), 2);
+    }
+
+    #[tokio::test]
+    async fn full_pages_are_followed_from_the_last_name() {
+        let session = FakeSession::new();
+        let names: Vec<String> = (0..PAGE_ROWS + 3).map(|i| format!("WH{i:05}")).collect();
+        let row = |n: &String| vec![Some(n.clone()), Some("SMALL".to_string())];
+        let mut first = warehouse_rows(&[]);
+        first.rows = names[..PAGE_ROWS].iter().map(row).collect();
+        let mut second = warehouse_rows(&[]);
+        second.rows = names[PAGE_ROWS..].iter().map(row).collect();
+        session.answer("SHOW WAREHOUSES", first);
+        let next = format!("SHOW WAREHOUSES LIMIT 10000 FROM 'WH{:05}'", PAGE_ROWS - 1);
+        session.answer(&next, second);
+        let managed: BTreeSet<Address> = names
+            .iter()
+            .map(|n| Address::new(KindName::Warehouse, Ident::from_resolved(n.as_str())))
+            .collect();
+        let found = introspect(session.clone(), &kinds(), &scope(), &managed)
+            .await
+            .unwrap();
+        assert_eq!(found.live.managed.len(), PAGE_ROWS + 3);
+        assert!(
+            session.executed().contains(&next),
+            "{:?}",
+            &session.executed()
+        );
+        let warehouse = found
+            .stats
+            .iter()
+            .find(|s| s.kind == KindName::Warehouse)
+            .unwrap();
+        assert_eq!(warehouse.statements, 2);
+    }
+
+    #[tokio::test]
+    async fn a_failing_show_names_the_statement() {
+        let session = FakeSession::new();
+        session.fail_on("SHOW TASKS");
+        let err = introspect(session, &kinds(), &scope(), &BTreeSet::new())
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("SHOW TASKS IN DATABASE DB"),
+            "{err}"
+        );
+    }
+}

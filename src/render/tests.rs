@@ -1,0 +1,223 @@
+use serde_json::json;
+
+use super::*;
+use crate::apply::{FailedStep, SkippedStep, Summary};
+use crate::diff::{PlanInput, plan};
+use crate::ident::Ident;
+use crate::kind::LiveObject;
+use crate::kind::fakes::{addr, kinds, live, resource};
+use crate::live::Live;
+use crate::state::{State, StateEntry};
+
+/// A plan with every action, drift, a reason, a prevent_destroy and an
+/// unmanaged object.
+fn busy_plan() -> crate::diff::Plan {
+    let mut guarded = resource(
+        "warehouse.GUARDED",
+        json!({"size": "SMALL", "type": "SNOWPARK-OPTIMIZED"}),
+        &[],
+    );
+    guarded.lifecycle.prevent_destroy = true;
+    let declared = vec![
+        resource("warehouse.NEW_WH", json!({"size": "XSMALL"}), &[]),
+        resource(
+            "warehouse.ML_TRAINING_WH",
+            json!({"size": "LARGE", "comment": "training"}),
+            &[],
+        ),
+        resource("warehouse.SCRATCH_WH", json!({"size": "SMALL"}), &[]),
+        resource("warehouse.GONE_WH", json!({"size": "SMALL"}), &[]),
+        guarded,
+        resource(
+            "task.NIGHTLY",
+            json!({"after": [], "enabled": true, "sql": "select 1"}),
+            &["warehouse.NEW_WH"],
+        ),
+    ];
+    let mut state = State::new("DEV");
+    let applied = [
+        (
+            "warehouse.ML_TRAINING_WH",
+            json!({"size": "SMALL", "comment": "training"}),
+        ),
+        ("warehouse.SCRATCH_WH", json!({"size": "SMALL"})),
+        ("warehouse.GONE_WH", json!({"size": "SMALL"})),
+        ("warehouse.OLD_WH", json!({"size": "SMALL"})),
+    ];
+    for (a, attributes) in applied {
+        let entry = StateEntry::from_live(&live(a, attributes), vec![], None);
+        state.import(addr(a), entry).unwrap();
+    }
+    let objects = [
+        live(
+            "warehouse.ML_TRAINING_WH",
+            json!({"size": "SMALL", "comment": "training"}),
+        ),
+        live("warehouse.SCRATCH_WH", json!({"size": "X-LARGE"})),
+        live("warehouse.OLD_WH", json!({"size": "SMALL"})),
+        live(
+            "warehouse.GUARDED",
+            json!({"size": "SMALL", "type": "STANDARD"}),
+        ),
+    ];
+    let stray = LiveObject {
+        address: addr("task.STRAY"),
+        fqn: "DB.SCH.STRAY".into(),
+        schema: Some(Ident::from_resolved("SCH")),
+        attributes: Default::default(),
+    };
+    let live_now = Live {
+        managed: objects
+            .into_iter()
+            .map(|o| (o.address.clone(), o))
+            .collect(),
+        unmanaged: vec![stray],
+    };
+    plan(&PlanInput {
+        environment: "DEV",
+        declared: &declared,
+        state: &state,
+        live: &live_now,
+        kinds: &kinds(),
+        targets: &[],
+    })
+    .map(|mut p| {
+        // The toy warehouse holds no data; pretend this one does, to show
+        // how a destructive replace under prevent_destroy reads.
+        let guarded = p
+            .changes
+            .iter_mut()
+            .find(|c| c.address == addr("warehouse.GUARDED"));
+        guarded.expect("declared above").destructive = true;
+        p
+    })
+    .unwrap()
+}
+
+#[test]
+fn text_plan() {
+    insta::assert_snapshot!(plan_text(&busy_plan(), TextOptions::default()));
+}
+
+#[test]
+fn text_plan_with_sql() {
+    let options = TextOptions {
+        color: false,
+        sql: true,
+    };
+    insta::assert_snapshot!(plan_text(&busy_plan(), options));
+}
+
+#[test]
+fn colour_only_when_asked() {
+    let plain = plan_text(&busy_plan(), TextOptions::default());
+    assert!(!plain.contains('\x1b'));
+    let coloured = plan_text(
+        &busy_plan(),
+        TextOptions {
+            color: true,
+            sql: false,
+        },
+    );
+    assert!(coloured.contains("\x1b[32m  +\x1b[0m"), "{coloured}");
+}
+
+#[test]
+fn an_empty_plan_says_the_environment_matches() {
+    let declared = [resource("warehouse.A", json!({"size": "SMALL"}), &[])];
+    let mut state = State::new("STAGING");
+    let entry = StateEntry::from_live(&live("warehouse.A", json!({"size": "SMALL"})), vec![], None);
+    state.import(addr("warehouse.A"), entry).unwrap();
+    let live_now = Live {
+        managed: [(
+            addr("warehouse.A"),
+            live("warehouse.A", json!({"size": "SMALL"})),
+        )]
+        .into(),
+        unmanaged: vec![],
+    };
+    let p = plan(&PlanInput {
+        environment: "STAGING",
+        declared: &declared,
+        state: &state,
+        live: &live_now,
+        kinds: &kinds(),
+        targets: &[],
+    })
+    .unwrap();
+    assert_eq!(
+        plan_text(&p, TextOptions::default()),
+        "No changes. STAGING matches the declarations.\n"
+    );
+}
+
+#[test]
+fn json_plan_is_versioned_and_reads_back() {
+    let p = busy_plan();
+    let text = plan_json(&p);
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(value["format_version"], json!(1));
+    assert_eq!(value["environment"], json!("DEV"));
+    assert_eq!(parse_plan_json(&text).unwrap(), p);
+}
+
+#[test]
+fn drift_report() {
+    let report = DriftReport::from_plan(&busy_plan());
+    assert!(report.has_drift());
+    let drifted: Vec<(String, DriftKind)> = report
+        .drifted
+        .iter()
+        .map(|d| (d.address.to_string(), d.kind))
+        .collect();
+    assert_eq!(
+        drifted,
+        [
+            ("warehouse.GONE_WH".to_string(), DriftKind::Deleted),
+            ("warehouse.SCRATCH_WH".to_string(), DriftKind::Changed),
+        ]
+    );
+    insta::assert_snapshot!(drift_text(&report, TextOptions::default()));
+    let value: serde_json::Value = serde_json::from_str(&drift_json(&report)).unwrap();
+    assert_eq!(
+        value["drifted"][1]["attributes"][0]["live"],
+        json!("X-LARGE")
+    );
+}
+
+#[test]
+fn apply_summary() {
+    let summary = Summary {
+        succeeded: vec![(1, addr("warehouse.A"))],
+        failed: vec![FailedStep {
+            id: 2,
+            address: addr("warehouse.B"),
+            statement: Some("CREATE WAREHOUSE B".into()),
+            message: "002003 (02000): SQL compilation error: no".into(),
+        }],
+        skipped: vec![SkippedStep {
+            id: 3,
+            address: addr("task.T"),
+            cause: "step 2 failed".into(),
+        }],
+    };
+    insta::assert_snapshot!(summary_text(&summary));
+}
+
+#[test]
+fn state_list_and_show() {
+    let mut state = State::new("DEV");
+    assert_eq!(
+        state_list_text(&state),
+        "The state of DEV records no resources.\n"
+    );
+    let mut entry = StateEntry::from_live(
+        &live("warehouse.A", json!({"size": "SMALL"})),
+        vec![addr("warehouse.B")],
+        None,
+    );
+    entry.applied_at = "2026-01-02T03:04:05Z".into();
+    state.import(addr("warehouse.A"), entry.clone()).unwrap();
+    assert_eq!(state_list_text(&state), "warehouse.A\n");
+    insta::assert_snapshot!(state_show_text(&addr("warehouse.A"), &entry));
+}

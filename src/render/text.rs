@@ -1,0 +1,148 @@
+//! The human plan: grouped by kind, aligned, one line per address.
+
+use std::fmt::Write;
+
+use super::TextOptions;
+use super::style::{Color, paint, symbol, value};
+use crate::diff::{Action, Plan, ResourceChange, StepPurpose};
+use crate::model::KindName;
+
+/// Renders the plan as SPEC section 3 shows it: per kind, one line per
+/// changed address (`+`, `~`, `-/+`, `-`, with `!` for drift and the reason
+/// aligned on the right), attribute changes indented below, unmanaged
+/// objects, the SQL per step with `--sql`, and the closing count line.
+pub fn plan_text(plan: &Plan, options: TextOptions) -> String {
+    let color = options.color;
+    let changed: Vec<&ResourceChange> = plan
+        .changes
+        .iter()
+        .filter(|c| c.action != Action::NoOp)
+        .collect();
+    let width = changed
+        .iter()
+        .map(|c| c.address.to_string().len())
+        .chain(plan.unmanaged.iter().map(|u| u.address.to_string().len()))
+        .max()
+        .unwrap_or(0);
+    let mut out = String::new();
+    for kind in KindName::ALL {
+        let group: Vec<&&ResourceChange> = changed.iter().filter(|c| c.kind == kind).collect();
+        if group.is_empty() {
+            continue;
+        }
+        let _ = writeln!(out, "{}", paint(kind.address_name(), Color::Bold, color));
+        for change in group {
+            write_change(&mut out, change, width, color);
+        }
+        out.push('\n');
+    }
+    if !plan.unmanaged.is_empty() {
+        let heading = "unmanaged (neither declared nor in state; never touched, adopt with `floe state import`)";
+        let _ = writeln!(out, "{}", paint(heading, Color::Bold, color));
+        for object in &plan.unmanaged {
+            let address = object.address.to_string();
+            let _ = writeln!(out, "      ? {address:<width$}  {}", object.fqn);
+        }
+        out.push('\n');
+    }
+    if options.sql {
+        write_sql(&mut out, plan);
+    }
+    out.push_str(&closing_line(plan));
+    out.push('\n');
+    out
+}
+
+fn write_change(out: &mut String, change: &ResourceChange, width: usize, color: bool) {
+    let (sym, sym_color) = symbol(change.action);
+    let bang = if change.drift {
+        paint("!", Color::Yellow, color)
+    } else {
+        " ".into()
+    };
+    let sym = paint(&format!("{sym:>3}"), sym_color, color);
+    let mut notes: Vec<String> = change.reason.iter().cloned().collect();
+    if change.destructive && change.action == Action::Replace {
+        notes.push("destroys data".into());
+    }
+    if change.destructive && change.prevent_destroy {
+        notes.push("prevent_destroy is set: apply will refuse".into());
+    }
+    let address = change.address.to_string();
+    let line = if notes.is_empty() {
+        format!("  {bang} {sym} {address}")
+    } else {
+        format!("  {bang} {sym} {address:<width$}  {}", notes.join("; "))
+    };
+    let _ = writeln!(out, "{line}");
+    for attribute in &change.attributes {
+        let _ = writeln!(
+            out,
+            "          {}: {} → {}",
+            attribute.field,
+            value(attribute.old()),
+            value(attribute.declared.as_ref())
+        );
+    }
+}
+
+fn write_sql(out: &mut String, plan: &Plan) {
+    let with_sql: Vec<_> = plan
+        .steps
+        .iter()
+        .filter(|s| !s.statements.is_empty())
+        .collect();
+    if with_sql.is_empty() {
+        return;
+    }
+    out.push_str("SQL, in order:\n");
+    for step in with_sql {
+        let after = if step.depends_on.is_empty() {
+            String::new()
+        } else {
+            let ids: Vec<String> = step.depends_on.iter().map(u32::to_string).collect();
+            format!(" (after {})", ids.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "  -- step {}: {} {}{after}",
+            step.id,
+            purpose(step.purpose),
+            step.address
+        );
+        for statement in &step.statements {
+            let end = if statement.trim_end().ends_with(';') {
+                ""
+            } else {
+                ";"
+            };
+            let _ = writeln!(out, "  {}{end}", statement.trim_end().replace('\n', "\n  "));
+        }
+    }
+    out.push('\n');
+}
+
+fn purpose(p: StepPurpose) -> &'static str {
+    match p {
+        StepPurpose::Create => "create",
+        StepPurpose::Update => "update",
+        StepPurpose::Replace => "replace",
+        StepPurpose::Delete => "delete",
+        StepPurpose::Record => "record",
+        StepPurpose::Forget => "forget",
+        StepPurpose::Suspend => "suspend",
+        StepPurpose::Resume => "resume",
+    }
+}
+
+/// `Plan: 1 to create, …` or `No changes. DEV matches the declarations.`
+fn closing_line(plan: &Plan) -> String {
+    if !plan.has_changes() {
+        return format!("No changes. {} matches the declarations.", plan.environment);
+    }
+    let c = plan.counts();
+    format!(
+        "Plan: {} to create, {} to update, {} to replace, {} to delete ({} drift).",
+        c.create, c.update, c.replace, c.delete, c.drift
+    )
+}

@@ -1,0 +1,98 @@
+//! Errors of the state layer, each with what to do about it.
+
+use std::path::PathBuf;
+
+use super::lock::LockInfo;
+use crate::diag::Diagnostic;
+use crate::model::Address;
+
+/// Why state could not be read, written or locked.
+#[derive(Debug, thiserror::Error)]
+pub enum StateError {
+    /// The file system refused.
+    #[error("cannot access {}: {source}", path.display())]
+    Io {
+        /// The file or folder.
+        path: PathBuf,
+        /// The OS error.
+        source: std::io::Error,
+    },
+    /// The file is not a state file this build can read.
+    #[error("the state file {} is corrupt: {message}", path.display())]
+    Corrupt {
+        /// The state file.
+        path: PathBuf,
+        /// Its backup.
+        backup: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The file was written by a newer floe.
+    #[error("the state file {} has format_version {found}, newer than this floe reads ({})", path.display(), super::STATE_FORMAT_VERSION)]
+    NewerFormat {
+        /// The state file.
+        path: PathBuf,
+        /// Its backup.
+        backup: PathBuf,
+        /// The version found.
+        found: u64,
+    },
+    /// Another run holds the environment's lock.
+    #[error("the state of this environment is locked by {} (pid {}, {} since {})", holder.who, holder.pid, holder.command, holder.started_at)]
+    Locked {
+        /// The lock file.
+        path: PathBuf,
+        /// Who holds it.
+        holder: LockInfo,
+        /// The holder's process is gone from this host.
+        stale: bool,
+    },
+    /// The address is not recorded.
+    #[error("{address} is not in the state of {environment}")]
+    NotInState {
+        /// The address asked for.
+        address: Address,
+        /// The environment.
+        environment: String,
+    },
+    /// The address is already recorded.
+    #[error("{address} is already in the state of {environment}")]
+    AlreadyInState {
+        /// The address asked for.
+        address: Address,
+        /// The environment.
+        environment: String,
+    },
+}
+
+impl StateError {
+    /// The error as a user diagnostic, with a hint on what to do.
+    pub fn to_diagnostic(&self) -> Diagnostic {
+        let d = Diagnostic::error(self.to_string());
+        match self {
+            StateError::Io { .. } => d,
+            StateError::Corrupt { backup, .. } | StateError::NewerFormat { backup, .. } => d
+                .hint(format!(
+                    "floe never resets state: restore it from the previous version {}, or fix the file by hand",
+                    backup.display()
+                )),
+            StateError::Locked { path, stale, .. } => {
+                let d = if *stale {
+                    d.caused_by("that process is no longer running on this host: the lock is stale")
+                } else {
+                    d
+                };
+                d.hint(format!(
+                    "wait for it to finish; if no run is in progress, remove the lock with `floe state unlock` ({})",
+                    path.display()
+                ))
+            }
+            StateError::NotInState { address, .. } => d
+                .at_address(address.to_string())
+                .hint("`floe state list` shows the recorded addresses"),
+            StateError::AlreadyInState { address, .. } => d
+                .at_address(address.to_string())
+                .hint("remove it first with `floe state rm` to import it again"),
+        }
+    }
+}
