@@ -9,5 +9,6 @@ pub mod cli;
 pub mod commands;
 pub mod diag;
 pub mod ident;
+pub mod local;
 pub mod model;
 pub mod session;
