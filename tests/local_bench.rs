@@ -3,7 +3,7 @@
 //! 4,000 CREATE VIEW / CREATE TASK statements take one at a time, and how
 //! long reopening the account and listing them takes. Asserts counts only.
 
-#[path = "local_common.rs"]
+#[path = "local_common/mod.rs"]
 mod common;
 
 use std::time::Instant;

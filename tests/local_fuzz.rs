@@ -1,7 +1,7 @@
 //! Random and mutated SQL never panics the local account, and a refused
 //! statement never changes its catalog.
 
-#[path = "local_common.rs"]
+#[path = "local_common/mod.rs"]
 mod common;
 
 use common::{SETUP, ok};

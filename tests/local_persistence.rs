@@ -1,7 +1,7 @@
 //! The local account's files: reopening, sharing between handles, torn
 //! journal tails, compaction, seeds, and reads that never write.
 
-#[path = "local_common.rs"]
+#[path = "local_common/mod.rs"]
 mod common;
 
 use std::fs;

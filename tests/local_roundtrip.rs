@@ -1,7 +1,7 @@
 //! Every CREATE form floe sends is read back by SHOW with every option
 //! intact, in Snowflake's formats.
 
-#[path = "local_common.rs"]
+#[path = "local_common/mod.rs"]
 mod common;
 
 use common::{SETUP, account, cell, ok};

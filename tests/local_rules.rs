@@ -1,7 +1,7 @@
 //! Snowflake's rules and errors as the local account enforces them, and the
 //! SHOW columns (names and order) of every listed kind.
 
-#[path = "local_common.rs"]
+#[path = "local_common/mod.rs"]
 mod common;
 
 use common::{SETUP, account, cell, err, names, ok};

@@ -5,6 +5,7 @@
 //! Snowflake's cap of 10,000 rows, then hands each listed object to
 //! [`rows`] for its columns. It only reads the catalog.
 
+mod columns;
 mod rows;
 
 use super::ast::{Name, Scope, Show, ShowKind};
@@ -14,7 +15,7 @@ use super::exec::SessionState;
 use crate::ident::Ident;
 use crate::session::Rows;
 
-pub use rows::columns;
+pub use columns::columns;
 
 /// Snowflake returns at most this many rows from one SHOW.
 pub const MAX_ROWS: usize = 10_000;
