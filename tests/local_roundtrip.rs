@@ -391,3 +391,38 @@ fn seed_tables_show_their_rows_and_dynamic_tables_appear_in_show_tables() {
     let rows = ok(&acc, "SHOW TABLES IN SCHEMA OSS.FS");
     assert_eq!(cell(&rows, "is_dynamic").as_deref(), Some("Y"));
 }
+
+#[test]
+fn task_and_warehouse_parameters_read_back_through_show_parameters() {
+    let (_dir, acc) = account();
+    ok(&acc, SETUP);
+    ok(
+        &acc,
+        "CREATE TASK OSS.OPS.T WAREHOUSE = ML_WH USER_TASK_TIMEOUT_MS = 60000 SUSPEND_TASK_AFTER_NUM_FAILURES = 3 AS SELECT 1",
+    );
+    let params = ok(&acc, "SHOW PARAMETERS LIKE 'USER_TASK%' IN TASK OSS.OPS.T");
+    assert_eq!(
+        cell(&params, "key").as_deref(),
+        Some("USER_TASK_TIMEOUT_MS")
+    );
+    assert_eq!(cell(&params, "value").as_deref(), Some("60000"));
+    assert_eq!(cell(&params, "default").as_deref(), Some("3600000"));
+    assert_eq!(cell(&params, "level").as_deref(), Some("TASK"));
+    ok(
+        &acc,
+        "ALTER TASK OSS.OPS.T UNSET SUSPEND_TASK_AFTER_NUM_FAILURES",
+    );
+    let params = ok(
+        &acc,
+        "SHOW PARAMETERS LIKE 'SUSPEND_TASK_AFTER_NUM_FAILURES' IN TASK OSS.OPS.T",
+    );
+    assert_eq!(cell(&params, "value").as_deref(), Some("10"));
+    assert_eq!(cell(&params, "level").as_deref(), Some(""));
+    ok(&acc, "ALTER WAREHOUSE ML_WH SET MAX_CONCURRENCY_LEVEL = 4");
+    let params = ok(
+        &acc,
+        "SHOW PARAMETERS LIKE 'MAX_CONCURRENCY_LEVEL' IN WAREHOUSE ML_WH",
+    );
+    assert_eq!(cell(&params, "value").as_deref(), Some("4"));
+    assert_eq!(cell(&params, "level").as_deref(), Some("WAREHOUSE"));
+}

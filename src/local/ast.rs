@@ -359,6 +359,8 @@ pub enum ShowKind {
     Models,
     /// SHOW VERSIONS IN MODEL.
     Versions,
+    /// SHOW PARAMETERS IN TASK / WAREHOUSE.
+    Parameters,
 }
 
 /// The `IN ...` clause of SHOW.
@@ -374,6 +376,10 @@ pub enum Scope {
     Schema(Option<Name>),
     /// `IN MODEL m`.
     Model(Name),
+    /// `IN TASK t` (SHOW PARAMETERS).
+    Task(Name),
+    /// `IN WAREHOUSE w` (SHOW PARAMETERS).
+    Warehouse(Name),
 }
 
 /// A SHOW statement.

@@ -41,6 +41,13 @@ impl Parser<'_> {
         if kind == ShowKind::Versions && !matches!(show.scope, Scope::Model(_)) {
             return Err(self.unexpected());
         }
+        if kind == ShowKind::Parameters
+            && !matches!(show.scope, Scope::Task(_) | Scope::Warehouse(_))
+        {
+            return Err(error::unsupported(
+                "SHOW PARAMETERS outside IN TASK / IN WAREHOUSE",
+            ));
+        }
         Ok(Statement::Show(show))
     }
 
@@ -58,6 +65,7 @@ impl Parser<'_> {
             ("TASKS", ShowKind::Tasks),
             ("MODELS", ShowKind::Models),
             ("VERSIONS", ShowKind::Versions),
+            ("PARAMETERS", ShowKind::Parameters),
         ];
         for (word, kind) in kinds {
             if self.eat_word(word) {
@@ -79,6 +87,12 @@ impl Parser<'_> {
         }
         if self.eat_word("MODEL") {
             return Ok(Scope::Model(self.name()?));
+        }
+        if self.eat_word("TASK") {
+            return Ok(Scope::Task(self.name()?));
+        }
+        if self.eat_word("WAREHOUSE") {
+            return Ok(Scope::Warehouse(self.name()?));
         }
         if self.eat_word("DATABASE") {
             return Ok(Scope::Database(self.optional_name()?));

@@ -198,6 +198,14 @@ const VERSIONS: &[(&str, ColumnType)] = &[
     ("runnable_in", T),
     ("inference_services", T),
 ];
+const PARAMETERS: &[(&str, ColumnType)] = &[
+    ("key", T),
+    ("value", T),
+    ("default", T),
+    ("level", T),
+    ("description", T),
+    ("type", T),
+];
 const TERSE: &[(&str, ColumnType)] = &[
     ("created_on", TS),
     ("name", T),
@@ -218,20 +226,23 @@ const TERSE_TASKS: &[(&str, ColumnType)] = &[
 pub fn columns(kind: ShowKind, terse: bool) -> Vec<Column> {
     let spec = match (kind, terse) {
         (ShowKind::Tasks, true) => TERSE_TASKS,
-        (ShowKind::Warehouses | ShowKind::Versions | ShowKind::Models, _) | (_, false) => {
-            match kind {
-                ShowKind::Databases => DATABASES,
-                ShowKind::Schemas => SCHEMAS,
-                ShowKind::Warehouses => WAREHOUSES,
-                ShowKind::Tags => TAGS,
-                ShowKind::Tables => TABLES,
-                ShowKind::Views => VIEWS,
-                ShowKind::DynamicTables => DYNAMIC_TABLES,
-                ShowKind::Tasks => TASKS,
-                ShowKind::Models => MODELS,
-                ShowKind::Versions => VERSIONS,
-            }
-        }
+        (
+            ShowKind::Warehouses | ShowKind::Versions | ShowKind::Models | ShowKind::Parameters,
+            _,
+        )
+        | (_, false) => match kind {
+            ShowKind::Databases => DATABASES,
+            ShowKind::Schemas => SCHEMAS,
+            ShowKind::Warehouses => WAREHOUSES,
+            ShowKind::Tags => TAGS,
+            ShowKind::Tables => TABLES,
+            ShowKind::Views => VIEWS,
+            ShowKind::DynamicTables => DYNAMIC_TABLES,
+            ShowKind::Tasks => TASKS,
+            ShowKind::Models => MODELS,
+            ShowKind::Versions => VERSIONS,
+            ShowKind::Parameters => PARAMETERS,
+        },
         (_, true) => TERSE,
     };
     spec.iter().map(|(n, t)| Column::new(*n, *t)).collect()

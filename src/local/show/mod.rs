@@ -6,6 +6,7 @@
 //! [`rows`] for its columns. It only reads the catalog.
 
 mod columns;
+mod parameters;
 mod rows;
 
 use super::ast::{Name, Scope, Show, ShowKind};
@@ -49,6 +50,9 @@ impl Item<'_> {
 
 /// Runs a SHOW statement.
 pub fn show(catalog: &Catalog, session: &SessionState, show: &Show) -> Result<Rows, SqlError> {
+    if show.kind == ShowKind::Parameters {
+        return parameters::show(catalog, show, |name| qualify(session, name));
+    }
     let items = candidates(catalog, session, show)?;
     let like = show.like.as_deref().map(|p| p.to_lowercase());
     let limit = show.limit.map_or(MAX_ROWS, |n| (n as usize).min(MAX_ROWS));
@@ -75,7 +79,7 @@ fn is_root(item: &Item) -> bool {
 }
 
 /// SQL LIKE with `%` and `_`, on already lower-cased text.
-fn like_matches(pattern: &str, text: &str) -> bool {
+pub(crate) fn like_matches(pattern: &str, text: &str) -> bool {
     let p: Vec<char> = pattern.chars().collect();
     let t: Vec<char> = text.chars().collect();
     // Iterative matcher with backtracking on the last `%`.
@@ -275,7 +279,7 @@ fn range(catalog: &Catalog, session: &SessionState, show: &Show) -> Result<Range
             }
             Ok(Range::Schema(db, schema))
         }
-        Scope::Model(_) => Err(error::syntax(1, 0, "MODEL")),
+        Scope::Model(_) | Scope::Task(_) | Scope::Warehouse(_) => Err(error::syntax(1, 0, "IN")),
     }
 }
 
