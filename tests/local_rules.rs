@@ -189,6 +189,10 @@ fn names_resolve_against_use_and_ctes_are_not_objects() {
     assert_eq!(e.code, "002003");
     ok(&acc, "USE DATABASE OSS");
     ok(&acc, "USE SCHEMA FS");
+    let current = ok(&acc, "SELECT CURRENT_DATABASE(), CURRENT_SCHEMA() AS S, 1");
+    assert_eq!(cell(&current, "CURRENT_DATABASE()").as_deref(), Some("OSS"));
+    assert_eq!(cell(&current, "S").as_deref(), Some("FS"));
+    assert_eq!(cell(&current, "1").as_deref(), Some("1"));
     ok(
         &acc,
         "CREATE VIEW \"daily\" AS WITH x AS (SELECT * FROM RAW.PARCELS) SELECT EXTRACT(YEAR FROM ds) y FROM x",

@@ -418,6 +418,24 @@ pub struct TagReferencesQuery {
     pub filters: Vec<(String, String)>,
 }
 
+/// One item of a FROM-less SELECT.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SelectValue {
+    /// A number or string literal, as its text.
+    Literal(String),
+    /// `CURRENT_DATABASE()`, `CURRENT_SCHEMA()`, ... by upper-cased function name.
+    Context(String),
+}
+
+/// A FROM-less SELECT item and its result column name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SelectItem {
+    /// The result column's name.
+    pub column: String,
+    /// The value.
+    pub value: SelectValue,
+}
+
 /// One statement of the supported subset.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Statement {
@@ -474,6 +492,8 @@ pub enum Statement {
     },
     /// `SELECT ... FROM TABLE(<db>.INFORMATION_SCHEMA.TAG_REFERENCES(...))`.
     TagReferences(TagReferencesQuery),
+    /// `SELECT 1, CURRENT_DATABASE() AS DB, ...`: literals and context functions.
+    SelectValues(Vec<SelectItem>),
     /// `INSERT INTO t ... VALUES (...), ...` into a seed table.
     Insert {
         /// The table.
@@ -492,6 +512,7 @@ impl Statement {
                 | Statement::GetTag { .. }
                 | Statement::TagReferences(_)
                 | Statement::Use { .. }
+                | Statement::SelectValues(_)
         )
     }
 }

@@ -114,6 +114,7 @@ impl Exec<'_> {
             } => self.get_tag(column, tag, object, domain),
             Statement::TagReferences(q) => self.tag_references(q),
             Statement::Insert { table, rows } => self.insert(table, *rows),
+            Statement::SelectValues(items) => Ok(self.select_values(items)),
         }
     }
 
@@ -166,6 +167,36 @@ impl Exec<'_> {
             format!("{} successfully dropped.", name.last()),
             changes,
         ))
+    }
+
+    fn select_values(&self, items: &[super::ast::SelectItem]) -> Outcome {
+        use super::ast::SelectValue;
+        let value = |v: &SelectValue| match v {
+            SelectValue::Literal(text) => Some(text.clone()),
+            SelectValue::Context(f) => match f.as_str() {
+                "CURRENT_DATABASE" => self.session.database.as_ref().map(|d| d.to_string()),
+                "CURRENT_SCHEMA" => self.session.schema.as_ref().map(|s| s.to_string()),
+                "CURRENT_WAREHOUSE" => self.session.warehouse.as_ref().map(|w| w.to_string()),
+                "CURRENT_ROLE" => Some("ACCOUNTADMIN".to_string()),
+                "CURRENT_ACCOUNT" => Some("LOCAL".to_string()),
+                _ => Some(format!("floe-local {}", env!("CARGO_PKG_VERSION"))),
+            },
+        };
+        Outcome {
+            rows: Rows {
+                columns: items
+                    .iter()
+                    .map(|i| {
+                        crate::session::Column::new(
+                            i.column.clone(),
+                            crate::session::ColumnType::Text,
+                        )
+                    })
+                    .collect(),
+                rows: vec![items.iter().map(|i| value(&i.value)).collect()],
+            },
+            changes: Vec::new(),
+        }
     }
 
     // ---- names ----------------------------------------------------------

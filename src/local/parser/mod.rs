@@ -441,6 +441,10 @@ impl<'a> Parser<'a> {
     pub(crate) fn position(&self) -> usize {
         self.pos
     }
+
+    pub(crate) fn rewind(&mut self, to: usize) {
+        self.pos = to;
+    }
 }
 
 /// Parses a name given as a string argument (`'DB.S.X'`), as Snowflake does

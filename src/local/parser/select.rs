@@ -2,9 +2,19 @@
 //! into seed tables. Any other SELECT is outside the emulated subset.
 
 use super::Parser;
-use crate::local::ast::{Statement, TagReferencesQuery};
+use crate::local::ast::{SelectItem, SelectValue, Statement, TagReferencesQuery};
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::TokenKind;
+
+/// Context functions a FROM-less SELECT may call.
+const CONTEXT_FUNCTIONS: &[&str] = &[
+    "CURRENT_DATABASE",
+    "CURRENT_SCHEMA",
+    "CURRENT_WAREHOUSE",
+    "CURRENT_ROLE",
+    "CURRENT_VERSION",
+    "CURRENT_ACCOUNT",
+];
 
 const TAG_REFERENCE_COLUMNS: &[&str] = &[
     "TAG_DATABASE",
@@ -38,7 +48,63 @@ impl Parser<'_> {
                 domain: args[2].clone(),
             });
         }
+        if let Some(items) = self.select_values()? {
+            return Ok(Statement::SelectValues(items));
+        }
         self.tag_references()
+    }
+
+    /// Literals and context functions without FROM; `None` (nothing
+    /// consumed) when the select list is something else.
+    fn select_values(&mut self) -> Result<Option<Vec<SelectItem>>, SqlError> {
+        let start = self.position();
+        let mut items = Vec::new();
+        loop {
+            let from = self.position();
+            let value = match self.peek() {
+                Some(t) if t.kind == TokenKind::Number => {
+                    self.advance();
+                    SelectValue::Literal(t.value.clone())
+                }
+                Some(t) if t.kind == TokenKind::String => {
+                    self.advance();
+                    SelectValue::Literal(t.value.clone())
+                }
+                Some(t)
+                    if CONTEXT_FUNCTIONS.iter().any(|f| t.is_word(f))
+                        && self.peek_at(1).is_some_and(|p| p.is_symbol("("))
+                        && self.peek_at(2).is_some_and(|p| p.is_symbol(")")) =>
+                {
+                    self.advance();
+                    self.advance();
+                    self.advance();
+                    SelectValue::Context(t.value.to_ascii_uppercase())
+                }
+                _ => {
+                    self.rewind(start);
+                    return Ok(None);
+                }
+            };
+            let mut column = self
+                .text_between(from, self.position())
+                .to_ascii_uppercase();
+            if self.eat_word("AS")
+                || self
+                    .peek()
+                    .is_some_and(|t| t.kind == TokenKind::Word || t.kind == TokenKind::QuotedIdent)
+            {
+                column = self.ident()?.as_str().to_string();
+            }
+            items.push(SelectItem { column, value });
+            if !self.eat_symbol(",") {
+                break;
+            }
+        }
+        if !self.at_end() {
+            self.rewind(start);
+            return Ok(None);
+        }
+        Ok(Some(items))
     }
 
     /// `NAME('a', ...) [[AS] alias]` with exactly `arity` string arguments;
