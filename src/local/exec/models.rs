@@ -146,38 +146,7 @@ impl Exec<'_> {
                     }
                 }
             }
-            AlterAction::SetAlias(version, alias) => set_alias(&q, &mut model, version, alias)?,
-            AlterAction::UnsetAlias(version) => {
-                let i =
-                    find_version(&model, version).ok_or_else(|| version_missing(&q, version))?;
-                model.versions[i].alias = None;
-            }
-            AlterAction::ModifyVersionSet(version, props) => {
-                let i =
-                    find_version(&model, version).ok_or_else(|| version_missing(&q, version))?;
-                for prop in props {
-                    match prop.key.as_str() {
-                        "COMMENT" => {
-                            model.versions[i].comment =
-                                Some(super::target::comment_text(&prop.value)?)
-                        }
-                        "METADATA" => model.versions[i].metadata = Some(metadata(prop)?),
-                        other => return Err(error::invalid_value(other, &prop.value.written())),
-                    }
-                }
-            }
-            AlterAction::ModifyVersionUnset(version, keys) => {
-                let i =
-                    find_version(&model, version).ok_or_else(|| version_missing(&q, version))?;
-                for key in keys {
-                    match key.as_str() {
-                        "COMMENT" => model.versions[i].comment = None,
-                        "METADATA" => model.versions[i].metadata = None,
-                        other => return Err(error::invalid_value("UNSET", other)),
-                    }
-                }
-            }
-            _ => return Err(error::unsupported("ALTER MODEL")),
+            action => version_action(&q, &mut model, action)?,
         }
         Ok(Outcome::done(vec![put(&q, model)]))
     }
@@ -208,6 +177,45 @@ impl Exec<'_> {
         }
         Ok(())
     }
+}
+
+/// ALTER MODEL actions on one version: aliases, comment, metadata.
+fn version_action(
+    q: &QualifiedName,
+    model: &mut Model,
+    action: &AlterAction,
+) -> Result<(), SqlError> {
+    match action {
+        AlterAction::SetAlias(version, alias) => set_alias(q, model, version, alias)?,
+        AlterAction::UnsetAlias(version) => {
+            let i = find_version(model, version).ok_or_else(|| version_missing(q, version))?;
+            model.versions[i].alias = None;
+        }
+        AlterAction::ModifyVersionSet(version, props) => {
+            let i = find_version(model, version).ok_or_else(|| version_missing(q, version))?;
+            for prop in props {
+                match prop.key.as_str() {
+                    "COMMENT" => {
+                        model.versions[i].comment = Some(super::target::comment_text(&prop.value)?)
+                    }
+                    "METADATA" => model.versions[i].metadata = Some(metadata(prop)?),
+                    other => return Err(error::invalid_value(other, &prop.value.written())),
+                }
+            }
+        }
+        AlterAction::ModifyVersionUnset(version, keys) => {
+            let i = find_version(model, version).ok_or_else(|| version_missing(q, version))?;
+            for key in keys {
+                match key.as_str() {
+                    "COMMENT" => model.versions[i].comment = None,
+                    "METADATA" => model.versions[i].metadata = None,
+                    other => return Err(error::invalid_value("UNSET", other)),
+                }
+            }
+        }
+        _ => return Err(error::unsupported("ALTER MODEL")),
+    }
+    Ok(())
 }
 
 fn set_alias(

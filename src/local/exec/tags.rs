@@ -277,20 +277,7 @@ impl Exec<'_> {
     /// The object a tag lookup names, by Snowflake's domain word.
     fn tagged(&self, object: &str, domain: &str) -> Result<Tagged, SqlError> {
         let name = parse_name(object)?;
-        let domain_upper = domain.to_ascii_uppercase();
-        let (kind, domain): (Kind, &'static str) = match domain_upper.as_str() {
-            "TABLE" => (Kind::Table, "TABLE"),
-            "TASK" => (Kind::Task, "TASK"),
-            "WAREHOUSE" => (Kind::Warehouse, "WAREHOUSE"),
-            "DATABASE" => (Kind::Database, "DATABASE"),
-            "SCHEMA" => (Kind::Schema, "SCHEMA"),
-            "MODULE" | "MODEL" => (Kind::Model, "MODULE"),
-            other => {
-                return Err(error::invalid(format!(
-                    "Invalid value '{other}' for argument 'domain'."
-                )));
-            }
-        };
+        let (kind, domain) = domain_kind(domain)?;
         let missing = || self.missing(kind, &name);
         let tagged = match kind {
             Kind::Warehouse => {
@@ -366,6 +353,23 @@ impl Exec<'_> {
             .retain(|t| self.catalog.object(&t.tag, Namespace::Tag).is_some());
         tagged
     }
+}
+
+/// The object kind a tag-lookup domain names, and the domain as Snowflake prints it.
+fn domain_kind(domain: &str) -> Result<(Kind, &'static str), SqlError> {
+    Ok(match domain.to_ascii_uppercase().as_str() {
+        "TABLE" => (Kind::Table, "TABLE"),
+        "TASK" => (Kind::Task, "TASK"),
+        "WAREHOUSE" => (Kind::Warehouse, "WAREHOUSE"),
+        "DATABASE" => (Kind::Database, "DATABASE"),
+        "SCHEMA" => (Kind::Schema, "SCHEMA"),
+        "MODULE" | "MODEL" => (Kind::Model, "MODULE"),
+        other => {
+            return Err(error::invalid(format!(
+                "Invalid value '{other}' for argument 'domain'."
+            )));
+        }
+    })
 }
 
 fn check_allowed_values(values: &[String]) -> Result<(), SqlError> {
