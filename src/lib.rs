@@ -16,6 +16,7 @@ pub mod kind;
 pub mod kinds;
 pub mod live;
 pub mod load;
+pub mod local;
 pub mod model;
 pub mod render;
 pub mod resolve;

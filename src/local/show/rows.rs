@@ -1,0 +1,397 @@
+//! SHOW columns and cells: Snowflake's column names, order and value
+//! formats for every kind the local account lists.
+
+use super::Item;
+use crate::local::ast::ShowKind;
+use crate::local::catalog::{Model, ModelVersion, Object, ObjectKey};
+use crate::local::exec::SessionState;
+use crate::local::exec::size_display;
+use crate::local::time;
+use crate::session::Rows;
+
+pub(crate) use super::columns::columns;
+
+const OWNER: &str = "ACCOUNTADMIN";
+
+type Cells = Vec<Option<String>>;
+
+fn s(v: impl Into<String>) -> Option<String> {
+    Some(v.into())
+}
+
+fn ts(ms: u64) -> Option<String> {
+    Some(time::format(ms))
+}
+
+fn yn(b: bool) -> Option<String> {
+    s(if b { "Y" } else { "N" })
+}
+
+fn tf(b: bool) -> Option<String> {
+    s(if b { "true" } else { "false" })
+}
+
+fn cluster_by(exprs: &[String]) -> Option<String> {
+    if exprs.is_empty() {
+        s("")
+    } else {
+        s(format!("LINEAR({})", exprs.join(", ")))
+    }
+}
+
+/// Renders the listed items as SHOW's result set.
+pub(crate) fn render(kind: ShowKind, terse: bool, session: &SessionState, items: &[Item]) -> Rows {
+    let columns = columns(kind, terse);
+    let rows = items
+        .iter()
+        .map(|item| {
+            let full = match item {
+                Item::Object(k, Object::DynamicTable(d)) if kind == ShowKind::Tables => {
+                    dynamic_table_as_table(k, d)
+                }
+                _ => full_row(session, item),
+            };
+            if terse && columns.len() < full.len() {
+                terse_row(kind, item, &full)
+            } else {
+                full
+            }
+        })
+        .collect();
+    Rows { columns, rows }
+}
+
+fn terse_row(kind: ShowKind, item: &Item, full: &Cells) -> Cells {
+    let (db, schema) = match item {
+        Item::Object(k, _) => (s(k.database.as_str()), s(k.schema.as_str())),
+        Item::Schema(d, _) => (s(d.as_str()), None),
+        _ => (None, None),
+    };
+    let kind_word = match item {
+        Item::Object(_, o) => s(o.type_name()),
+        _ => None,
+    };
+    let mut row = vec![full[0].clone(), full[1].clone(), kind_word, db, schema];
+    if kind == ShowKind::Tasks
+        && let Item::Object(_, Object::Task(t)) = item
+    {
+        row.push(t.schedule.clone());
+    }
+    row
+}
+
+fn full_row(session: &SessionState, item: &Item) -> Cells {
+    match item {
+        Item::Database(d) => vec![
+            ts(d.created_on),
+            s(d.name.as_str()),
+            yn(false),
+            yn(session.database.as_ref() == Some(&d.name)),
+            s(""),
+            s(OWNER),
+            s(d.comment.clone().unwrap_or_default()),
+            s(""),
+            s("1"),
+            s("STANDARD"),
+            None,
+            s("ROLE"),
+        ],
+        Item::Schema(db, Some(sc)) => vec![
+            ts(sc.created_on),
+            s(sc.name.as_str()),
+            yn(false),
+            yn(session.database.as_ref() == Some(db) && session.schema.as_ref() == Some(&sc.name)),
+            s(db.as_str()),
+            s(OWNER),
+            s(sc.comment.clone().unwrap_or_default()),
+            s(if sc.managed_access {
+                "MANAGED ACCESS"
+            } else {
+                ""
+            }),
+            s("1"),
+            s("ROLE"),
+            None,
+        ],
+        Item::Schema(db, None) => vec![
+            ts(0),
+            s("INFORMATION_SCHEMA"),
+            yn(false),
+            yn(false),
+            s(db.as_str()),
+            s(""),
+            s("Views describing the contents of schemas in this database"),
+            s(""),
+            s("1"),
+            s(""),
+            None,
+        ],
+        Item::Warehouse(w) => warehouse_row(session, w),
+        Item::Object(k, o) => object_row(k, o),
+        Item::Version(q, m, v) => version_row(q, m, v),
+    }
+}
+
+fn warehouse_row(session: &SessionState, w: &crate::local::catalog::Warehouse) -> Cells {
+    let started = w.state == "STARTED";
+    let clusters = if started { w.min_cluster_count } else { 0 };
+    let pct = |v: &str| s(if started { v } else { "" });
+    let constraint = w
+        .resource_constraint
+        .clone()
+        .or_else(|| match w.warehouse_type.as_str() {
+            "SNOWPARK-OPTIMIZED" => Some("MEMORY_16X".into()),
+            "STANDARD" if w.generation.as_deref() == Some("2") => Some("STANDARD_GEN_2".into()),
+            "STANDARD" => Some("STANDARD_GEN_1".into()),
+            _ => None,
+        });
+    vec![
+        s(w.name.as_str()),
+        s(&w.state),
+        s(&w.warehouse_type),
+        s(size_display(&w.size)),
+        s(w.min_cluster_count.to_string()),
+        s(w.max_cluster_count.to_string()),
+        s(clusters.to_string()),
+        s("0"),
+        s("0"),
+        yn(false),
+        yn(session.warehouse.as_ref() == Some(&w.name)),
+        w.auto_suspend.map(|a| a.to_string()),
+        tf(w.auto_resume),
+        pct("100"),
+        pct("0"),
+        pct("0"),
+        pct("0"),
+        ts(w.created_on),
+        ts(w.resumed_on),
+        ts(w.updated_on),
+        s(OWNER),
+        s(w.comment.clone().unwrap_or_default()),
+        tf(w.enable_query_acceleration),
+        s(w.query_acceleration_max_scale_factor.to_string()),
+        s(w.resource_monitor
+            .as_ref()
+            .map_or("null".to_string(), |m| m.to_string())),
+        s(clusters.to_string()),
+        s("0"),
+        s("0"),
+        s(if started { "0" } else { "1" }),
+        s(format!("{:016x}", w.created_on)),
+        s(&w.scaling_policy),
+        None,
+        s("ROLE"),
+        constraint,
+    ]
+}
+
+fn object_row(k: &ObjectKey, o: &Object) -> Cells {
+    let (db, sc) = (s(k.database.as_str()), s(k.schema.as_str()));
+    match o {
+        Object::Tag(t) => vec![
+            ts(t.created_on),
+            s(t.name.as_str()),
+            db,
+            sc,
+            s(OWNER),
+            s(t.comment.clone().unwrap_or_default()),
+            t.allowed_values
+                .as_ref()
+                .map(|v| serde_json::Value::from(v.clone()).to_string()),
+            s("ROLE"),
+        ],
+        Object::Table(t) => vec![
+            ts(t.created_on),
+            s(t.name.as_str()),
+            db,
+            sc,
+            s("TABLE"),
+            s(t.comment.clone().unwrap_or_default()),
+            cluster_by(&t.cluster_by),
+            s(t.rows.to_string()),
+            s("0"),
+            s(OWNER),
+            s("1"),
+            s(if t.cluster_by.is_empty() { "OFF" } else { "ON" }),
+            s("OFF"),
+            s("OFF"),
+            None,
+            None,
+            s("N"),
+            s("N"),
+            s("ROLE"),
+            s("N"),
+            None,
+            s("N"),
+            s("N"),
+            s("N"),
+            s("N"),
+        ],
+        Object::View(v) => vec![
+            ts(v.created_on),
+            s(v.name.as_str()),
+            s(""),
+            db,
+            sc,
+            s(OWNER),
+            s(v.comment.clone().unwrap_or_default()),
+            s(&v.text),
+            tf(v.secure),
+            s("false"),
+            s("ROLE"),
+            s("OFF"),
+        ],
+        Object::DynamicTable(d) => dynamic_table_row(k, d),
+        Object::Task(t) => task_row(k, t),
+        Object::Model(m) => model_row(k, m),
+    }
+}
+
+/// A SHOW TABLES row for a dynamic table (SHOW TABLES lists them too).
+fn dynamic_table_as_table(k: &ObjectKey, d: &crate::local::catalog::DynamicTable) -> Cells {
+    vec![
+        ts(d.created_on),
+        s(d.name.as_str()),
+        s(k.database.as_str()),
+        s(k.schema.as_str()),
+        s("TABLE"),
+        s(d.comment.clone().unwrap_or_default()),
+        cluster_by(&d.cluster_by),
+        s("0"),
+        s("0"),
+        s(OWNER),
+        s("1"),
+        s(if d.cluster_by.is_empty() { "OFF" } else { "ON" }),
+        s("OFF"),
+        s("OFF"),
+        None,
+        None,
+        s("N"),
+        s("N"),
+        s("ROLE"),
+        s("N"),
+        None,
+        s("N"),
+        s("N"),
+        s("Y"),
+        s("N"),
+    ]
+}
+
+fn dynamic_table_row(k: &ObjectKey, d: &crate::local::catalog::DynamicTable) -> Cells {
+    vec![
+        ts(d.created_on),
+        s(d.name.as_str()),
+        s(""),
+        s(k.database.as_str()),
+        s(k.schema.as_str()),
+        cluster_by(&d.cluster_by),
+        s("0"),
+        s("0"),
+        s(OWNER),
+        s(&d.target_lag),
+        s(&d.refresh_mode),
+        None,
+        s(d.warehouse.as_str()),
+        s(d.comment.clone().unwrap_or_default()),
+        s(&d.text),
+        s(if d.cluster_by.is_empty() { "OFF" } else { "ON" }),
+        s(&d.scheduling_state),
+        d.last_suspended_on.and_then(ts),
+        s("false"),
+        s("false"),
+        ts(d.created_on),
+        s("ROLE"),
+        d.initialization_warehouse.as_ref().map(|w| w.to_string()),
+    ]
+}
+
+fn task_row(k: &ObjectKey, t: &crate::local::catalog::Task) -> Cells {
+    let preds: Vec<String> = t.predecessors.iter().map(|p| p.quoted()).collect();
+    let pretty = serde_json::to_string_pretty(&preds).unwrap_or_else(|_| "[]".into());
+    let relations = serde_json::json!({ "Predecessors": preds }).to_string();
+    vec![
+        ts(t.created_on),
+        s(t.name.as_str()),
+        s(&t.id),
+        s(k.database.as_str()),
+        s(k.schema.as_str()),
+        s(OWNER),
+        t.comment.clone(),
+        s(t.warehouse
+            .as_ref()
+            .map_or("null".to_string(), |w| w.to_string())),
+        t.schedule.clone(),
+        s(pretty),
+        s(&t.state),
+        s(&t.definition),
+        t.condition.clone(),
+        tf(t.allow_overlapping_execution),
+        s("null"),
+        t.last_committed_on.and_then(ts),
+        t.last_suspended_on.and_then(ts),
+        s("ROLE"),
+        t.config.clone(),
+        None,
+        s(relations),
+        t.last_suspended_on.map(|_| "USER_SUSPENDED".to_string()),
+    ]
+}
+
+/// The model's aliases: system aliases first, then user aliases.
+fn model_aliases(m: &Model) -> serde_json::Map<String, serde_json::Value> {
+    let mut map = serde_json::Map::new();
+    map.insert("DEFAULT".into(), m.default_version.to_string().into());
+    if let (Some(first), Some(last)) = (m.versions.first(), m.versions.last()) {
+        map.insert("FIRST".into(), first.name.to_string().into());
+        map.insert("LAST".into(), last.name.to_string().into());
+    }
+    for v in &m.versions {
+        if let Some(alias) = &v.alias {
+            map.insert(alias.to_string(), v.name.to_string().into());
+        }
+    }
+    map
+}
+
+fn model_row(k: &ObjectKey, m: &Model) -> Cells {
+    let versions: Vec<String> = m.versions.iter().map(|v| v.name.to_string()).collect();
+    vec![
+        ts(m.created_on),
+        s(m.name.as_str()),
+        s("USER_MODEL"),
+        s(k.database.as_str()),
+        s(k.schema.as_str()),
+        m.comment.clone(),
+        s(OWNER),
+        s(m.default_version.as_str()),
+        s(serde_json::Value::from(versions).to_string()),
+        s(serde_json::Value::Object(model_aliases(m)).to_string()),
+    ]
+}
+
+fn version_row(q: &crate::local::catalog::QualifiedName, m: &Model, v: &ModelVersion) -> Cells {
+    let aliases: Vec<String> = model_aliases(m)
+        .into_iter()
+        .filter(|(_, version)| version.as_str() == Some(v.name.as_str()))
+        .map(|(alias, _)| alias)
+        .collect();
+    vec![
+        ts(v.created_on),
+        s(v.name.as_str()),
+        s(serde_json::Value::from(aliases).to_string()),
+        v.comment.clone(),
+        s(q.database.as_str()),
+        s(q.schema.as_str()),
+        s(q.name.as_str()),
+        tf(v.name == m.default_version),
+        s("[]"),
+        s(v.metadata.clone().unwrap_or_else(|| "{}".into())),
+        s("{}"),
+        s("{}"),
+        None,
+        None,
+        s("[\"WAREHOUSE\"]"),
+        s("[]"),
+    ]
+}

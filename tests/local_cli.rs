@@ -1,0 +1,241 @@
+//! `floe local exec` and `floe local reset` driven as a user would, through
+//! the built binary on a temporary project.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+const ENVIRONMENTS: &str = r#"project: pudo
+default_connection: local
+environments:
+  DEV:
+    branches: [dev, "feature/*"]
+    database: OSS
+  PROD:
+    branches: [main]
+    database: OSS
+local:
+  seed: [config/local/shared_data.sql]
+"#;
+
+const SEED: &str = "CREATE DATABASE OSS;
+CREATE SCHEMA OSS.RAW;
+CREATE SCHEMA OSS.OPS;
+CREATE SCHEMA OSS.FS;
+CREATE TABLE OSS.RAW.PARCELS (PUDO_ID NUMBER, DS DATE);
+";
+
+fn project() -> TempDir {
+    let dir = TempDir::new().expect("temp dir");
+    std::fs::create_dir_all(dir.path().join("config/local")).unwrap();
+    std::fs::write(dir.path().join("config/environments.yaml"), ENVIRONMENTS).unwrap();
+    std::fs::write(dir.path().join("config/local/shared_data.sql"), SEED).unwrap();
+    dir
+}
+
+fn floe(project: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("-C")
+        .arg(project)
+        .args(args)
+        .env_remove("FLOE_BRANCH")
+        .env_remove("FLOE_LOCAL_LATENCY_MS")
+        .output()
+        .expect("floe runs")
+}
+
+fn exec(project: &Path, sql: &str) -> String {
+    let out = floe(project, &["local", "exec", "--env", "DEV", sql]);
+    assert!(
+        out.status.success(),
+        "{sql}\nstderr: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8 output")
+}
+
+fn exec_json(project: &Path, sql: &str) -> serde_json::Value {
+    let out = floe(project, &["local", "exec", "--env", "DEV", "--json", sql]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON output")
+}
+
+/// The value of `column` in the first row of a JSON result.
+fn first(result: &serde_json::Value, column: &str) -> serde_json::Value {
+    let columns = result["columns"].as_array().expect("columns");
+    let i = columns
+        .iter()
+        .position(|c| c == column)
+        .expect("column present");
+    result["rows"][0][i].clone()
+}
+
+fn refused(project: &Path, sql: &str) -> String {
+    let out = floe(project, &["local", "exec", "--env", "DEV", sql]);
+    assert_eq!(out.status.code(), Some(1), "{sql} should fail");
+    String::from_utf8(out.stderr).expect("utf-8 stderr")
+}
+
+#[test]
+fn a_platform_engineer_builds_and_reworks_an_account_across_processes() {
+    let dir = project();
+    let p = dir.path();
+    let created = exec(
+        p,
+        "CREATE WAREHOUSE ML_WH WAREHOUSE_SIZE = XSMALL AUTO_SUSPEND = 60",
+    );
+    assert!(
+        created.contains("Warehouse ML_WH successfully created."),
+        "{created}"
+    );
+    let table = exec(p, "SHOW WAREHOUSES LIKE 'ml_wh'");
+    assert!(
+        table
+            .lines()
+            .next()
+            .unwrap()
+            .starts_with("name  | state   | type     | size"),
+        "{table}"
+    );
+    assert!(table.contains("| X-Small |"), "{table}");
+    exec(p, "ALTER WAREHOUSE ML_WH SET WAREHOUSE_SIZE = LARGE");
+    assert_eq!(
+        first(&exec_json(p, "SHOW WAREHOUSES LIKE 'ML_WH'"), "size"),
+        "Large"
+    );
+
+    exec(
+        p,
+        "CREATE TASK OSS.OPS.ROOT WAREHOUSE = ML_WH SCHEDULE = 'USING CRON 0 5 * * * UTC' AS SELECT 1",
+    );
+    exec(
+        p,
+        "CREATE TASK OSS.OPS.LOAD WAREHOUSE = ML_WH AFTER OSS.OPS.ROOT AS SELECT 2",
+    );
+    exec(
+        p,
+        "CREATE TASK OSS.OPS.SCORE WAREHOUSE = ML_WH AFTER OSS.OPS.ROOT AS SELECT 3",
+    );
+    exec(p, "SELECT SYSTEM$TASK_DEPENDENTS_ENABLE('OSS.OPS.ROOT')");
+    let stderr = refused(p, "ALTER TASK OSS.OPS.LOAD SET COMMENT = 'loads parcels'");
+    assert!(stderr.contains("091421"), "{stderr}");
+    assert!(
+        stderr.contains("Unable to update graph with root task OSS.OPS.ROOT since that root task is not suspended."),
+        "{stderr}"
+    );
+    exec(p, "ALTER TASK OSS.OPS.ROOT SUSPEND");
+    exec(p, "ALTER TASK OSS.OPS.LOAD SET COMMENT = 'loads parcels'");
+    exec(p, "ALTER TASK OSS.OPS.ROOT RESUME");
+
+    exec(
+        p,
+        "CREATE TAG OSS.FS.SNOWML_FEATURE_STORE_ENTITY_PUDO ALLOWED_VALUES 'A,B' COMMENT = 'pudo'",
+    );
+    let tags = exec_json(
+        p,
+        "SHOW TAGS LIKE 'SNOWML_FEATURE_STORE_ENTITY_%' IN SCHEMA OSS.FS",
+    );
+    assert_eq!(first(&tags, "allowed_values"), r#"["A,B"]"#);
+
+    let tasks = exec_json(p, "SHOW TASKS IN SCHEMA OSS.OPS");
+    let rows = tasks["rows"].as_array().unwrap();
+    let state_of = |name: &str| {
+        let columns = tasks["columns"].as_array().unwrap();
+        let (n, s, c) = (
+            columns.iter().position(|c| c == "name").unwrap(),
+            columns.iter().position(|c| c == "state").unwrap(),
+            columns.iter().position(|c| c == "comment").unwrap(),
+        );
+        let row = rows.iter().find(|r| r[n] == name).expect("task listed");
+        (row[s].clone(), row[c].clone())
+    };
+    assert_eq!(state_of("ROOT").0, "started");
+    assert_eq!(state_of("LOAD"), ("started".into(), "loads parcels".into()));
+    assert_eq!(state_of("SCORE").0, "started");
+    assert_eq!(
+        first(&exec_json(p, "SHOW TABLES IN SCHEMA OSS.RAW"), "name"),
+        "PARCELS"
+    );
+}
+
+#[test]
+fn bad_sql_exits_1_with_snowflakes_error_and_changes_nothing() {
+    let dir = project();
+    let p = dir.path();
+    let before = exec(p, "SHOW SCHEMAS IN DATABASE OSS");
+    for sql in [
+        "CREATE SCHEMA OSS.\"unterminated",
+        "CREATE SCHEMA OSS.X COMMENT = 'oops",
+        "DROP SCHEMA OSS.RAW /* never closed",
+        "CREATE SCHEMA OSS.Y WITH TAG (OSS.RAW.NOPE = 'x')",
+        "INSERT INTO OSS.RAW.NOPE VALUES (1)",
+        "UPDATE OSS.RAW.PARCELS SET DS = NULL",
+    ] {
+        let stderr = refused(p, sql);
+        assert!(stderr.starts_with("error: 00"), "{sql}: {stderr}");
+    }
+    assert_eq!(exec(p, "SHOW SCHEMAS IN DATABASE OSS"), before);
+}
+
+#[test]
+fn branch_selects_the_environment_and_reset_reseeds_it() {
+    let dir = project();
+    let p = dir.path();
+    let out = floe(
+        p,
+        &[
+            "local",
+            "exec",
+            "--branch",
+            "feature/x",
+            "CREATE WAREHOUSE FEATURE_WH",
+        ],
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(exec(p, "SHOW WAREHOUSES").contains("FEATURE_WH"));
+    let out = floe(p, &["local", "exec", "--branch", "main", "SHOW WAREHOUSES"]);
+    assert!(
+        !String::from_utf8_lossy(&out.stdout).contains("FEATURE_WH"),
+        "PROD is another account"
+    );
+    let out = floe(p, &["local", "reset", "--env", "DEV"]);
+    assert!(out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Deleted the local account of DEV"));
+    assert!(!exec(p, "SHOW WAREHOUSES").contains("FEATURE_WH"));
+    assert!(
+        exec(p, "SHOW DATABASES").contains("OSS"),
+        "the seed ran again"
+    );
+}
+
+#[test]
+fn two_processes_writing_concurrently_keep_both_sets_of_objects() {
+    let dir = project();
+    let p = dir.path().to_path_buf();
+    exec(&p, "SHOW DATABASES");
+    let writers: Vec<_> = ["A", "B"]
+        .into_iter()
+        .map(|who| {
+            let p = p.clone();
+            std::thread::spawn(move || {
+                for i in 0..30 {
+                    exec(&p, &format!("CREATE WAREHOUSE WH_{who}_{i}"));
+                }
+            })
+        })
+        .collect();
+    for w in writers {
+        w.join().expect("writer finished");
+    }
+    let all = exec_json(&p, "SHOW WAREHOUSES LIKE 'WH_%'");
+    assert_eq!(all["rows"].as_array().unwrap().len(), 60);
+}
