@@ -12,3 +12,4 @@ pub mod diag;
 pub mod ident;
 pub mod model;
 pub mod session;
+pub mod wire;
