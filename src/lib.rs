@@ -12,4 +12,5 @@ pub mod diag;
 pub mod ident;
 pub mod model;
 pub mod session;
+pub mod snowflake;
 pub mod wire;

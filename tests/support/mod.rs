@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use floe::connect::Secret;
@@ -26,6 +27,10 @@ struct Warehouse {
 #[derive(Debug, Default)]
 pub struct FakeAccount {
     warehouses: Mutex<BTreeMap<String, Warehouse>>,
+    /// Statements still to be answered with a transient failure.
+    failures_left: AtomicUsize,
+    /// Statements received, failed ones included.
+    received: AtomicUsize,
 }
 
 impl FakeAccount {
@@ -42,6 +47,16 @@ impl FakeAccount {
         Arc::new(account)
     }
 
+    /// Makes the next `n` statements fail as if the account were overloaded.
+    pub fn fail_next(&self, n: usize) {
+        self.failures_left.store(n, Ordering::SeqCst);
+    }
+
+    /// How many statements reached the account.
+    pub fn received(&self) -> usize {
+        self.received.load(Ordering::SeqCst)
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<String, Warehouse>> {
         self.warehouses
             .lock()
@@ -49,6 +64,17 @@ impl FakeAccount {
     }
 
     fn run(&self, sql: &str) -> Result<Rows, ExecError> {
+        self.received.fetch_add(1, Ordering::SeqCst);
+        let failing = self
+            .failures_left
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |n| n.checked_sub(1))
+            .is_ok();
+        if failing {
+            return Err(ExecError::Connection {
+                message: "overloaded".into(),
+                transient: true,
+            });
+        }
         let words: Vec<String> = sql
             .trim()
             .trim_end_matches(';')
