@@ -243,3 +243,73 @@ async fn an_unknown_endpoint_is_a_json_404() {
     assert_eq!(answer.json["success"], false);
     server.shutdown().await;
 }
+
+/// Passes whatever is written to it on to a channel.
+struct ChannelWriter(tokio::sync::mpsc::UnboundedSender<Vec<u8>>);
+
+impl Write for ChannelWriter {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let _ = self.0.send(bytes.to_vec());
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn serve_on_port_zero_prints_the_url_it_listens_on() {
+    let (sender, mut written) = tokio::sync::mpsc::unbounded_channel();
+    let mut out = ChannelWriter(sender);
+    let options =
+        floe::wire::ServeOptions::new("127.0.0.1", 0, USER, floe::connect::Secret::new(PASSWORD));
+    let client = async {
+        let mut text = String::new();
+        while !text.ends_with('\n') {
+            let chunk = written.recv().await.expect("serve prints before serving");
+            text.push_str(&String::from_utf8_lossy(&chunk));
+        }
+        let url = text
+            .trim()
+            .strip_prefix("listening on http://")
+            .unwrap_or_else(|| panic!("unexpected announcement: {text:?}"));
+        let address: std::net::SocketAddr = url.parse().expect("the URL names host:port");
+        assert_ne!(address.port(), 0);
+        let body = json!({"data": {"LOGIN_NAME": USER, "PASSWORD": PASSWORD}}).to_string();
+        support::post_to(address, "/session/v1/login-request", &[], body.as_bytes()).await
+    };
+    tokio::select! {
+        result = floe::wire::serve(FakeAccount::new(), options, &mut out) => {
+            panic!("serve returned: {result:?}")
+        }
+        answer = client => assert_eq!(answer.json["success"], true, "{}", answer.json),
+    }
+}
+
+#[tokio::test]
+async fn malformed_requests_get_json_errors_and_the_server_keeps_serving() {
+    let server = start(FakeAccount::new()).await;
+    let not_json = post(&server, "/session/v1/login-request", &[], b"{\"data\": [").await;
+    assert_eq!(not_json.status, 400);
+    assert_eq!(not_json.json["success"], false);
+    let corrupt = post(
+        &server,
+        "/session/v1/login-request",
+        &[("Content-Encoding", "gzip")],
+        b"definitely not gzip",
+    )
+    .await;
+    assert_eq!(corrupt.status, 400);
+    let token = login(&server).await;
+    let no_sql = post(
+        &server,
+        "/queries/v1/query-request",
+        &[("Authorization", &bearer(&token))],
+        b"{\"sqlText\": 42}",
+    )
+    .await;
+    assert_eq!(no_sql.status, 400);
+    assert!(!login(&server).await.is_empty(), "the server still serves");
+    server.shutdown().await;
+}

@@ -75,7 +75,9 @@ impl Sources {
 
 /// A parsed TOML file, or nothing when it does not exist.
 pub(crate) struct TomlFile {
+    /// Where it was read from.
     pub path: PathBuf,
+    /// Its top-level table.
     pub table: toml::Table,
 }
 

@@ -64,8 +64,10 @@ pub fn load_connection(name: &str) -> Result<ConnectionConfig, ConnectError> {
     Ok(loaded.config)
 }
 
-/// Loads connection `name` from the given sources. `default` names the
-/// Snowflake CLI's `default_connection_name` when no `[default]` table exists.
+/// Loads connection `name` from the given sources. The name `default`
+/// stands for the Snowflake CLI's `default_connection_name` (from
+/// `SNOWFLAKE_DEFAULT_CONNECTION_NAME` or `config.toml`) when no file has a
+/// `[default]` table.
 pub fn load_connection_from(
     name: &str,
     sources: &Sources,

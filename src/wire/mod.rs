@@ -55,10 +55,7 @@ impl ServeOptions {
         user: impl Into<String>,
         password: Secret,
     ) -> Self {
-        let latency = std::env::var(LATENCY_VARIABLE)
-            .ok()
-            .and_then(|ms| ms.trim().parse::<u64>().ok())
-            .map_or(Duration::ZERO, Duration::from_millis);
+        let latency = latency_from(std::env::var(LATENCY_VARIABLE).ok().as_deref());
         ServeOptions {
             host: host.into(),
             port,
@@ -67,6 +64,14 @@ impl ServeOptions {
             latency,
         }
     }
+}
+
+/// The delay a `FLOE_LOCAL_LATENCY_MS` value asks for; none when it is
+/// absent or not a whole number of milliseconds.
+pub fn latency_from(value: Option<&str>) -> Duration {
+    value
+        .and_then(|ms| ms.trim().parse::<u64>().ok())
+        .map_or(Duration::ZERO, Duration::from_millis)
 }
 
 /// Why the server could not start.
@@ -185,7 +190,7 @@ impl RunningServer {
 pub async fn serve(
     session: Arc<dyn Session>,
     options: ServeOptions,
-    out: &mut (dyn Write + Send),
+    out: &mut dyn Write,
 ) -> Result<(), WireError> {
     let server = Server::bind(session, options).await?;
     // A closed stdout must not stop the server; clients may still use it.
@@ -193,4 +198,17 @@ pub async fn serve(
     let _ = out.flush();
     server.run().await;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_is_read_in_milliseconds_and_ignored_when_malformed() {
+        assert_eq!(latency_from(Some("250")), Duration::from_millis(250));
+        assert_eq!(latency_from(Some(" 5 ")), Duration::from_millis(5));
+        assert_eq!(latency_from(Some("fast")), Duration::ZERO);
+        assert_eq!(latency_from(None), Duration::ZERO);
+    }
 }

@@ -200,7 +200,17 @@ pub async fn post(
     headers: &[(&str, &str)],
     body: &[u8],
 ) -> RawAnswer {
-    let mut stream = tokio::net::TcpStream::connect(server.local_addr())
+    post_to(server.local_addr(), path, headers, body).await
+}
+
+/// [`post`] to an address.
+pub async fn post_to(
+    address: std::net::SocketAddr,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &[u8],
+) -> RawAnswer {
+    let mut stream = tokio::net::TcpStream::connect(address)
         .await
         .expect("the server accepts connections");
     let mut head = format!(
