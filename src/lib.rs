@@ -8,6 +8,7 @@
 pub mod apply;
 pub mod cli;
 pub mod commands;
+pub mod connect;
 pub mod diag;
 pub mod diff;
 pub mod graph;
@@ -21,4 +22,6 @@ pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod session;
+pub mod snowflake;
 pub mod state;
+pub mod wire;

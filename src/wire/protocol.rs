@@ -1,0 +1,364 @@
+//! The JSON documents of Snowflake's query protocol, as the Python connector
+//! and snowflake-connector-rs read them: login answers, result sets
+//! (`rowtype` + JSON `rowset`), error answers and Snowflake's error codes.
+//!
+//! Pure functions from values to `serde_json::Value`; no I/O, no session
+//! state. What the routes decide (which answer to give) lives in `routes.rs`.
+
+use serde_json::{Value, json};
+
+use crate::session::{ColumnType, Rows, SqlError};
+
+/// `390100`: wrong user name or password.
+pub const INCORRECT_CREDENTIALS: &str = "390100";
+/// `390112`: the session token is unknown or expired; clients renew or log in again.
+pub const SESSION_EXPIRED: &str = "390112";
+/// `390113`: the master token presented for renewal is unknown.
+pub const MASTER_TOKEN_NOT_FOUND: &str = "390113";
+/// `390400`: a request the server cannot read.
+pub const BAD_REQUEST: &str = "390400";
+/// The `statementTypeId` of a query; every answer is a plain result set.
+const STATEMENT_TYPE_SELECT: u32 = 0x1000;
+/// Snowflake's reported length of an unbounded text column.
+const TEXT_LENGTH: u64 = 16_777_216;
+
+/// The session parameters sent at login and with each result.
+pub fn session_parameters() -> Value {
+    json!([
+        {"name": "TIMEZONE", "value": "UTC"},
+        {"name": "AUTOCOMMIT", "value": true},
+        {"name": "CLIENT_SESSION_KEEP_ALIVE", "value": false},
+        {"name": "CLIENT_SESSION_KEEP_ALIVE_HEARTBEAT_FREQUENCY", "value": 3600},
+        {"name": "CLIENT_RESULT_CHUNK_SIZE", "value": 160},
+        {"name": "QUERY_RESULT_FORMAT", "value": "JSON"},
+    ])
+}
+
+/// The context a client asked for at login (query string of the login request).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoginContext {
+    /// `databaseName`.
+    pub database: Option<String>,
+    /// `schemaName`.
+    pub schema: Option<String>,
+    /// `warehouse`.
+    pub warehouse: Option<String>,
+    /// `roleName`.
+    pub role: Option<String>,
+}
+
+/// A successful login: the tokens and the session's description.
+pub fn login_success(
+    token: &str,
+    master_token: &str,
+    session_id: u64,
+    user: &str,
+    context: &LoginContext,
+) -> Value {
+    json!({
+        "data": {
+            "masterToken": master_token,
+            "token": token,
+            "validityInSeconds": 3600,
+            "masterValidityInSeconds": 14400,
+            "displayUserName": user,
+            "serverVersion": "9.0.0",
+            "firstLogin": false,
+            "remMeToken": null,
+            "remMeValidityInSeconds": 0,
+            "healthCheckInterval": 45,
+            "newClientForUpgrade": null,
+            "sessionId": session_id,
+            "parameters": session_parameters(),
+            "sessionInfo": {
+                "databaseName": context.database,
+                "schemaName": context.schema,
+                "warehouseName": context.warehouse,
+                "roleName": context.role.as_deref().unwrap_or("ACCOUNTADMIN"),
+            },
+            "idToken": null,
+            "idTokenValidityInSeconds": 0,
+            "responseData": null,
+            "mfaToken": null,
+            "mfaTokenValidityInSeconds": 0,
+        },
+        "code": null,
+        "message": null,
+        "success": true,
+    })
+}
+
+/// A refused login, as Snowflake answers wrong credentials.
+pub fn login_failure(code: &str, message: &str) -> Value {
+    json!({
+        "data": {
+            "nextAction": "RETRY_LOGIN",
+            "authnMethod": "USERNAME_PASSWORD",
+            "signInOptions": {},
+        },
+        "code": code,
+        "message": message,
+        "success": false,
+        "headers": null,
+    })
+}
+
+/// A failed request that is not a SQL error (expired session, bad request).
+pub fn failure(code: &str, message: &str) -> Value {
+    json!({
+        "data": null,
+        "code": code,
+        "message": message,
+        "success": false,
+        "headers": null,
+    })
+}
+
+/// A request that succeeded with nothing to return (heartbeat, logout, telemetry).
+pub fn empty_success() -> Value {
+    json!({"data": null, "code": null, "message": null, "success": true})
+}
+
+/// A renewed session token (`/session/token-request`).
+pub fn renewed(token: &str, master_token: &str) -> Value {
+    json!({
+        "data": {
+            "sessionToken": token,
+            "validityInSeconds": 3600,
+            "masterToken": master_token,
+            "masterValidityInSeconds": 14400,
+        },
+        "code": null,
+        "message": null,
+        "success": true,
+    })
+}
+
+/// A statement that the account refused, with Snowflake's code and SQLSTATE.
+pub fn sql_failure(error: &SqlError, query_id: &str) -> Value {
+    json!({
+        "data": {
+            "internalError": false,
+            "errorCode": error.code,
+            "age": 0,
+            "sqlState": error.sql_state,
+            "queryId": query_id,
+            "line": -1,
+            "pos": -1,
+            "type": "COMPILATION",
+        },
+        "code": error.code,
+        "message": error.message,
+        "success": false,
+        "headers": null,
+    })
+}
+
+/// A result set in Snowflake's JSON result format.
+pub fn result_set(rows: &Rows, query_id: &str) -> Value {
+    let rowtype: Vec<Value> = rows
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(index, column)| column_type(column.ty, rows, index).rowtype(&column.name))
+        .collect();
+    let rowset: Vec<Vec<Option<String>>> = rows
+        .rows
+        .iter()
+        .map(|cells| {
+            cells
+                .iter()
+                .zip(&rows.columns)
+                .map(|(cell, column)| cell.as_deref().map(|v| wire_cell(column.ty, v)))
+                .collect()
+        })
+        .collect();
+    json!({
+        "data": {
+            "parameters": session_parameters(),
+            "rowtype": rowtype,
+            "rowset": rowset,
+            "total": rows.len(),
+            "returned": rows.len(),
+            "queryId": query_id,
+            "databaseProvider": null,
+            "numberOfBinds": 0,
+            "arrayBindSupported": false,
+            "statementTypeId": STATEMENT_TYPE_SELECT,
+            "version": 1,
+            "sendResultTime": 0,
+            "queryResultFormat": "json",
+        },
+        "code": null,
+        "message": null,
+        "success": true,
+    })
+}
+
+/// How a column is declared on the wire.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum WireType {
+    Text,
+    Fixed { scale: usize },
+    Boolean,
+    TimestampLtz { scale: usize },
+    Variant,
+}
+
+impl WireType {
+    fn rowtype(self, name: &str) -> Value {
+        let (ty, length, precision, scale) = match self {
+            WireType::Text => ("text", Some(TEXT_LENGTH), None, None),
+            WireType::Fixed { scale } => ("fixed", None, Some(38), Some(scale)),
+            WireType::Boolean => ("boolean", None, None, None),
+            WireType::TimestampLtz { scale } => ("timestamp_ltz", None, Some(0), Some(scale)),
+            WireType::Variant => ("variant", Some(TEXT_LENGTH), None, None),
+        };
+        json!({
+            "name": name,
+            "database": "",
+            "schema": "",
+            "table": "",
+            "type": ty,
+            "nullable": true,
+            "length": length,
+            "byteLength": length,
+            "precision": precision,
+            "scale": scale,
+            "collation": null,
+        })
+    }
+}
+
+/// The wire type of column `index`. Fixed and timestamp columns carry their
+/// scale (digits after the point), which clients need to decode the cells;
+/// a column whose cells are not numbers is declared `text` rather than
+/// sending clients a value they cannot parse.
+fn column_type(ty: ColumnType, rows: &Rows, index: usize) -> WireType {
+    let cells = || rows.rows.iter().filter_map(|r| r.get(index)?.as_deref());
+    let numeric_scale = || -> Option<usize> {
+        let mut scale = None;
+        for cell in cells() {
+            let digits = decimal_scale(cell)?;
+            scale = Some(scale.map_or(digits, |s: usize| s.max(digits)));
+        }
+        Some(scale.unwrap_or(0))
+    };
+    match ty {
+        ColumnType::Text => WireType::Text,
+        ColumnType::Variant => WireType::Variant,
+        ColumnType::Boolean if cells().all(|c| bool_cell(c).is_some()) => WireType::Boolean,
+        ColumnType::Fixed => {
+            numeric_scale().map_or(WireType::Text, |scale| WireType::Fixed { scale })
+        }
+        ColumnType::TimestampLtz => {
+            numeric_scale().map_or(WireType::Text, |scale| WireType::TimestampLtz {
+                scale: scale.max(3),
+            })
+        }
+        ColumnType::Boolean => WireType::Text,
+    }
+}
+
+/// Digits after the point of a plain decimal number, `None` when `cell` is not one.
+fn decimal_scale(cell: &str) -> Option<usize> {
+    let unsigned = cell.strip_prefix('-').unwrap_or(cell);
+    let (whole, fraction) = unsigned.split_once('.').unwrap_or((unsigned, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    (!whole.is_empty() && digits(whole) && digits(fraction)).then_some(fraction.len())
+}
+
+/// `true`/`false` in any case, or `1`/`0`.
+fn bool_cell(cell: &str) -> Option<bool> {
+    match cell {
+        "1" => Some(true),
+        "0" => Some(false),
+        _ if cell.eq_ignore_ascii_case("true") => Some(true),
+        _ if cell.eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+/// A cell as Snowflake's JSON format carries it: booleans as `1`/`0`, the
+/// rest as the session gave it.
+fn wire_cell(ty: ColumnType, value: &str) -> String {
+    match (ty, bool_cell(value)) {
+        (ColumnType::Boolean, Some(b)) => if b { "1" } else { "0" }.to_string(),
+        _ => value.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Column;
+
+    fn rows(ty: ColumnType, cells: &[Option<&str>]) -> Rows {
+        Rows {
+            columns: vec![Column::new("c", ty)],
+            rows: cells.iter().map(|c| vec![c.map(str::to_string)]).collect(),
+        }
+    }
+
+    #[test]
+    fn result_set_declares_columns_and_carries_cells_as_text_or_null() {
+        let set = result_set(&rows(ColumnType::Text, &[Some("WH"), None]), "q1");
+        assert_eq!(set["success"], true);
+        assert_eq!(set["data"]["queryId"], "q1");
+        assert_eq!(set["data"]["total"], 2);
+        assert_eq!(set["data"]["rowtype"][0]["name"], "c");
+        assert_eq!(set["data"]["rowtype"][0]["type"], "text");
+        assert_eq!(set["data"]["rowset"], json!([["WH"], [null]]));
+    }
+
+    #[test]
+    fn fixed_and_timestamp_columns_carry_their_scale() {
+        let fixed = result_set(&rows(ColumnType::Fixed, &[Some("1"), Some("2.50")]), "q");
+        assert_eq!(fixed["data"]["rowtype"][0]["type"], "fixed");
+        assert_eq!(fixed["data"]["rowtype"][0]["scale"], 2);
+        let ts = result_set(
+            &rows(ColumnType::TimestampLtz, &[Some("1700000000.123")]),
+            "q",
+        );
+        assert_eq!(ts["data"]["rowtype"][0]["type"], "timestamp_ltz");
+        assert_eq!(ts["data"]["rowtype"][0]["scale"], 3);
+    }
+
+    #[test]
+    fn a_typed_column_with_unparsable_cells_is_declared_text() {
+        let set = result_set(
+            &rows(
+                ColumnType::TimestampLtz,
+                &[Some("2024-01-01 00:00:00.000 -0800")],
+            ),
+            "q",
+        );
+        assert_eq!(set["data"]["rowtype"][0]["type"], "text");
+        assert_eq!(set["data"]["rowset"][0][0], "2024-01-01 00:00:00.000 -0800");
+    }
+
+    #[test]
+    fn booleans_travel_as_one_and_zero() {
+        let set = result_set(
+            &rows(ColumnType::Boolean, &[Some("true"), Some("false")]),
+            "q",
+        );
+        assert_eq!(set["data"]["rowtype"][0]["type"], "boolean");
+        assert_eq!(set["data"]["rowset"], json!([["1"], ["0"]]));
+    }
+
+    #[test]
+    fn sql_failure_carries_code_sqlstate_and_message() {
+        let error = SqlError {
+            code: "002003".into(),
+            sql_state: "02000".into(),
+            message: "SQL compilation error:\nObject 'X' does not exist or not authorized.".into(),
+        };
+        let answer = sql_failure(&error, "q9");
+        assert_eq!(answer["success"], false);
+        assert_eq!(answer["code"], "002003");
+        assert_eq!(answer["message"], error.message.as_str());
+        assert_eq!(answer["data"]["sqlState"], "02000");
+        assert_eq!(answer["data"]["queryId"], "q9");
+    }
+}
