@@ -6,14 +6,19 @@
 //! or as JSON. It owns presentation only; the account is `crate::local`.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use super::{Context, ExitCode};
-use crate::cli::{EnvArgs, LocalCommand, LocalExecArgs};
+use crate::cli::{EnvArgs, LocalCommand, LocalExecArgs, LocalServeArgs};
+use crate::connect::Secret;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::load::Project;
 use crate::local::{self, LocalAccount};
+use crate::resolve::EnvSelection;
 use crate::session::Rows;
+use crate::wire::{self, ServeOptions};
 
 /// Runs `floe local`.
 pub fn run(
@@ -24,9 +29,7 @@ pub fn run(
     match args {
         LocalCommand::Exec(exec) => run_exec(ctx, exec, out),
         LocalCommand::Reset(env) => run_reset(ctx, env, out),
-        LocalCommand::Serve(_) => {
-            Err(Diagnostic::error("`floe local serve` is not available in this build").into())
-        }
+        LocalCommand::Serve(serve) => run_serve(ctx, serve, out),
     }
 }
 
@@ -35,7 +38,7 @@ fn run_exec(
     args: &LocalExecArgs,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Diagnostics> {
-    let env = target::resolve(&ctx.project, &args.env)?;
+    let env = target(ctx, &args.env)?;
     let path = local::account_path(&ctx.project, &env.name);
     let account = LocalAccount::open(&path, &env.seeds, latency()?)
         .map_err(|e| Diagnostic::error(e.to_string()))?;
@@ -56,7 +59,7 @@ fn run_exec(
 }
 
 fn run_reset(ctx: &Context, args: &EnvArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
-    let env = target::resolve(&ctx.project, args)?;
+    let env = target(ctx, args)?;
     let path = local::account_path(&ctx.project, &env.name);
     let existed = local::reset(&path).map_err(|e| Diagnostic::error(e.to_string()))?;
     let message = if existed {
@@ -72,6 +75,63 @@ fn run_reset(ctx: &Context, args: &EnvArgs, out: &mut dyn Write) -> Result<ExitC
     };
     out.write_all(message.as_bytes())
         .map_err(|e| Diagnostic::error(format!("cannot write: {e}")))?;
+    Ok(0)
+}
+
+/// The environment a `floe local` run works on.
+struct Target {
+    /// The environment's name, as written in environments.yaml.
+    name: String,
+    /// Seed files for a new account, resolved against the project root.
+    seeds: Vec<PathBuf>,
+}
+
+/// Resolves the environment as every other command does (`--env`, `--branch`,
+/// `FLOE_BRANCH`, CI variables, the checkout).
+fn target(ctx: &Context, args: &EnvArgs) -> Result<Target, Diagnostics> {
+    let project = Project::load(&ctx.project)?;
+    let selection = project.select(&EnvSelection::from(args))?;
+    let seeds = project
+        .seed_files()
+        .iter()
+        .map(|p| ctx.project.join(p))
+        .collect();
+    Ok(Target {
+        name: selection.environment.name.clone(),
+        seeds,
+    })
+}
+
+/// `floe local serve`: the account over Snowflake's HTTP protocol until the
+/// process is stopped. The password comes from `FLOE_LOCAL_PASSWORD` only, so
+/// it never shows in a process list or shell history.
+fn run_serve(
+    ctx: &Context,
+    args: &LocalServeArgs,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Diagnostics> {
+    let password = std::env::var("FLOE_LOCAL_PASSWORD").ok().filter(|p| !p.is_empty()).ok_or_else(|| {
+        Diagnostic::error("`floe local serve` needs a password for its clients")
+            .hint("set FLOE_LOCAL_PASSWORD in the environment (it is never read from the command line)")
+    })?;
+    let env = target(ctx, &args.env)?;
+    let path = local::account_path(&ctx.project, &env.name);
+    // The server sleeps FLOE_LOCAL_LATENCY_MS per query itself; the account must not sleep again.
+    let account = LocalAccount::open(&path, &env.seeds, None)
+        .map_err(|e| Diagnostic::error(e.to_string()))?;
+    let options = ServeOptions::new(
+        args.host.clone(),
+        args.port,
+        args.user.clone(),
+        Secret::new(password),
+    );
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error(format!("cannot start the server runtime: {e}")))?;
+    runtime
+        .block_on(wire::serve(Arc::new(account), options, out))
+        .map_err(|e| Diagnostic::error(e.to_string()).hint(e.hint()))?;
     Ok(0)
 }
 
@@ -145,147 +205,4 @@ fn render_table(rows: &Rows) -> String {
         text.push_str(&line(row.iter().map(String::as_str).collect()));
     }
     text
-}
-
-/// Environment selection for `floe local`.
-///
-/// PROVISIONAL: a minimal reader of `config/environments.yaml` (environment
-/// names, `branches`, `local.seed`) until the project loader and branch
-/// resolver are wired in; replace `resolve` with them.
-mod target {
-    use std::collections::BTreeMap;
-
-    use serde::Deserialize;
-
-    use super::{Path, PathBuf};
-    use crate::cli::EnvArgs;
-    use crate::diag::Diagnostic;
-
-    /// The environment a `floe local` run works on.
-    pub struct Target {
-        /// The environment's name, as written in environments.yaml.
-        pub name: String,
-        /// Seed files for a new account, resolved against the project root.
-        pub seeds: Vec<PathBuf>,
-    }
-
-    #[derive(Deserialize, Default)]
-    struct LocalConfig {
-        #[serde(default)]
-        seed: Vec<String>,
-    }
-
-    #[derive(Deserialize)]
-    struct EnvEntry {
-        #[serde(default)]
-        branches: Vec<String>,
-        #[serde(default)]
-        local: Option<LocalConfig>,
-    }
-
-    #[derive(Deserialize)]
-    struct EnvFile {
-        environments: BTreeMap<String, EnvEntry>,
-        #[serde(default)]
-        local: Option<LocalConfig>,
-    }
-
-    /// Picks the environment from `--env`, `--branch`, `FLOE_BRANCH` or the checkout.
-    pub fn resolve(project: &Path, args: &EnvArgs) -> Result<Target, Diagnostic> {
-        let file = project.join("config").join("environments.yaml");
-        let text = std::fs::read_to_string(&file).map_err(|e| {
-            Diagnostic::error(format!("cannot read {}: {e}", file.display()))
-                .hint("run floe in a project folder or pass `-C <project>`")
-        })?;
-        let envs: EnvFile = serde_yaml::from_str(&text)
-            .map_err(|e| Diagnostic::error(format!("{} is not valid: {e}", file.display())))?;
-        let name = match &args.env {
-            Some(env) => envs
-                .environments
-                .keys()
-                .find(|k| k.eq_ignore_ascii_case(env))
-                .cloned()
-                .ok_or_else(|| {
-                    Diagnostic::error(format!("there is no environment `{env}`")).hint(format!(
-                        "environments: {}",
-                        envs.environments
-                            .keys()
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ))
-                })?,
-            None => by_branch(project, &envs, args.branch.clone())?,
-        };
-        let mut seeds: Vec<PathBuf> = Vec::new();
-        let env_local = envs.environments.get(&name).and_then(|e| e.local.as_ref());
-        for cfg in [envs.local.as_ref(), env_local].into_iter().flatten() {
-            seeds.extend(cfg.seed.iter().map(|s| project.join(s)));
-        }
-        Ok(Target { name, seeds })
-    }
-
-    fn by_branch(
-        project: &Path,
-        envs: &EnvFile,
-        branch: Option<String>,
-    ) -> Result<String, Diagnostic> {
-        let branch = branch
-            .or_else(|| std::env::var("FLOE_BRANCH").ok().filter(|b| !b.is_empty()))
-            .or_else(|| git_branch(project))
-            .ok_or_else(|| {
-                Diagnostic::error("cannot tell which environment to use")
-                    .hint("pass `--env NAME` or `--branch NAME`")
-            })?;
-        envs.environments
-            .iter()
-            .find(|(_, e)| e.branches.iter().any(|p| glob(p, &branch)))
-            .map(|(name, _)| name.clone())
-            .ok_or_else(|| {
-                Diagnostic::error(format!("no environment matches the branch `{branch}`"))
-                    .hint("pass `--env NAME`")
-            })
-    }
-
-    fn git_branch(project: &Path) -> Option<String> {
-        let out = std::process::Command::new("git")
-            .args(["rev-parse", "--abbrev-ref", "HEAD"])
-            .current_dir(project)
-            .output()
-            .ok()?;
-        let branch = String::from_utf8(out.stdout).ok()?.trim().to_string();
-        (out.status.success() && !branch.is_empty() && branch != "HEAD").then_some(branch)
-    }
-
-    /// `*` matches within one `/`-separated segment, `**` across segments.
-    pub fn glob(pattern: &str, text: &str) -> bool {
-        let p: Vec<char> = pattern.chars().collect();
-        let t: Vec<char> = text.chars().collect();
-        matches(&p, &t)
-    }
-
-    fn matches(p: &[char], t: &[char]) -> bool {
-        match p.first() {
-            None => t.is_empty(),
-            Some('*') if p.get(1) == Some(&'*') => (0..=t.len()).any(|i| matches(&p[2..], &t[i..])),
-            Some('*') => (0..=t.len())
-                .take_while(|i| *i == 0 || t[i - 1] != '/')
-                .any(|i| matches(&p[1..], &t[i..])),
-            Some(c) => t.first() == Some(c) && matches(&p[1..], &t[1..]),
-        }
-    }
-
-    #[cfg(test)]
-    mod tests {
-        use super::glob;
-
-        #[test]
-        fn globs_match_segments() {
-            assert!(glob("feature/*", "feature/try"));
-            assert!(!glob("feature/*", "feature/a/b"));
-            assert!(glob("feature/**", "feature/a/b"));
-            assert!(glob("main", "main"));
-            assert!(!glob("main", "mainx"));
-        }
-    }
 }
