@@ -1,0 +1,50 @@
+-- Raw data shared by every environment. In a real account these tables are
+-- loaded by the carrier integration pipelines; floe only reads them.
+CREATE DATABASE IF NOT EXISTS OSS_SF_MLOPS;
+CREATE SCHEMA IF NOT EXISTS OSS_SF_MLOPS.SHARED_DATA;
+
+-- One row per pick-up/drop-off point.
+CREATE TABLE IF NOT EXISTS OSS_SF_MLOPS.SHARED_DATA.PUDO_REFERENCE (
+    PUDO_ID      VARCHAR(36)   NOT NULL,
+    CARRIER_ID   VARCHAR(36)   NOT NULL,
+    NAME         VARCHAR(200),
+    LATITUDE     NUMBER(9,6),
+    LONGITUDE    NUMBER(9,6),
+    CAPACITY     NUMBER(6,0),
+    CITY         VARCHAR(100),
+    POSTAL_CODE  VARCHAR(10),
+    OPENED_ON    DATE
+);
+
+-- One row per parcel routed to a point.
+CREATE TABLE IF NOT EXISTS OSS_SF_MLOPS.SHARED_DATA.PARCELS (
+    PARCEL_ID     VARCHAR(36)   NOT NULL,
+    PUDO_ID       VARCHAR(36)   NOT NULL,
+    CARRIER_ID    VARCHAR(36)   NOT NULL,
+    WEIGHT_KG     NUMBER(8,3),
+    SHIPPED_AT    TIMESTAMP_NTZ,
+    ARRIVED_AT    TIMESTAMP_NTZ,
+    PICKED_UP_AT  TIMESTAMP_NTZ,
+    RETURNED_AT   TIMESTAMP_NTZ,
+    STATUS        VARCHAR(20)
+);
+
+-- One row per delivery attempt by a carrier to a point.
+CREATE TABLE IF NOT EXISTS OSS_SF_MLOPS.SHARED_DATA.DELIVERY_ATTEMPTS (
+    ATTEMPT_ID    VARCHAR(36)   NOT NULL,
+    PARCEL_ID     VARCHAR(36)   NOT NULL,
+    PUDO_ID       VARCHAR(36)   NOT NULL,
+    CARRIER_ID    VARCHAR(36)   NOT NULL,
+    ATTEMPTED_AT  TIMESTAMP_NTZ,
+    SUCCESS       BOOLEAN,
+    FAILURE_REASON VARCHAR(50)
+);
+
+-- Daily snapshot of each point's occupancy.
+CREATE TABLE IF NOT EXISTS OSS_SF_MLOPS.SHARED_DATA.PUDO_OCCUPANCY (
+    PUDO_ID         VARCHAR(36)   NOT NULL,
+    DATE            DATE          NOT NULL,
+    PARCELS_STORED  NUMBER(6,0),
+    CAPACITY        NUMBER(6,0),
+    UPDATED_AT      TIMESTAMP_NTZ
+);
