@@ -45,6 +45,29 @@ impl Reference {
             field,
         }
     }
+
+    /// The references every object inside a schema makes: its `schema`, and
+    /// the `warehouse` it runs on when it names one.
+    pub fn placement(
+        schema: &Spanned<Ident>,
+        warehouse: Option<&Spanned<Ident>>,
+    ) -> Vec<Reference> {
+        let mut refs = vec![Reference::new(
+            KindName::Schema,
+            &schema.value,
+            &schema.span,
+            "schema",
+        )];
+        if let Some(w) = warehouse {
+            refs.push(Reference::new(
+                KindName::Warehouse,
+                &w.value,
+                &w.span,
+                "warehouse",
+            ));
+        }
+        refs
+    }
 }
 
 /// `lifecycle:` as written.

@@ -180,12 +180,7 @@ impl Kind for Entity {
     }
 
     fn references(&self) -> Vec<Reference> {
-        vec![Reference::new(
-            KindName::Schema,
-            &self.schema.value,
-            &self.schema.span,
-            "schema",
-        )]
+        Reference::placement(&self.schema, None)
     }
 
     fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {

@@ -334,12 +334,7 @@ impl Kind for Model {
     }
 
     fn references(&self) -> Vec<Reference> {
-        vec![Reference::new(
-            KindName::Schema,
-            &self.schema.value,
-            &self.schema.span,
-            "schema",
-        )]
+        Reference::placement(&self.schema, None)
     }
 
     fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {

@@ -278,20 +278,7 @@ impl Kind for Task {
     }
 
     fn references(&self) -> Vec<Reference> {
-        let mut refs = vec![Reference::new(
-            KindName::Schema,
-            &self.schema.value,
-            &self.schema.span,
-            "schema",
-        )];
-        if let Some(w) = &self.warehouse {
-            refs.push(Reference::new(
-                KindName::Warehouse,
-                &w.value,
-                &w.span,
-                "warehouse",
-            ));
-        }
+        let mut refs = Reference::placement(&self.schema, self.warehouse.as_ref());
         refs.extend(
             self.after
                 .iter()
