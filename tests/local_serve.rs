@@ -5,26 +5,15 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use common::serve::{SERVE_USER, serve};
 use common::{ENVIRONMENTS, Project};
 use floe::connect::{Authentication, ConnectionConfig, Endpoint, Protocol, Secret};
 use floe::session::{ExecError, Session};
 use floe::snowflake::{RetryPolicy, SessionOptions, SnowflakeSession};
 
 const PASSWORD: &str = "s3rve-Test-pw";
-
-/// Kills the server when the test ends, whatever happens.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
 
 fn project() -> Project {
     Project::with_environments(ENVIRONMENTS)
@@ -38,41 +27,12 @@ fn project() -> Project {
         )
 }
 
-/// Starts the server on a free port and returns it with the port it printed.
-fn serve(project: &Project) -> (Server, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(project.path())
-        .args([
-            "local", "serve", "--env", "DEV", "--port", "0", "--user", "tester",
-        ])
-        .env("FLOE_LOCAL_PASSWORD", PASSWORD)
-        .env_remove("FLOE_LOCAL_LATENCY_MS")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .spawn()
-        .expect("floe starts");
-    let stdout = child.stdout.take().expect("stdout was piped above");
-    let server = Server(child);
-    let mut line = String::new();
-    BufReader::new(stdout)
-        .read_line(&mut line)
-        .expect("the server prints its address");
-    let port = line
-        .trim()
-        .rsplit(':')
-        .next()
-        .and_then(|p| p.parse().ok())
-        .unwrap_or_else(|| panic!("expected `listening on http://127.0.0.1:PORT`, got {line:?}"));
-    (server, port)
-}
-
 fn connection(port: u16, password: &str) -> ConnectionConfig {
     ConnectionConfig {
         name: "served".into(),
         source: None,
         account: "local".into(),
-        user: Some("tester".into()),
+        user: Some(SERVE_USER.into()),
         role: None,
         warehouse: None,
         database: None,
@@ -100,7 +60,7 @@ fn options() -> SessionOptions {
 #[tokio::test]
 async fn a_served_account_answers_the_snowflake_driver_and_keeps_what_it_did() {
     let project = project();
-    let (server, port) = serve(&project);
+    let (server, port) = serve(&project, PASSWORD);
 
     let session = SnowflakeSession::connect(&connection(port, PASSWORD), options())
         .await
@@ -137,7 +97,7 @@ async fn a_served_account_answers_the_snowflake_driver_and_keeps_what_it_did() {
 #[tokio::test]
 async fn a_wrong_password_is_refused_as_an_authentication_failure() {
     let project = project();
-    let (_server, port) = serve(&project);
+    let (_server, port) = serve(&project, PASSWORD);
     match SnowflakeSession::connect(&connection(port, "not-the-password"), options()).await {
         Err(ExecError::Auth(message)) => {
             assert!(

@@ -1,17 +1,20 @@
-//! The official Snowflake Python connector against the wire server: the
-//! interop a Python user of `floe local serve` relies on.
+//! The official Snowflake Python connector against `floe local serve`: the
+//! interop a Python user of the served local account relies on.
 //!
 //! Runs `tests/python/interop.py` with the interpreter named by
 //! `FLOE_TEST_PYTHON` (one with `snowflake-connector-python` installed).
 //! Without that variable the test says so and does nothing.
 
-mod support;
+mod common;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
-use support::{FakeAccount, PASSWORD, USER, start};
+use common::serve::{SERVE_USER, serve};
+use common::{ENVIRONMENTS, Project};
+
+const PASSWORD: &str = "s3cret-python-pw";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_connector_runs_show_create_alter_and_sees_errors() {
@@ -24,14 +27,16 @@ async fn python_connector_runs_show_create_alter_and_sees_errors() {
         );
         return;
     };
-    let server = start(FakeAccount::new()).await;
-    let port = server.local_addr().port();
+    let project =
+        Project::with_environments(&format!("{ENVIRONMENTS}local:\n  seed: [seed.sql]\n"))
+            .file("seed.sql", "CREATE DATABASE TEST_DB;");
+    let (server, port) = serve(&project, PASSWORD);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/interop.py");
     let output = tokio::task::spawn_blocking(move || {
         Command::new(python)
             .arg(script)
             .arg(port.to_string())
-            .env("FLOE_WIRE_USER", USER)
+            .env("FLOE_WIRE_USER", SERVE_USER)
             .env("FLOE_WIRE_PASSWORD", PASSWORD)
             .output()
     })
@@ -49,5 +54,5 @@ async fn python_connector_runs_show_create_alter_and_sees_errors() {
         stdout.contains("interop ok"),
         "stdout:\n{stdout}\nstderr:\n{stderr}"
     );
-    server.shutdown().await;
+    drop(server);
 }

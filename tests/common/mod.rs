@@ -7,6 +7,8 @@
 //! configuration is read.
 #![allow(dead_code)]
 
+pub mod serve;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
