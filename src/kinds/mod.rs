@@ -10,10 +10,12 @@
 //! here reads files, chooses environments or renders SQL.
 
 pub mod entity;
+pub mod entity_sql;
 pub mod feature_view;
 pub mod model;
 pub mod schedule;
 pub mod schema;
+pub mod schema_sql;
 pub mod task;
 pub mod warehouse;
 
