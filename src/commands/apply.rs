@@ -1,16 +1,144 @@
-//! `floe apply`.
+//! `floe apply`: execute a plan, behind every guard of SPEC 4.3.
+//!
+//! Order matters: the branch guard and a saved plan's format are checked
+//! before anything is opened; the environment's lock is taken before the
+//! account is read, so the plan applied is the plan computed under the lock;
+//! a saved plan is refused when the account moved since; destructive changes
+//! need `--allow-destroy`; a plan computed here is shown and confirmed (on a
+//! terminal) or needs `--auto-approve`. State is written after every step by
+//! [`crate::apply::apply`].
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::Path;
+use std::sync::Arc;
 
+use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
+use crate::apply::{
+    ApplyOptions, LogObserver, Observer, Observers, ProgressObserver, StateSink, apply,
+    check_destroy, check_fresh,
+};
 use crate::cli::ApplyArgs;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::diff::{Plan, live_fingerprint};
+use crate::kinds::reconciler_kinds;
+use crate::render::{self, TextOptions};
 
 /// Runs `floe apply`.
-pub fn run(
-    _ctx: &Context,
-    _args: &ApplyArgs,
-    _out: &mut dyn Write,
-) -> Result<ExitCode, Diagnostics> {
-    Err(Diagnostic::error("`floe apply` is not built yet").into())
+pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    workspace.resolved.selection.check_apply_guard()?;
+    let saved = args.plan_file.as_deref().map(read_plan).transpose()?;
+    if saved.is_some() && !args.target.is_empty() {
+        return Err(Diagnostic::error("--target cannot narrow a saved plan")
+            .hint("make the plan with `floe plan --target ADDR --out FILE` instead")
+            .into());
+    }
+    let targets = engine::targets(&args.target)?;
+    let _lock = workspace
+        .store
+        .lock("floe apply")
+        .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
+    let mut state = workspace.load_state()?;
+    let kinds = reconciler_kinds();
+    engine::runtime()?.block_on(async {
+        let session = workspace.connect(&args.connection).await?;
+        let introspection = workspace
+            .introspect(session.clone(), &kinds, &state)
+            .await?;
+        let plan = match saved {
+            Some(plan) => {
+                check_fresh(
+                    &plan,
+                    workspace.env_name(),
+                    &live_fingerprint(&introspection.live),
+                )
+                .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
+                plan
+            }
+            None => {
+                let plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
+                let options = TextOptions {
+                    color: color_stdout(),
+                    sql: false,
+                };
+                write(out, &render::plan_text(&plan, options))?;
+                plan
+            }
+        };
+        if plan.steps.is_empty() {
+            return Ok(0);
+        }
+        check_destroy(&plan, args.allow_destroy)
+            .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
+        if args.plan_file.is_none() && !args.auto_approve {
+            confirm(&workspace, out)?;
+        }
+        let observers = observers(plan.steps.len());
+        let options = ApplyOptions {
+            parallelism: usize::from(args.parallelism.max(1)),
+            git_commit: workspace.resolved.selection.git.commit.clone(),
+        };
+        let sink = StateSink {
+            state: &mut state,
+            store: &workspace.store,
+        };
+        let summary = apply(&plan, session, sink, &observers, &options).await;
+        write(out, &format!("\n{}", render::summary_text(&summary)))?;
+        Ok(if summary.is_success() { 0 } else { 1 })
+    })
+}
+
+/// Reads a plan saved by `floe plan --out`.
+fn read_plan(path: &Path) -> Result<Plan, Diagnostics> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error(format!("cannot read the plan file {}: {e}", path.display()))
+    })?;
+    render::parse_plan_json(&text).map_err(|e| {
+        Diagnostic::error(format!("{} is not a floe plan: {e}", path.display()))
+            .hint("save a plan with `floe plan --out FILE`; do not edit it by hand")
+            .into()
+    })
+}
+
+/// Asks on the terminal; without one, refuses (the run needs `--auto-approve`).
+fn confirm(workspace: &Workspace, out: &mut dyn Write) -> Result<(), Diagnostics> {
+    let env = workspace.env_name();
+    if !std::io::stdin().is_terminal() {
+        return Err(Diagnostic::error(format!(
+            "apply to {env} needs a confirmation, and there is no terminal to ask on"
+        ))
+        .hint("review the plan above, then run again with --auto-approve")
+        .into());
+    }
+    let expected = if workspace.resolved.environment().protected {
+        env.to_string()
+    } else {
+        "yes".to_string()
+    };
+    write(
+        out,
+        &format!("\nApply these changes to {env}? Type `{expected}` to confirm: "),
+    )?;
+    let _ = out.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Diagnostic::error(format!("cannot read the confirmation: {e}")))?;
+    if answer.trim() == expected {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!("apply to {env} cancelled: nothing was changed")).into())
+    }
+}
+
+/// A progress display on a terminal, one log line per step otherwise (stderr).
+fn observers(total: usize) -> Observers {
+    let observer: Arc<dyn Observer> = if std::io::stderr().is_terminal() {
+        Arc::new(ProgressObserver::new(total))
+    } else {
+        Arc::new(LogObserver::new(Box::new(std::io::stderr()), total))
+    };
+    Observers::new(vec![observer])
 }

@@ -1,16 +1,41 @@
-//! `floe drift`.
+//! `floe drift`: what changed in the account behind floe's back.
+//!
+//! Reads the account like `plan` and reports, from the same three-way
+//! comparison, the objects whose live attributes left what was applied,
+//! the applied objects that are gone, and declared objects missing from the
+//! account. Exit 2 when any exist, so a scheduled job can alert on it.
 
 use std::io::Write;
 
+use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
 use crate::cli::DriftArgs;
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
+use crate::kinds::reconciler_kinds;
+use crate::render::{self, DriftReport, TextOptions};
 
 /// Runs `floe drift`.
-pub fn run(
-    _ctx: &Context,
-    _args: &DriftArgs,
-    _out: &mut dyn Write,
-) -> Result<ExitCode, Diagnostics> {
-    Err(Diagnostic::error("`floe drift` is not built yet").into())
+pub fn run(ctx: &Context, args: &DriftArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let state = workspace.load_state()?;
+    let kinds = reconciler_kinds();
+    let plan = engine::runtime()?.block_on(async {
+        let session = workspace.connect(&args.connection).await?;
+        let introspection = workspace.introspect(session, &kinds, &state).await?;
+        if ctx.verbose > 0 {
+            eprint!("{}", render::introspection_text(&introspection));
+        }
+        workspace.plan(&kinds, &state, &introspection, &[])
+    })?;
+    let report = DriftReport::from_plan(&plan);
+    if args.json {
+        write(out, &render::drift_json(&report))?;
+    } else {
+        let options = TextOptions {
+            color: color_stdout(),
+            sql: false,
+        };
+        write(out, &render::drift_text(&report, options))?;
+    }
+    Ok(if report.has_drift() { 2 } else { 0 })
 }

@@ -8,7 +8,6 @@
 use std::io::Write;
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
 use super::{Context, ExitCode};
 use crate::cli::{EnvArgs, LocalCommand, LocalExecArgs, LocalServeArgs};
@@ -40,7 +39,7 @@ fn run_exec(
 ) -> Result<ExitCode, Diagnostics> {
     let env = target(ctx, &args.env)?;
     let path = local::account_path(&ctx.project, &env.name);
-    let account = LocalAccount::open(&path, &env.seeds, latency()?)
+    let account = LocalAccount::open(&path, &env.seeds, super::engine::local_latency()?)
         .map_err(|e| Diagnostic::error(e.to_string()))?;
     let rows = account.execute_sync(&args.sql).map_err(|e| {
         Diagnostic::error(format!("{} ({}): {}", e.code, e.sql_state, e.message)).hint(format!(
@@ -133,22 +132,6 @@ fn run_serve(
         .block_on(wire::serve(Arc::new(account), options, out))
         .map_err(|e| Diagnostic::error(e.to_string()).hint(e.hint()))?;
     Ok(0)
-}
-
-/// `FLOE_LOCAL_LATENCY_MS`: a sleep before every statement, off by default.
-fn latency() -> Result<Option<Duration>, Diagnostic> {
-    match std::env::var("FLOE_LOCAL_LATENCY_MS") {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse::<u64>()
-            .map(|ms| Some(Duration::from_millis(ms)))
-            .map_err(|_| {
-                Diagnostic::error(format!(
-                    "FLOE_LOCAL_LATENCY_MS must be a number of milliseconds, not `{v}`"
-                ))
-            }),
-        _ => Ok(None),
-    }
 }
 
 /// The rows as `{"columns": [...], "rows": [[...]]}`, NULL as `null`.

@@ -12,6 +12,7 @@ use crate::diag::Diagnostics;
 mod apply;
 mod config;
 mod drift;
+mod engine;
 mod env;
 mod graph;
 mod local;

@@ -1,16 +1,62 @@
-//! `floe plan`.
+//! `floe plan`: read the environment, compare, and show what apply would do.
+//!
+//! The plan is printed as text (or JSON with `--json`), optionally saved
+//! with `--out` for `floe apply PLANFILE`. With `-v` the statements issued
+//! to read the account, and their time, go to stderr. Planning never
+//! changes the account or the state, so it takes no lock.
 
 use std::io::Write;
 
+use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
 use crate::cli::PlanArgs;
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::kinds::reconciler_kinds;
+use crate::render::{self, TextOptions};
+use crate::state::write_atomic;
 
 /// Runs `floe plan`.
-pub fn run(
-    _ctx: &Context,
-    _args: &PlanArgs,
-    _out: &mut dyn Write,
-) -> Result<ExitCode, Diagnostics> {
-    Err(Diagnostic::error("`floe plan` is not built yet").into())
+pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let targets = engine::targets(&args.target)?;
+    let state = workspace.load_state()?;
+    let kinds = reconciler_kinds();
+    let (plan, introspection) = engine::runtime()?.block_on(async {
+        let session = workspace.connect(&args.connection).await?;
+        let introspection = workspace.introspect(session, &kinds, &state).await?;
+        let plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
+        Ok::<_, Diagnostics>((plan, introspection))
+    })?;
+    if ctx.verbose > 0 {
+        eprint!("{}", render::introspection_text(&introspection));
+    }
+    if let Some(path) = &args.out {
+        write_atomic(path, render::plan_json(&plan).as_bytes()).map_err(|e| {
+            Diagnostic::error(format!("cannot save the plan to {}: {e}", path.display()))
+        })?;
+    }
+    if args.json {
+        write(out, &render::plan_json(&plan))?;
+    } else {
+        let options = TextOptions {
+            color: color_stdout(),
+            sql: args.sql,
+        };
+        write(out, &render::plan_text(&plan, options))?;
+        if let Some(path) = &args.out {
+            write(
+                out,
+                &format!(
+                    "\nSaved the plan to {}. Apply exactly these steps with `floe apply {}`.\n",
+                    path.display(),
+                    path.display()
+                ),
+            )?;
+        }
+    }
+    Ok(if args.detailed_exitcode && plan.has_changes() {
+        2
+    } else {
+        0
+    })
 }

@@ -1,16 +1,137 @@
-//! `floe state`.
+//! `floe state`: inspect and repair an environment's state.
+//!
+//! `list` and `show` only read. `rm`, `import` and `unlock` change the
+//! record, never the account: `rm` forgets an address (the object stays),
+//! `import` adopts a declared object that already exists, `unlock` removes
+//! the lock a crashed apply left. Writers take the environment's lock.
 
 use std::io::Write;
 
+use super::engine::{self, Workspace, write};
 use super::{Context, ExitCode};
-use crate::cli::StateCommand;
+use crate::cli::{StateAddrArgs, StateCommand, StateImportArgs};
 use crate::diag::{Diagnostic, Diagnostics};
+use crate::kinds::reconciler_kinds;
+use crate::model::Address;
+use crate::render;
+use crate::state::{StateEntry, StateError};
 
-/// Runs `floe state`.
+/// Runs `floe state ...`.
 pub fn run(
-    _ctx: &Context,
-    _args: &StateCommand,
-    _out: &mut dyn Write,
+    ctx: &Context,
+    args: &StateCommand,
+    out: &mut dyn Write,
 ) -> Result<ExitCode, Diagnostics> {
-    Err(Diagnostic::error("`floe state` is not built yet").into())
+    match args {
+        StateCommand::List(args) => {
+            let workspace = Workspace::open(&ctx.project, &args.env)?;
+            write(out, &render::state_list_text(&workspace.load_state()?))?;
+        }
+        StateCommand::Show(args) => show(ctx, args, out)?,
+        StateCommand::Rm(args) => rm(ctx, args, out)?,
+        StateCommand::Import(args) => import(ctx, args, out)?,
+        StateCommand::Unlock(args) => {
+            let workspace = Workspace::open(&ctx.project, &args.env)?;
+            let removed = workspace.store.force_unlock().map_err(diagnostic)?;
+            let text = match removed {
+                Some(holder) => format!(
+                    "Removed the lock of {} held by {} (pid {}, `{}` since {}).\n",
+                    workspace.env_name(),
+                    holder.who,
+                    holder.pid,
+                    holder.command,
+                    holder.started_at
+                ),
+                None => format!("{} is not locked.\n", workspace.env_name()),
+            };
+            write(out, &text)?;
+        }
+    }
+    Ok(0)
+}
+
+fn diagnostic(e: StateError) -> Diagnostics {
+    e.to_diagnostic().into()
+}
+
+fn address(text: &str) -> Result<Address, Diagnostics> {
+    Ok(engine::targets(&[text.to_string()])?.remove(0))
+}
+
+fn show(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let address = address(&args.address)?;
+    let state = workspace.load_state()?;
+    let entry = state.get(&address).ok_or_else(|| {
+        diagnostic(StateError::NotInState {
+            address: address.clone(),
+            environment: workspace.env_name().to_string(),
+        })
+    })?;
+    write(out, &render::state_show_text(&address, entry))
+}
+
+fn rm(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let address = address(&args.address)?;
+    let _lock = workspace.store.lock("floe state rm").map_err(diagnostic)?;
+    let mut state = workspace.load_state()?;
+    let entry = state.remove(&address).map_err(diagnostic)?;
+    workspace.store.save(&mut state).map_err(diagnostic)?;
+    write(
+        out,
+        &format!(
+            "Forgot {address} ({}). The object itself was not touched; \
+             while it stays declared, the next plan adopts it again.\n",
+            entry.fqn
+        ),
+    )
+}
+
+fn import(ctx: &Context, args: &StateImportArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let address = address(&args.address)?;
+    let declared = workspace.resolved.resource(&address).ok_or_else(|| {
+        Diagnostics::from(
+            Diagnostic::error(format!(
+                "{address} is not declared in {}",
+                workspace.env_name()
+            ))
+            .hint("declare the resource under resources/ first, then import the existing object"),
+        )
+    })?;
+    let _lock = workspace
+        .store
+        .lock("floe state import")
+        .map_err(diagnostic)?;
+    let mut state = workspace.load_state()?;
+    let kinds = reconciler_kinds();
+    let introspection = engine::runtime()?.block_on(async {
+        let session = workspace.connect(&args.connection).await?;
+        workspace.introspect(session, &kinds, &state).await
+    })?;
+    let object = introspection.live.managed.get(&address).ok_or_else(|| {
+        Diagnostics::from(
+            Diagnostic::error(format!(
+                "{} does not exist in the account of {}",
+                declared.fqn,
+                workspace.env_name()
+            ))
+            .hint("nothing to import: `floe apply` creates it"),
+        )
+    })?;
+    let entry = StateEntry::from_live(
+        object,
+        declared.depends_on.clone(),
+        workspace.resolved.selection.git.commit.clone(),
+    );
+    state.import(address.clone(), entry).map_err(diagnostic)?;
+    workspace.store.save(&mut state).map_err(diagnostic)?;
+    write(
+        out,
+        &format!(
+            "Imported {address} ({}). Run `floe plan` to see how it differs from its declaration.\n",
+            object.fqn
+        ),
+    )
 }

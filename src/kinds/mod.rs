@@ -28,6 +28,8 @@ pub use schedule::{
     Cron, Duration, Schedule, ScheduleError, canonical_duration, canonical_schedule,
 };
 
+use std::sync::Arc;
+
 use crate::diag::Diagnostics;
 use crate::ident::Ident;
 use crate::load::Environment;
@@ -196,4 +198,12 @@ impl<'a> World<'a> {
             .map(|s| s.address().name.as_str())
             .collect()
     }
+}
+
+/// Every kind the reconciler can read, compare and change, for a plan.
+pub fn reconciler_kinds() -> crate::kind::Kinds {
+    crate::kind::Kinds::new([
+        Arc::new(schema_sql::SchemaKind) as Arc<dyn crate::kind::Kind>,
+        Arc::new(entity_sql::EntityKind),
+    ])
 }

@@ -13,6 +13,7 @@
 //!     "attributes": [{ "field": "size", "declared": "SMALL", "state": "SMALL",
 //!                      "live": "LARGE", "drift": true }]
 //!   }],
+//!   "missing": ["model.NEW_MODEL"],  // declared, never applied, absent
 //!   "unmanaged": [{ "address": "task.OLD", "fqn": "DB.S.OLD" }],
 //!   "pending": 2          // declared changes not yet applied (not drift)
 //! }
@@ -57,6 +58,8 @@ pub struct DriftReport {
     pub environment: String,
     /// Objects changed or deleted outside floe.
     pub drifted: Vec<DriftItem>,
+    /// Declared objects the account does not hold (never applied).
+    pub missing: Vec<Address>,
     /// Objects in managed schemas that floe does not manage.
     pub unmanaged: Vec<UnmanagedObject>,
     /// Declared changes not yet applied.
@@ -69,7 +72,11 @@ impl DriftReport {
     pub fn from_plan(plan: &Plan) -> Self {
         let mut drifted = Vec::new();
         let mut pending = 0;
+        let mut missing = Vec::new();
         for change in &plan.changes {
+            if change.action == Action::Create && !change.drift {
+                missing.push(change.address.clone());
+            }
             if change.action == Action::Create && change.drift {
                 drifted.push(DriftItem {
                     address: change.address.clone(),
@@ -99,14 +106,16 @@ impl DriftReport {
             format_version: PLAN_FORMAT_VERSION,
             environment: plan.environment.clone(),
             drifted,
+            missing,
             unmanaged: plan.unmanaged.clone(),
             pending,
         }
     }
 
-    /// True when something drifted (what `floe drift` exits 2 for).
+    /// True when something drifted or a declared object is missing (what
+    /// `floe drift` exits 2 for).
     pub fn has_drift(&self) -> bool {
-        !self.drifted.is_empty()
+        !self.drifted.is_empty() || !self.missing.is_empty()
     }
 }
 
@@ -125,6 +134,7 @@ pub fn drift_text(report: &DriftReport, options: TextOptions) -> String {
         .drifted
         .iter()
         .map(|d| d.address.to_string().len())
+        .chain(report.missing.iter().map(|a| a.to_string().len()))
         .max()
         .unwrap_or(0);
     for item in &report.drifted {
@@ -145,6 +155,15 @@ pub fn drift_text(report: &DriftReport, options: TextOptions) -> String {
             );
         }
     }
+    for address in &report.missing {
+        let bang = paint("!", Color::Yellow, options.color);
+        let sym = paint("+", Color::Green, options.color);
+        let _ = writeln!(
+            out,
+            "  {bang} {sym} {:<width$}  declared, not in the account",
+            address.to_string()
+        );
+    }
     for object in &report.unmanaged {
         let _ = writeln!(out, "    ? {}  unmanaged: {}", object.address, object.fqn);
     }
@@ -154,8 +173,9 @@ pub fn drift_text(report: &DriftReport, options: TextOptions) -> String {
     if report.has_drift() {
         let _ = write!(
             out,
-            "Drift: {} changed outside floe",
-            plural(report.drifted.len(), "object", "objects")
+            "Drift: {} changed outside floe, {} missing",
+            plural(report.drifted.len(), "object", "objects"),
+            report.missing.len()
         );
     } else {
         let _ = write!(

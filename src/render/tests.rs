@@ -177,6 +177,8 @@ fn drift_report() {
             ("warehouse.SCRATCH_WH".to_string(), DriftKind::Changed),
         ]
     );
+    let missing: Vec<String> = report.missing.iter().map(|a| a.to_string()).collect();
+    assert_eq!(missing, ["warehouse.NEW_WH", "task.NIGHTLY"]);
     insta::assert_snapshot!(drift_text(&report, TextOptions::default()));
     let value: serde_json::Value = serde_json::from_str(&drift_json(&report)).unwrap();
     assert_eq!(

@@ -1,0 +1,214 @@
+//! What `plan`, `apply`, `drift` and `state import` share: resolve the
+//! environment, open its state and its account, read the account, plan.
+//!
+//! Each step is a function so a command takes only what it needs (`state
+//! list` never connects; `apply` locks before it reads). The account is a
+//! [`Session`] whichever connection is chosen: the embedded local account
+//! or Snowflake, behind the same interface, with no second code path.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::cli::{ConnectionArgs, EnvArgs};
+use crate::connect::{self, LOCAL_CONNECTION};
+use crate::diag::{Diagnostic, Diagnostics};
+use crate::diff::{self, Plan, PlanInput};
+use crate::ident::Ident;
+use crate::kind::{Kinds, Scope};
+use crate::live::{self, Introspection};
+use crate::load::Project;
+use crate::local::{self, LocalAccount};
+use crate::model::{Address, KindName};
+use crate::resolve::{EnvSelection, ResolvedEnv};
+use crate::session::Session;
+use crate::snowflake::{SessionOptions, SnowflakeSession};
+use crate::state::{State, StateStore};
+
+/// One environment's declarations and where its state lives.
+pub struct Workspace {
+    /// The project root.
+    pub root: PathBuf,
+    /// `default_connection` of environments.yaml.
+    pub default_connection: Option<String>,
+    /// The environment's declarations.
+    pub resolved: ResolvedEnv,
+    /// Its state files.
+    pub store: StateStore,
+    /// Seed files for a new local account.
+    seeds: Vec<PathBuf>,
+}
+
+impl Workspace {
+    /// Loads the project and resolves the environment the arguments select.
+    pub fn open(root: &Path, args: &EnvArgs) -> Result<Workspace, Diagnostics> {
+        let project = Project::load(root)?;
+        let resolved = project.resolve(&EnvSelection::from(args))?;
+        let store = StateStore::new(root.join("state"), &resolved.environment().name);
+        Ok(Workspace {
+            root: root.to_path_buf(),
+            default_connection: project.environments.default_connection.clone(),
+            seeds: project.seed_files().iter().map(|p| root.join(p)).collect(),
+            resolved,
+            store,
+        })
+    }
+
+    /// The environment's name.
+    pub fn env_name(&self) -> &str {
+        &self.resolved.environment().name
+    }
+
+    /// The environment's state (empty before the first apply).
+    pub fn load_state(&self) -> Result<State, Diagnostics> {
+        self.store
+            .load()
+            .map_err(|e| Diagnostics::from(e.to_diagnostic()))
+    }
+
+    /// The connection name this run uses (SPEC 1.4 order).
+    pub fn connection_name(&self, args: &ConnectionArgs) -> String {
+        let from_env = std::env::var("FLOE_CONNECTION").ok();
+        connect::choose_connection(
+            args.connection.as_deref(),
+            from_env.as_deref(),
+            self.resolved.environment().connection.as_deref(),
+            self.default_connection.as_deref(),
+        )
+    }
+
+    /// Opens the account: the local account file of this environment, or a
+    /// logged-in Snowflake session for a named connection.
+    pub async fn connect(&self, args: &ConnectionArgs) -> Result<Arc<dyn Session>, Diagnostics> {
+        let name = self.connection_name(args);
+        if name == LOCAL_CONNECTION {
+            let path = local::account_path(&self.root, self.env_name());
+            let account = LocalAccount::open(&path, &self.seeds, local_latency()?)
+                .map_err(|e| Diagnostic::error(e.to_string()))?;
+            return Ok(Arc::new(account));
+        }
+        let config = connect::load_connection(&name)
+            .map_err(|e| Diagnostic::error(e.to_string()).hint(e.hint()))?;
+        let session = SnowflakeSession::connect(&config, SessionOptions::default())
+            .await
+            .map_err(|e| {
+                Diagnostic::error(e.to_string()).hint(format!(
+                    "check connection `{name}` in connections.toml and that the account is reachable"
+                ))
+            })?;
+        Ok(Arc::new(session))
+    }
+
+    /// What this environment reads: its database and the schemas it
+    /// declares or has in state.
+    pub fn scope(&self, state: &State) -> Scope {
+        let declared = self
+            .resolved
+            .resources
+            .iter()
+            .filter(|r| r.address.kind == KindName::Schema)
+            .map(|r| r.address.name.clone());
+        let recorded = state
+            .resources
+            .keys()
+            .filter(|a| a.kind == KindName::Schema)
+            .map(|a| a.name.clone());
+        let schemas: BTreeSet<Ident> = declared.chain(recorded).collect();
+        Scope {
+            environment: self.env_name().to_string(),
+            database: self.resolved.environment().database.clone(),
+            schemas: schemas.into_iter().collect(),
+        }
+    }
+
+    /// Reads the account with every kind's batched statements.
+    pub async fn introspect(
+        &self,
+        session: Arc<dyn Session>,
+        kinds: &Kinds,
+        state: &State,
+    ) -> Result<Introspection, Diagnostics> {
+        let managed = live::managed_addresses(&self.resolved.resources, state);
+        live::introspect(session, kinds, &self.scope(state), &managed)
+            .await
+            .map_err(|e| {
+                Diagnostic::error(e.to_string())
+                    .hint(format!(
+                        "check that the account of {} is reachable and the role can run SHOW in {}",
+                        self.env_name(),
+                        self.resolved.environment().database
+                    ))
+                    .into()
+            })
+    }
+
+    /// The plan from declared × state × live.
+    pub fn plan(
+        &self,
+        kinds: &Kinds,
+        state: &State,
+        introspection: &Introspection,
+        targets: &[Address],
+    ) -> Result<Plan, Diagnostics> {
+        diff::plan(&PlanInput {
+            environment: self.env_name(),
+            declared: &self.resolved.resources,
+            state,
+            live: &introspection.live,
+            kinds,
+            targets,
+        })
+        .map_err(|e| Diagnostic::error(e.to_string()).into())
+    }
+}
+
+/// Parses `--target` values into addresses.
+pub fn targets(values: &[String]) -> Result<Vec<Address>, Diagnostics> {
+    values
+        .iter()
+        .map(|v| {
+            v.parse::<Address>().map_err(|e| {
+                Diagnostic::error(format!("`--target {v}` is not an address: {}", e.0))
+                    .hint("write an address as KIND.NAME, e.g. warehouse.ML_WH (see `floe graph`)")
+            })
+        })
+        .collect::<Result<_, _>>()
+        .map_err(Diagnostics::from)
+}
+
+/// A runtime for one command's I/O.
+pub fn runtime() -> Result<tokio::runtime::Runtime, Diagnostics> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Diagnostic::error(format!("cannot start the async runtime: {e}")).into())
+}
+
+/// `FLOE_LOCAL_LATENCY_MS`: a sleep before every local statement, off by default.
+pub fn local_latency() -> Result<Option<Duration>, Diagnostic> {
+    match std::env::var("FLOE_LOCAL_LATENCY_MS") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<u64>()
+            .map(|ms| Some(Duration::from_millis(ms)))
+            .map_err(|_| {
+                Diagnostic::error(format!(
+                    "FLOE_LOCAL_LATENCY_MS must be a number of milliseconds, not `{v}`"
+                ))
+            }),
+        _ => Ok(None),
+    }
+}
+
+/// True when colour may be used on stdout.
+pub fn color_stdout() -> bool {
+    use std::io::IsTerminal;
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Writes `text` to `out`, as a diagnostic on failure.
+pub fn write(out: &mut dyn std::io::Write, text: &str) -> Result<(), Diagnostics> {
+    out.write_all(text.as_bytes())
+        .map_err(|e| Diagnostic::error(format!("cannot write the output: {e}")).into())
+}
