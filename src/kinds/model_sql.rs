@@ -29,6 +29,11 @@
 //!   made default first; when every version is re-sourced, the model is
 //!   replaced instead.
 //! - Moving the model to another schema replaces it.
+//! - Aliases are set one statement each and moved with `UNSET` (naming the
+//!   alias) before they are set on another version. Snowflake's `UNSET
+//!   ALIAS` grammar suggests one user alias per version, as the local
+//!   account keeps; a second alias declared on one version would then not
+//!   stick.
 
 use std::collections::BTreeMap;
 
@@ -325,8 +330,19 @@ impl Kind for ModelKind {
             };
         }
         let model = model_sql(&declared.attributes, &declared.fqn);
-        match VersionPlan::new(&declared.attributes, current) {
-            Some(plan) => Change::Update(plan.statements(&model, &declared.attributes, current)),
+        // Fields not in `changed` (equal, or in `ignore_changes`) are left
+        // as they are in the account.
+        let mut target = declared.attributes.clone();
+        for field in ["comment", "default_version", "versions"] {
+            if !changed.iter().any(|f| f == field) {
+                target.insert(
+                    field.into(),
+                    current.get(field).cloned().unwrap_or(Value::Null),
+                );
+            }
+        }
+        match VersionPlan::new(&target, current) {
+            Some(plan) => Change::Update(plan.statements(&model, &target, current)),
             None => Change::Replace {
                 reason: "every version's `from` changed".into(),
             },
@@ -880,6 +896,29 @@ versions:
                 reason: "every version's `from` changed".into()
             }
         );
+    }
+
+    #[test]
+    fn only_the_changed_fields_are_altered() {
+        let (_, before) = declared(RESOURCES);
+        let (_, after) = declared(
+            &RESOURCES
+                .replace("comment: PUDO capacity", "comment: new")
+                .replace("mape: 0.2", "mape: 0.1"),
+        );
+        let comment = vec!["comment".to_string()];
+        assert_eq!(
+            ModelKind.plan_change(&after, &before.attributes, &comment),
+            Change::Update(vec![
+                "ALTER MODEL ML_DB.REG.PUDO SET COMMENT = 'new'".to_string()
+            ]),
+            "versions are ignored, so their metrics are not written"
+        );
+        let schema = vec!["schema".to_string()];
+        assert!(matches!(
+            ModelKind.plan_change(&after, &before.attributes, &schema),
+            Change::Replace { .. }
+        ));
     }
 
     #[test]
