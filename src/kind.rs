@@ -132,6 +132,16 @@ pub trait Kind: Send + Sync {
         &[]
     }
 
+    /// Fills in, on a copy of the live attributes `live`, what introspection
+    /// cannot see, from the attributes state recorded at the last apply (a
+    /// model version's `from`: Snowflake keeps no trace of where a version
+    /// was copied from). Called only when state has an entry for the
+    /// address. The completed copy is what the diff compares and what
+    /// [`Kind::plan_change`] receives as `current`; fingerprints of what was
+    /// read (the plan's live fingerprint, checked for staleness) are taken
+    /// on the attributes as read. The default fills in nothing.
+    fn complete_live(&self, _live: &mut Attributes, _recorded: &Attributes) {}
+
     /// How to bring `current` (live) to `declared`, given the fields that
     /// differ (never empty, never an ignored field). Task-graph kinds leave
     /// suspending and resuming to the planner: when only `enabled` differs,

@@ -144,7 +144,8 @@ fn plan_address(
 ) -> (ResourceChange, StepDraft) {
     let declared = views.declared.get(address).copied();
     let state = views.state.get(address);
-    let live = views.live.get(address);
+    let completed = completed_live(kind, views.live.get(address), state);
+    let live = completed.as_ref();
     let attributes = match (declared, live) {
         (Some(d), Some(l)) => compare(d, state, l, kind.unobservable_fields()),
         _ => Vec::new(),
@@ -176,11 +177,7 @@ fn plan_address(
         _ => false,
     };
     let after = declared.map(|d| d.attributes.clone());
-    let expected_live = after.as_ref().map(|a| {
-        let mut visible = a.clone();
-        visible.retain(|field, _| !kind.unobservable_fields().contains(&field.as_str()));
-        fingerprint(&visible)
-    });
+    let expected_live = after.as_ref().map(|a| visible_fingerprint(kind, a));
     let change = ResourceChange {
         address: address.clone(),
         kind: address.kind,
@@ -201,6 +198,31 @@ fn plan_address(
         depends_on: declared.map(|d| d.depends_on.clone()).unwrap_or_default(),
     };
     (change, step)
+}
+
+/// The live object as the diff compares it: a copy completed by the kind
+/// with what state recorded and introspection cannot see
+/// ([`Kind::complete_live`]). Without a state entry it is the object as read.
+fn completed_live(
+    kind: &dyn Kind,
+    live: Option<&LiveObject>,
+    state: Option<&StateEntry>,
+) -> Option<LiveObject> {
+    let mut object = live?.clone();
+    if let Some(recorded) = state {
+        kind.complete_live(&mut object.attributes, &recorded.attributes);
+    }
+    Some(object)
+}
+
+/// Fingerprint of the attributes introspection can see, after
+/// [`Kind::complete_live`]: for the declared attributes it is the
+/// `expected_live_fingerprint` state records, and the next plan's completed
+/// live attributes of an unchanged object give the same value.
+pub(crate) fn visible_fingerprint(kind: &dyn Kind, attributes: &Attributes) -> String {
+    let mut visible = attributes.clone();
+    visible.retain(|field, _| !kind.unobservable_fields().contains(&field.as_str()));
+    fingerprint(&visible)
 }
 
 /// The three views of one address.

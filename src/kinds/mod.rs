@@ -13,6 +13,7 @@ pub mod entity;
 pub mod entity_sql;
 pub mod feature_view;
 pub mod model;
+pub mod model_sql;
 pub mod schedule;
 pub mod schema;
 pub mod schema_sql;

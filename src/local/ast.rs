@@ -418,6 +418,20 @@ pub struct TagReferencesQuery {
     pub filters: Vec<(String, String)>,
 }
 
+/// A projection of `<db>.INFORMATION_SCHEMA.MODEL_VERSIONS`: the selected
+/// columns, simple filters and the sort order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelVersionsQuery {
+    /// The database of `<db>.INFORMATION_SCHEMA`, if written.
+    pub database: Option<Ident>,
+    /// Selected column names, upper-cased; empty for `*`.
+    pub columns: Vec<String>,
+    /// `WHERE col = 'value' AND ...` filters, column upper-cased.
+    pub filters: Vec<(String, String)>,
+    /// `ORDER BY col [ASC|DESC], ...`: column upper-cased, true when descending.
+    pub order_by: Vec<(String, bool)>,
+}
+
 /// One item of a FROM-less SELECT.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SelectValue {
@@ -492,6 +506,8 @@ pub enum Statement {
     },
     /// `SELECT ... FROM TABLE(<db>.INFORMATION_SCHEMA.TAG_REFERENCES(...))`.
     TagReferences(TagReferencesQuery),
+    /// `SELECT ... FROM <db>.INFORMATION_SCHEMA.MODEL_VERSIONS ...`.
+    ModelVersions(ModelVersionsQuery),
     /// `SELECT 1, CURRENT_DATABASE() AS DB, ...`: literals and context functions.
     SelectValues(Vec<SelectItem>),
     /// `INSERT INTO t ... VALUES (...), ...` into a seed table.
@@ -511,6 +527,7 @@ impl Statement {
             Statement::Show(_)
                 | Statement::GetTag { .. }
                 | Statement::TagReferences(_)
+                | Statement::ModelVersions(_)
                 | Statement::Use { .. }
                 | Statement::SelectValues(_)
         )

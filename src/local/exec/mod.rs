@@ -8,6 +8,7 @@
 //! does no I/O; time comes in as a parameter.
 
 mod account;
+mod model_versions;
 mod models;
 mod relations;
 mod tags;
@@ -113,6 +114,7 @@ impl Exec<'_> {
                 domain,
             } => self.get_tag(column, tag, object, domain),
             Statement::TagReferences(q) => self.tag_references(q),
+            Statement::ModelVersions(q) => self.model_versions(q),
             Statement::Insert { table, rows } => self.insert(table, *rows),
             Statement::SelectValues(items) => Ok(self.select_values(items)),
         }

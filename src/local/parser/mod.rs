@@ -13,6 +13,8 @@ mod query;
 mod select;
 mod show;
 
+pub(crate) use select::MODEL_VERSION_COLUMNS;
+
 use super::ast::{Name, Prop, Statement, TagAssign, Value};
 use super::error::{self, SqlError};
 use super::lexer::{self, Token, TokenKind};

@@ -2,7 +2,10 @@
 //! into seed tables. Any other SELECT is outside the emulated subset.
 
 use super::Parser;
-use crate::local::ast::{SelectItem, SelectValue, Statement, TagReferencesQuery};
+use crate::ident::Ident;
+use crate::local::ast::{
+    ModelVersionsQuery, Name, SelectItem, SelectValue, Statement, TagReferencesQuery,
+};
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::TokenKind;
 
@@ -29,6 +32,47 @@ const TAG_REFERENCE_COLUMNS: &[&str] = &[
     "COLUMN_NAME",
 ];
 
+/// The columns of `INFORMATION_SCHEMA.MODEL_VERSIONS`, in Snowflake's order.
+pub(crate) const MODEL_VERSION_COLUMNS: &[&str] = &[
+    "DATABASE_NAME",
+    "SCHEMA_NAME",
+    "MODEL_NAME",
+    "MODEL_VERSION_NAME",
+    "VERSION_ALIASES",
+    "COMMENT",
+    "OWNER",
+    "CREATED",
+    "LAST_ALTERED",
+    "FUNCTIONS",
+    "MODEL_TYPE",
+    "PYTHON_VERSION",
+    "LANGUAGE",
+    "DEPENDENCIES",
+    "METADATA",
+    "USERDATA",
+];
+
+/// Any column outside `known` is outside the emulated subset.
+fn check_columns(columns: &[String], known: &[&str]) -> Result<(), SqlError> {
+    match columns.iter().all(|c| known.contains(&c.as_str())) {
+        true => Ok(()),
+        false => Err(error::unsupported("SELECT")),
+    }
+}
+
+/// The database of `[<db>.]INFORMATION_SCHEMA.<object>`; anything else is unsupported.
+fn information_schema_database(name: &Name, object: &str) -> Result<Option<Ident>, SqlError> {
+    let (database, rest) = match name.parts.as_slice() {
+        [db, schema, o] => (Some(db.clone()), [schema, o]),
+        [schema, o] => (None, [schema, o]),
+        _ => return Err(error::unsupported("SELECT")),
+    };
+    if rest[0].as_str() != "INFORMATION_SCHEMA" || rest[1].as_str() != object {
+        return Err(error::unsupported("SELECT"));
+    }
+    Ok(database)
+}
+
 impl Parser<'_> {
     pub(super) fn select(&mut self) -> Result<Statement, SqlError> {
         self.expect_word("SELECT")?;
@@ -51,7 +95,7 @@ impl Parser<'_> {
         if let Some(items) = self.select_values()? {
             return Ok(Statement::SelectValues(items));
         }
-        self.tag_references()
+        self.information_schema()
     }
 
     /// Literals and context functions without FROM; `None` (nothing
@@ -130,36 +174,49 @@ impl Parser<'_> {
         Ok((column, args))
     }
 
-    fn tag_references(&mut self) -> Result<Statement, SqlError> {
+    /// `SELECT <columns> FROM ...` over one of the two information-schema
+    /// sources floe reads: the TAG_REFERENCES table function or the
+    /// MODEL_VERSIONS view.
+    fn information_schema(&mut self) -> Result<Statement, SqlError> {
         let columns = self.projection()?;
-        self.expect_word("FROM")?;
-        if !self.eat_word("TABLE") {
+        let known = |c: &String| {
+            TAG_REFERENCE_COLUMNS.contains(&c.as_str())
+                || MODEL_VERSION_COLUMNS.contains(&c.as_str())
+        };
+        if !columns.iter().all(known) {
             return Err(error::unsupported("SELECT"));
         }
+        self.expect_word("FROM")?;
+        if self.eat_word("TABLE") {
+            check_columns(&columns, TAG_REFERENCE_COLUMNS)?;
+            return self.tag_references(columns);
+        }
+        let view = self.name()?;
+        let database = information_schema_database(&view, "MODEL_VERSIONS")?;
+        check_columns(&columns, MODEL_VERSION_COLUMNS)?;
+        self.table_alias()?;
+        let filters = self.filters(MODEL_VERSION_COLUMNS)?;
+        let order_by = self.order_by(MODEL_VERSION_COLUMNS)?;
+        Ok(Statement::ModelVersions(ModelVersionsQuery {
+            database,
+            columns,
+            filters,
+            order_by,
+        }))
+    }
+
+    fn tag_references(&mut self, columns: Vec<String>) -> Result<Statement, SqlError> {
         self.expect_symbol("(")?;
         let function = self.name()?;
-        let (database, rest) = match function.parts.as_slice() {
-            [db, schema, f] => (Some(db.clone()), [schema, f]),
-            [schema, f] => (None, [schema, f]),
-            _ => return Err(error::unsupported("SELECT")),
-        };
-        if rest[0].as_str() != "INFORMATION_SCHEMA" || rest[1].as_str() != "TAG_REFERENCES" {
-            return Err(error::unsupported("SELECT"));
-        }
+        let database = information_schema_database(&function, "TAG_REFERENCES")?;
         self.expect_symbol("(")?;
         let object = self.string()?;
         self.expect_symbol(",")?;
         let domain = self.string()?;
         self.expect_symbol(")")?;
         self.expect_symbol(")")?;
-        if self.eat_word("AS")
-            || self
-                .peek()
-                .is_some_and(|t| t.kind == TokenKind::Word && !t.is_word("WHERE"))
-        {
-            self.ident()?;
-        }
-        let filters = self.filters()?;
+        self.table_alias()?;
+        let filters = self.filters(TAG_REFERENCE_COLUMNS)?;
         Ok(Statement::TagReferences(TagReferencesQuery {
             database,
             object,
@@ -169,14 +226,26 @@ impl Parser<'_> {
         }))
     }
 
+    /// An optional `[AS] alias` after a FROM source.
+    fn table_alias(&mut self) -> Result<(), SqlError> {
+        if self.eat_word("AS")
+            || self.peek().is_some_and(|t| {
+                t.kind == TokenKind::Word && !t.is_word("WHERE") && !t.is_word("ORDER")
+            })
+        {
+            self.ident()?;
+        }
+        Ok(())
+    }
+
+    /// `*` (empty) or a list of column names, upper-cased.
     fn projection(&mut self) -> Result<Vec<String>, SqlError> {
         if self.eat_symbol("*") {
             return Ok(Vec::new());
         }
         let mut columns = Vec::new();
         loop {
-            let column = self.tag_reference_column()?;
-            columns.push(column);
+            columns.push(self.column()?);
             if !self.eat_symbol(",") {
                 break;
             }
@@ -184,27 +253,27 @@ impl Parser<'_> {
         Ok(columns)
     }
 
-    fn tag_reference_column(&mut self) -> Result<String, SqlError> {
-        let ident = self.ident();
-        match ident {
-            Ok(ident)
-                if TAG_REFERENCE_COLUMNS
-                    .contains(&ident.as_str().to_ascii_uppercase().as_str()) =>
-            {
-                Ok(ident.as_str().to_ascii_uppercase())
-            }
-            Ok(_) => Err(error::unsupported("SELECT")),
+    fn column(&mut self) -> Result<String, SqlError> {
+        match self.ident() {
+            Ok(ident) => Ok(ident.as_str().to_ascii_uppercase()),
             Err(_) => Err(error::unsupported("SELECT")),
         }
     }
 
-    fn filters(&mut self) -> Result<Vec<(String, String)>, SqlError> {
+    /// One column of `known`, upper-cased.
+    fn known_column(&mut self, known: &[&str]) -> Result<String, SqlError> {
+        let column = self.column()?;
+        check_columns(std::slice::from_ref(&column), known)?;
+        Ok(column)
+    }
+
+    fn filters(&mut self, known: &[&str]) -> Result<Vec<(String, String)>, SqlError> {
         let mut filters = Vec::new();
         if !self.eat_word("WHERE") {
             return Ok(filters);
         }
         loop {
-            let column = self.tag_reference_column()?;
+            let column = self.known_column(known)?;
             self.expect_symbol("=")?;
             let value = self.string()?;
             filters.push((column, value));
@@ -213,6 +282,27 @@ impl Parser<'_> {
             }
         }
         Ok(filters)
+    }
+
+    fn order_by(&mut self, known: &[&str]) -> Result<Vec<(String, bool)>, SqlError> {
+        let mut order = Vec::new();
+        if !self.eat_words(&["ORDER", "BY"]) {
+            return Ok(order);
+        }
+        loop {
+            let column = self.known_column(known)?;
+            let descending = if self.eat_word("DESC") {
+                true
+            } else {
+                self.eat_word("ASC");
+                false
+            };
+            order.push((column, descending));
+            if !self.eat_symbol(",") {
+                break;
+            }
+        }
+        Ok(order)
     }
 
     pub(super) fn insert(&mut self) -> Result<Statement, SqlError> {

@@ -9,6 +9,8 @@ mod columns;
 mod parameters;
 mod rows;
 
+pub(crate) use rows::model_aliases;
+
 use super::ast::{Name, Scope, Show, ShowKind};
 use super::catalog::{Catalog, Model, ModelVersion, Namespace, Object, ObjectKey, QualifiedName};
 use super::error::{self, SqlError};

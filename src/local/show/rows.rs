@@ -339,7 +339,7 @@ fn task_row(k: &ObjectKey, t: &crate::local::catalog::Task) -> Cells {
 }
 
 /// The model's aliases: system aliases first, then user aliases.
-fn model_aliases(m: &Model) -> serde_json::Map<String, serde_json::Value> {
+pub(crate) fn model_aliases(m: &Model) -> serde_json::Map<String, serde_json::Value> {
     let mut map = serde_json::Map::new();
     map.insert("DEFAULT".into(), m.default_version.to_string().into());
     if let (Some(first), Some(last)) = (m.versions.first(), m.versions.last()) {
