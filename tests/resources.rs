@@ -79,8 +79,8 @@ name: forecast
 schema: reg
 environments: [DEV]
 versions:
-  - {name: v1, from: '@ML.MODELS/f/v1', metrics: {mape: 0.12}, aliases: [champion, b]}
-  - {name: V2, from: '@ML.MODELS/f/v2'}
+  - {name: v1, from: '@ML.MODELS/f/v1', metrics: {mape: 0.12}, aliases: [champion]}
+  - {name: V2, from: '@ML.MODELS/f/v2', aliases: [b]}
 ---
 kind: Model
 name: forecast
@@ -210,8 +210,8 @@ fn models_and_tasks_are_canonical() {
         json!({
             "database": "ML_DB", "schema": "REG", "name": "FORECAST", "comment": null, "default_version": "V1",
             "versions": [
-                {"name": "V1", "from": {"stage": "@ML.MODELS/f/v1"}, "comment": null, "metrics": {"mape": 0.12}, "aliases": ["B", "CHAMPION"]},
-                {"name": "V2", "from": {"stage": "@ML.MODELS/f/v2"}, "comment": null, "metrics": {}, "aliases": []}
+                {"name": "V1", "from": {"stage": "@ML.MODELS/f/v1"}, "comment": null, "metrics": {"mape": 0.12}, "aliases": ["CHAMPION"]},
+                {"name": "V2", "from": {"stage": "@ML.MODELS/f/v2"}, "comment": null, "metrics": {}, "aliases": ["B"]}
             ]
         })
     );

@@ -298,3 +298,26 @@ fn environments_lists_must_name_declared_environments() {
         .stderr_has("--> resources/w.yaml:3:21")
         .stderr_has("did you mean `PROD`?");
 }
+
+#[test]
+fn a_model_version_with_two_aliases_is_refused_at_the_second() {
+    let model = "\
+kind: Schema
+name: reg
+---
+kind: Model
+name: forecast
+schema: reg
+versions:
+  - name: V1
+    from: '@REG.MODELS/v1'
+    aliases: [CHAMPION, BASELINE]
+";
+    let out = Project::with_environments(ENVIRONMENTS)
+        .file("resources/models.yaml", model)
+        .run(&["validate", "--env", "DEV"]);
+    out.code(1)
+        .stderr_has("version `V1` has 2 aliases")
+        .stderr_has("resources/models.yaml:10:25")
+        .stderr_has("keep one alias");
+}

@@ -206,5 +206,6 @@ pub fn reconciler_kinds() -> crate::kind::Kinds {
     crate::kind::Kinds::new([
         Arc::new(schema_sql::SchemaKind) as Arc<dyn crate::kind::Kind>,
         Arc::new(entity_sql::EntityKind),
+        Arc::new(model_sql::ModelKind),
     ])
 }

@@ -182,7 +182,20 @@ fn read_version(item: &Node, ctx: &ReadContext<'_>, p: &mut Diagnostics) -> Opti
     let name = ident(&raw.name, "version", p)?;
     let from = read_source(item.get("from")?, ctx, p)?;
     let metrics = read_metrics(item.get("metrics"), p)?;
-    let mut aliases: Vec<Ident> = ident_list(&raw.aliases, "alias", p)
+    let declared = ident_list(&raw.aliases, "alias", p);
+    if let Some(second) = declared.get(1) {
+        // `ALTER MODEL m VERSION v UNSET ALIAS` names no alias: a version carries one.
+        p.push(
+            Diagnostic::error(format!(
+                "version `{}` has {} aliases; a Snowflake model version carries one",
+                raw.name.value,
+                declared.len()
+            ))
+            .at(second.span.clone())
+            .hint("keep one alias on this version, and put the others on other versions"),
+        );
+    }
+    let mut aliases: Vec<Ident> = declared
         .into_iter()
         .map(|a| {
             if SYSTEM_ALIASES.contains(&a.value.as_str()) {
