@@ -82,31 +82,7 @@ pub(super) fn read_row(
     attributes.extend(from_text.attributes());
     if object == DYNAMIC_TABLE {
         let task = tasks.get(&(schema.to_string(), name.to_string()));
-        let lag = column(&row, "target_lag")?;
-        attributes.extend([
-            ("refresh_freq".to_string(), live_refresh_freq(lag, task)),
-            ("warehouse".to_string(), non_empty(row.get("warehouse"))),
-            (
-                "refresh_mode".to_string(),
-                json!(
-                    from_text
-                        .refresh_mode
-                        .unwrap_or_else(|| REFRESH_MODES[0].into())
-                ),
-            ),
-            (
-                "initialize".to_string(),
-                json!(
-                    from_text
-                        .initialize
-                        .unwrap_or_else(|| INITIALIZE_MODES[0].into())
-                ),
-            ),
-            (
-                "cluster_by".to_string(),
-                json!(cluster_keys(row.get("cluster_by").unwrap_or_default())),
-            ),
-        ]);
+        attributes.extend(dynamic_table_fields(&row, from_text, task)?);
     } else {
         for key in [
             "refresh_freq",
@@ -124,6 +100,31 @@ pub(super) fn read_row(
         schema: Some(Ident::from_resolved(schema)),
         attributes,
     }))
+}
+
+/// What only a dynamic table has: how and where it refreshes, and its clustering.
+fn dynamic_table_fields(
+    row: &Row<'_>,
+    from_text: FromText,
+    task: Option<&RefreshTask>,
+) -> Result<[(String, Value); 5], String> {
+    let lag = column(row, "target_lag")?;
+    let refresh_mode = from_text
+        .refresh_mode
+        .unwrap_or_else(|| REFRESH_MODES[0].into());
+    let initialize = from_text
+        .initialize
+        .unwrap_or_else(|| INITIALIZE_MODES[0].into());
+    Ok([
+        ("refresh_freq".to_string(), live_refresh_freq(lag, task)),
+        ("warehouse".to_string(), non_empty(row.get("warehouse"))),
+        ("refresh_mode".to_string(), json!(refresh_mode)),
+        ("initialize".to_string(), json!(initialize)),
+        (
+            "cluster_by".to_string(),
+            json!(cluster_keys(row.get("cluster_by").unwrap_or_default())),
+        ),
+    ])
 }
 
 fn non_empty(cell: Option<&str>) -> Value {
@@ -263,4 +264,39 @@ fn read_metadata(json: &str) -> (Value, Value) {
         Some(ts) => json!(resolve(ts)),
     };
     (entities, timestamp)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clustering_keys_are_read_as_resolved_names() {
+        assert_eq!(
+            cluster_keys("LINEAR(PUDO_ID, \"Day\", \"a,b\", to_date(ts))"),
+            vec!["PUDO_ID", "Day", "a,b", "to_date(ts)"]
+        );
+        assert!(cluster_keys("").is_empty());
+    }
+
+    #[test]
+    fn target_lags_are_canonical_and_downstream_shows_a_running_cron() {
+        assert_eq!(live_refresh_freq("60 minutes", None), json!("1 hour"));
+        let task = |state: &str| RefreshTask {
+            schedule: Some("USING CRON 0 6 * * * UTC".into()),
+            state: state.into(),
+        };
+        assert_eq!(
+            live_refresh_freq("DOWNSTREAM", Some(&task("started"))),
+            json!("0 6 * * * UTC")
+        );
+        assert_eq!(
+            live_refresh_freq("DOWNSTREAM", Some(&task("suspended"))),
+            json!("DOWNSTREAM")
+        );
+        assert_eq!(
+            live_refresh_freq("1 day", Some(&task("started"))),
+            json!("1 day")
+        );
+    }
 }

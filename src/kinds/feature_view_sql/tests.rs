@@ -233,6 +233,17 @@ fn a_query_change_replaces_and_a_target_lag_change_is_altered_in_place() {
         }
     );
     assert!(FeatureViewKind.destroys_data(&current));
+    let view = resolve(&format!(
+        "{BASE}---\n{}",
+        DT_FV.replace("refresh_freq: 1 day\n", "")
+    ));
+    let view = declared(&view, "feature_view.PUDO_DAILY$V1");
+    assert_eq!(
+        FeatureViewKind.plan_change(&view, &current, &changed(&view.attributes, &current)),
+        Change::Replace {
+            reason: "object changed".into()
+        }
+    );
 
     let lag = resolve(&format!(
         "{BASE}---\n{}",
@@ -248,7 +259,7 @@ fn a_query_change_replaces_and_a_target_lag_change_is_altered_in_place() {
 }
 
 #[test]
-fn a_warehouse_and_description_changed_out_of_band_are_restored() {
+fn a_warehouse_clustering_and_description_changed_out_of_band_are_restored() {
     let (_dir, account, env) = setup(&[DT_FV, VIEW_FV]);
     let dt = declared(&env, "feature_view.PUDO_DAILY$V1");
     let view = declared(&env, "feature_view.\"PUDO_STATIC$v1\"");
@@ -259,6 +270,7 @@ fn a_warehouse_and_description_changed_out_of_band_are_restored() {
         &[
             "ALTER DYNAMIC TABLE ML_DB.FS.PUDO_DAILY$V1 SET WAREHOUSE = OTHER_WH".to_string(),
             "ALTER DYNAMIC TABLE ML_DB.FS.PUDO_DAILY$V1 SET COMMENT = 'edited'".to_string(),
+            "ALTER DYNAMIC TABLE ML_DB.FS.PUDO_DAILY$V1 DROP CLUSTERING KEY".to_string(),
             "ALTER VIEW ML_DB.FS.\"PUDO_STATIC$v1\" SET COMMENT = 'edited'".to_string(),
         ],
     );
@@ -266,7 +278,7 @@ fn a_warehouse_and_description_changed_out_of_band_are_restored() {
     assert_eq!(drifted["warehouse"], json!("OTHER_WH"));
     assert_eq!(
         changed(&dt.attributes, &drifted),
-        vec!["description", "warehouse"]
+        vec!["cluster_by", "description", "warehouse"]
     );
     converge(&account, &dt);
     converge(&account, &view);
