@@ -12,6 +12,7 @@
 pub mod entity;
 pub mod entity_sql;
 pub mod feature_view;
+pub mod feature_view_sql;
 pub mod model;
 pub mod model_sql;
 pub mod schedule;
