@@ -21,6 +21,7 @@
 //! | `feature_view`, `version` | `NAME` resolved, `VERSION` as written |
 //! | `object` | `VIEW` or `DYNAMIC TABLE` |
 //! | `entities` | resolved entity names, declared order |
+//! | `entity_tags` | per entity, the value of its `SNOWML_FEATURE_STORE_ENTITY_<E>` tag on the object: the join keys, comma joined (`{"PUDO": "PUDO_ID"}`) |
 //! | `timestamp_col` | resolved identifier or null |
 //! | `query` | the query, trimmed, without a final `;` |
 //! | `refresh_freq` | null (view), a canonical duration (`1 day`), `DOWNSTREAM`, or a cron `<5 fields> <TZ>`; [`RefreshFreq`] splits it into TARGET_LAG and the refresh task's schedule |
@@ -274,6 +275,21 @@ impl FeatureView {
         self.refresh_freq.is_some()
     }
 
+    /// Each entity's tag value on the feature view: its join keys, comma
+    /// joined as the entity tag's allowed value (`{"PUDO": "PUDO_ID"}`).
+    fn entity_tags(&self, world: &World<'_>) -> serde_json::Value {
+        let tags: serde_json::Map<String, serde_json::Value> = self
+            .entities
+            .iter()
+            .filter_map(|e| {
+                let entity = world.entity(&e.value)?;
+                let keys: Vec<&str> = entity.join_keys.iter().map(Ident::as_str).collect();
+                Some((e.value.as_str().to_string(), json!(keys.join(","))))
+            })
+            .collect();
+        serde_json::Value::Object(tags)
+    }
+
     /// The clustering keys: declared, or the entities' join keys then `timestamp_col`.
     pub fn effective_cluster_by(&self, world: &World<'_>) -> Vec<Ident> {
         if let Some(declared) = &self.cluster_by {
@@ -496,6 +512,7 @@ impl Kind for FeatureView {
                         .collect::<Vec<_>>()
                 ),
             ),
+            ("entity_tags".to_string(), self.entity_tags(world)),
             (
                 "timestamp_col".to_string(),
                 json!(self.timestamp_col.as_ref().map(Ident::as_str)),

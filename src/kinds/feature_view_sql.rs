@@ -24,6 +24,7 @@ mod live;
 use serde_json::Value;
 
 use self::live::{read_row, refresh_tasks};
+use super::entity::ENTITY_TAG_PREFIX;
 use super::feature_view::RefreshFreq;
 use super::schedule::Cron;
 use crate::ident::{Ident, sql_string};
@@ -58,6 +59,7 @@ const REPLACED: &[&str] = &[
     "version",
     "query",
     "entities",
+    "entity_tags",
     "timestamp_col",
     "object",
     "refresh_mode",
@@ -206,14 +208,36 @@ fn columns_sql(attributes: &Attributes) -> String {
     }
 }
 
+/// `<DB>.<FS>.SNOWML_FEATURE_STORE_ENTITY_<E> = 'K1,K2',` per entity, each on
+/// its own line: how the feature store finds a feature view's entities
+/// (`list_feature_views(entity_name=...)`), with the entity tag's allowed value.
+fn entity_tags_sql(names: &Names, attributes: &Attributes) -> String {
+    let Some(tags) = attributes.get("entity_tags").and_then(Value::as_object) else {
+        return String::new();
+    };
+    strings(attributes, "entities")
+        .into_iter()
+        .filter_map(|entity| {
+            let keys = tags.get(entity)?.as_str()?;
+            let tag = Ident::from_resolved(ENTITY_TAG_PREFIX).concat(entity);
+            Some(format!(
+                "{} = {},\n",
+                names.in_schema(tag.as_str()),
+                sql_string(keys)
+            ))
+        })
+        .collect()
+}
+
 /// `COMMENT = ...`, `TAG (...)` and `AS <query>`: the tail the reader rule
 /// parses, object tag first and metadata tag last.
 fn comment_tags_query(names: &Names, attributes: &Attributes, object_type: &str) -> String {
     format!(
-        "COMMENT = {}\nTAG (\n{} = {},\n{} = {}\n)\nAS {}",
+        "COMMENT = {}\nTAG (\n{} = {},\n{}{} = {}\n)\nAS {}",
         sql_string(text(attributes, "description").unwrap_or("")),
         names.in_schema(OBJECT_TAG),
         sql_string(&object_tag_value(object_type)),
+        entity_tags_sql(names, attributes),
         names.in_schema(METADATA_TAG),
         metadata_literal(&metadata_json(attributes)),
         text(attributes, "query").unwrap_or("")

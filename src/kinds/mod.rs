@@ -207,6 +207,7 @@ pub fn reconciler_kinds() -> crate::kind::Kinds {
     crate::kind::Kinds::new([
         Arc::new(schema_sql::SchemaKind) as Arc<dyn crate::kind::Kind>,
         Arc::new(entity_sql::EntityKind),
+        Arc::new(feature_view_sql::FeatureViewKind),
         Arc::new(model_sql::ModelKind),
     ])
 }

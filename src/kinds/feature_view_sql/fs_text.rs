@@ -219,6 +219,9 @@ pub struct Header {
     pub refresh_mode: Option<String>,
     /// `INITIALIZE = X` (bare or quoted), upper-cased.
     pub initialize: Option<String>,
+    /// `[DB.SCHEMA.]SNOWML_FEATURE_STORE_ENTITY_<E> = '<K1>,<K2>'` in the
+    /// TAG clause: the entity name `E` (resolved) and the tag value.
+    pub entity_tags: Vec<(String, String)>,
 }
 
 impl Header {
@@ -251,8 +254,30 @@ impl Header {
         }
         out.refresh_mode = property(&tokens[i.min(tokens.len())..], "REFRESH_MODE");
         out.initialize = property(&tokens[i.min(tokens.len())..], "INITIALIZE");
+        out.entity_tags = entity_tags(&tokens[i.min(tokens.len())..]);
         out
     }
+}
+
+/// Every `<tag> = '<value>'` whose tag's last name part starts with the
+/// entity tag prefix, as (entity name, value). String tokens never match,
+/// so a comment mentioning the prefix is not taken for a tag.
+fn entity_tags(tokens: &[Token]) -> Vec<(String, String)> {
+    use crate::kinds::entity::ENTITY_TAG_PREFIX;
+    tokens
+        .windows(3)
+        .filter_map(|w| match w {
+            [
+                Token::Word(name) | Token::Quoted(name),
+                Token::Symbol('='),
+                Token::Str(value),
+            ] => {
+                let entity = name.strip_prefix(ENTITY_TAG_PREFIX)?;
+                Some((entity.to_string(), value.clone()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// Reads `name [type] [COMMENT '...'], ...)` from `i`; returns the index after `)`.

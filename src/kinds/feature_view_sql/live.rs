@@ -193,6 +193,7 @@ struct FromText {
     entities: Value,
     timestamp_col: Value,
     columns: Value,
+    entity_tags: Value,
     refresh_mode: Option<String>,
     initialize: Option<String>,
 }
@@ -207,6 +208,7 @@ impl FromText {
                 entities: Value::Null,
                 timestamp_col: Value::Null,
                 columns: Value::Null,
+                entity_tags: Value::Null,
                 refresh_mode: None,
                 initialize: None,
             };
@@ -221,8 +223,14 @@ impl FromText {
                 json!({"name": c.name, "comment": comment})
             })
             .collect();
+        let entity_tags: serde_json::Map<String, Value> = header
+            .entity_tags
+            .iter()
+            .map(|(entity, value)| (entity.clone(), json!(value)))
+            .collect();
         FromText {
             query: json!(trimmed_sql(fs.query)),
+            entity_tags: Value::Object(entity_tags),
             entities: metadata.0,
             timestamp_col: metadata.1,
             columns: json!(columns),
@@ -231,9 +239,10 @@ impl FromText {
         }
     }
 
-    fn attributes(&self) -> [(String, Value); 4] {
+    fn attributes(&self) -> [(String, Value); 5] {
         [
             ("query".to_string(), self.query.clone()),
+            ("entity_tags".to_string(), self.entity_tags.clone()),
             ("entities".to_string(), self.entities.clone()),
             ("timestamp_col".to_string(), self.timestamp_col.clone()),
             ("columns".to_string(), self.columns.clone()),

@@ -208,6 +208,17 @@ fn the_feature_store_reader_rule_parses_what_show_dynamic_tables_returns() {
     assert_eq!(header.initialize.as_deref(), Some("ON_SCHEDULE"));
     // SHOW resolves AUTO/FULL to what Snowflake chose; the declared mode is in the text.
     assert_eq!(row.get("target_lag"), Some("1 day"));
+    // The entity tag, with the entity's allowed value, is how the client
+    // lists a feature view by entity.
+    assert_eq!(
+        header.entity_tags,
+        [("PUDO".to_string(), "PUDO_ID".to_string())]
+    );
+    let tag = show(
+        &account,
+        "SELECT SYSTEM$GET_TAG('ML_DB.FS.SNOWML_FEATURE_STORE_ENTITY_PUDO', 'ML_DB.FS.PUDO_DAILY$V1', 'TABLE')",
+    );
+    assert_eq!(tag.rows[0][0].as_deref(), Some("PUDO_ID"));
 }
 
 #[test]
