@@ -18,6 +18,7 @@ pub mod schema;
 pub mod schema_sql;
 pub mod task;
 pub mod warehouse;
+pub mod warehouse_sql;
 
 mod common;
 
