@@ -19,7 +19,9 @@ pub mod schedule;
 pub mod schema;
 pub mod schema_sql;
 pub mod task;
+pub mod task_sql;
 pub mod warehouse;
+pub mod warehouse_sql;
 
 mod common;
 
