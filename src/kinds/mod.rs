@@ -211,5 +211,7 @@ pub fn reconciler_kinds() -> crate::kind::Kinds {
         Arc::new(entity_sql::EntityKind),
         Arc::new(feature_view_sql::FeatureViewKind),
         Arc::new(model_sql::ModelKind),
+        Arc::new(task_sql::TaskKind),
+        Arc::new(warehouse_sql::WarehouseKind),
     ])
 }
