@@ -181,7 +181,8 @@ fn entities_and_feature_views_are_canonical() {
         serde_json::to_value(&daily.attributes).unwrap(),
         json!({
             "database": "ML_DB", "schema": "FS_DEV", "name": "DAILY$v1", "feature_view": "DAILY", "version": "v1",
-            "object": "DYNAMIC TABLE", "entities": ["PUDO"], "timestamp_col": "DS",
+            "object": "DYNAMIC TABLE", "entities": ["PUDO"], "entity_tags": {"PUDO": "PUDO_ID,Day"},
+            "timestamp_col": "DS",
             "query": "SELECT * FROM raw.parcels", "refresh_freq": "1 hour", "warehouse": "WH",
             "refresh_mode": "AUTO", "initialize": "ON_CREATE", "cluster_by": ["PUDO_ID", "Day", "DS"],
             "description": null, "columns": [{"name": "N", "comment": "parcels"}]
