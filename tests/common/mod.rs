@@ -48,6 +48,31 @@ impl Project {
         }
     }
 
+    /// A copy of the example project at the repository root (its `config/`
+    /// and `resources/`, without any local account or state).
+    pub fn example() -> Project {
+        let project = Project::new();
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        for folder in ["config", "resources"] {
+            copy_tree(&root.join(folder), &project.path().join(folder));
+        }
+        project
+    }
+
+    /// Reads `path` (relative to the project).
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.path().join(path))
+            .unwrap_or_else(|e| panic!("cannot read {path}: {e}"))
+    }
+
+    /// Replaces `from` by `to` in `path`, which must contain `from`.
+    pub fn edit(&self, path: &str, from: &str, to: &str) {
+        let text = self.read(path);
+        assert!(text.contains(from), "{path} does not contain {from:?}");
+        std::fs::write(self.path().join(path), text.replacen(from, to, 1))
+            .expect("the file can be written");
+    }
+
     /// A project with `config/environments.yaml` holding `text`.
     pub fn with_environments(text: &str) -> Project {
         Project::new().file("config/environments.yaml", text)
@@ -103,6 +128,20 @@ impl Project {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+}
+
+/// Copies the folder `from` to `to`, recursively.
+fn copy_tree(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("folders can be created");
+    for entry in std::fs::read_dir(from).expect("the folder can be read") {
+        let entry = entry.expect("the folder can be read");
+        let target = to.join(entry.file_name());
+        if entry.file_type().expect("a file type").is_dir() {
+            copy_tree(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("the file can be copied");
         }
     }
 }

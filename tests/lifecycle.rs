@@ -1,0 +1,288 @@
+//! The whole life of the example platform in the local DEV account, driven
+//! through the `floe` binary as a team drives it: plan, apply, a clean plan,
+//! drift made out of band and reverted, stale plans, deletes behind
+//! `--allow-destroy`, replaces with their reason, task graphs changed under
+//! a suspended root, and the guards around apply.
+
+mod common;
+
+use common::{Output, Project};
+
+const DEV: &[&str] = &["--branch", "feature/try"];
+
+/// Runs `floe <args> --branch feature/try`.
+fn dev(project: &Project, args: &[&str]) -> Output {
+    let all: Vec<&str> = args.iter().chain(DEV).copied().collect();
+    project.run(&all)
+}
+
+/// The example, applied to its local DEV account.
+fn applied_example() -> Project {
+    let project = Project::example();
+    dev(&project, &["apply", "--auto-approve"])
+        .code(0)
+        .stdout_has("Apply complete");
+    project
+}
+
+fn assert_clean(project: &Project) {
+    dev(project, &["plan", "--detailed-exitcode"])
+        .code(0)
+        .stdout_has("No changes. DEV matches the declarations.");
+}
+
+#[test]
+fn plan_apply_then_nothing_left_to_do() {
+    let project = Project::example();
+    let plan = dev(&project, &["plan", "--detailed-exitcode"]);
+    plan.code(2)
+        .stdout_has("+ warehouse.PUDO_FEATURE_WH_DEV")
+        .stdout_has("+ feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
+        .stdout_has("+ model.PUDO__CAPACITY_MODEL")
+        .stdout_has("+ task.PUDO_TRAINING_ROOT")
+        .stdout_has("Plan: 29 to create, 0 to update, 0 to replace, 0 to delete");
+    dev(&project, &["apply", "--auto-approve"])
+        .code(0)
+        .stdout_has("Apply complete")
+        .stdout_has("0 failed, 0 skipped");
+    assert_clean(&project);
+    let listed = dev(&project, &["state", "list"]);
+    listed.code(0);
+    assert_eq!(listed.stdout.lines().count(), 29, "{}", listed.stdout);
+}
+
+#[test]
+fn drift_is_reported_then_reverted() {
+    let project = applied_example();
+    dev(
+        &project,
+        &[
+            "local",
+            "exec",
+            "ALTER WAREHOUSE PUDO_FEATURE_WH_DEV SET WAREHOUSE_SIZE = XLARGE",
+        ],
+    )
+    .code(0);
+    dev(&project, &["drift"])
+        .code(2)
+        .stdout_has("warehouse.PUDO_FEATURE_WH_DEV")
+        .stdout_has("changed outside floe")
+        .stdout_has("(live)");
+    let json = dev(&project, &["drift", "--json"]);
+    json.code(2);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        report["drifted"][0]["address"],
+        "warehouse.PUDO_FEATURE_WH_DEV"
+    );
+    assert_eq!(report["drifted"][0]["attributes"][0]["live"], "XLARGE");
+    dev(&project, &["plan"])
+        .code(0)
+        .stdout_has("!   ~ warehouse.PUDO_FEATURE_WH_DEV  changed outside floe")
+        .stdout_has("size: XLARGE → XSMALL")
+        .stdout_has("(1 drift)");
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    assert_clean(&project);
+    dev(&project, &["drift"]).code(0).stdout_has("No drift.");
+}
+
+#[test]
+fn a_saved_plan_goes_stale_when_the_account_moves() {
+    let project = applied_example();
+    project.edit(
+        "resources/warehouses.yaml",
+        "comment: Weekly XGBoost training",
+        "comment: Weekly (Sunday) XGBoost training",
+    );
+    dev(&project, &["plan", "--out", "next.plan"])
+        .code(0)
+        .stdout_has("~ warehouse.PUDO_TRAINING_WH_DEV")
+        .stdout_has("Saved the plan to next.plan");
+    dev(
+        &project,
+        &[
+            "local",
+            "exec",
+            "ALTER WAREHOUSE PUDO_FEATURE_WH_DEV SET AUTO_SUSPEND = 3600",
+        ],
+    )
+    .code(0);
+    dev(&project, &["apply", "next.plan"])
+        .code(1)
+        .stderr_has("the plan is stale");
+    // Made again, the plan carries both changes and applies.
+    dev(&project, &["plan", "--out", "next.plan"]).code(0);
+    dev(&project, &["apply", "next.plan"]).code(0);
+    assert_clean(&project);
+}
+
+#[test]
+fn removing_a_resource_needs_allow_destroy() {
+    let project = applied_example();
+    std::fs::remove_file(project.path().join("resources/tasks/monitoring.yaml")).unwrap();
+    dev(&project, &["plan"])
+        .code(0)
+        .stdout_has("- task.PUDO_DRIFT_MONITOR")
+        .stdout_has("1 to delete");
+    dev(&project, &["apply", "--auto-approve"])
+        .code(1)
+        .stderr_has("task.PUDO_DRIFT_MONITOR")
+        .stderr_has("--allow-destroy");
+    dev(&project, &["state", "show", "task.PUDO_DRIFT_MONITOR"]).code(0);
+    dev(&project, &["apply", "--auto-approve", "--allow-destroy"]).code(0);
+    assert_clean(&project);
+    dev(&project, &["state", "show", "task.PUDO_DRIFT_MONITOR"])
+        .code(1)
+        .stderr_has("not in the state of DEV");
+}
+
+#[test]
+fn a_feature_view_query_change_is_a_replace_with_its_reason() {
+    let project = applied_example();
+    project.edit(
+        "resources/feature_store/parcel_demand.yaml",
+        "WHERE ARRIVED_AT IS NOT NULL",
+        "WHERE ARRIVED_AT IS NOT NULL AND SIZE_CLASS IS NOT NULL",
+    );
+    dev(&project, &["plan"])
+        .code(0)
+        .stdout_has("-/+ feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
+        .stdout_has("query changed")
+        .stdout_has("1 to replace");
+    dev(&project, &["apply", "--auto-approve", "--allow-destroy"]).code(0);
+    assert_clean(&project);
+}
+
+#[test]
+fn a_child_task_change_suspends_and_resumes_its_root() {
+    let project = applied_example();
+    project.edit(
+        "resources/tasks/inference_dag.yaml",
+        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold}",
+        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold} AND PUDO_ID IS NOT NULL",
+    );
+    let plan = dev(&project, &["plan", "--sql"]);
+    plan.code(0)
+        .stdout_has("~ task.CAPACITY_ALERTS")
+        .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.PUDO_INFERENCE_ROOT SUSPEND")
+        .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.CAPACITY_ALERTS MODIFY AS")
+        .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.PUDO_INFERENCE_ROOT RESUME");
+    let suspend = plan.stdout.find("PUDO_INFERENCE_ROOT SUSPEND").unwrap();
+    let modify = plan.stdout.find("CAPACITY_ALERTS MODIFY AS").unwrap();
+    let resume = plan.stdout.find("PUDO_INFERENCE_ROOT RESUME").unwrap();
+    assert!(suspend < modify && modify < resume, "{}", plan.stdout);
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    assert_clean(&project);
+    dev(
+        &project,
+        &[
+            "local",
+            "exec",
+            "SHOW TASKS LIKE 'PUDO_INFERENCE_ROOT' IN DATABASE OSS_SF_MLOPS",
+        ],
+    )
+    .code(0)
+    .stdout_has("started");
+}
+
+#[test]
+fn apply_to_prod_from_a_feature_branch_is_refused() {
+    let project = Project::example().git("ref: refs/heads/feature/try", &[]);
+    project
+        .run(&["apply", "--env", "PROD", "--auto-approve"])
+        .code(1)
+        .stderr_has("selects DEV, not PROD");
+    assert!(!project.path().join("state/PROD.json").exists());
+    assert!(!project.path().join(".floe/local/PROD.json").exists());
+}
+
+#[test]
+fn without_a_terminal_apply_needs_auto_approve() {
+    let project = Project::example();
+    dev(&project, &["apply"])
+        .code(1)
+        .stdout_has("Plan: 29 to create")
+        .stderr_has("--auto-approve");
+    assert!(!project.path().join("state/DEV.json").exists());
+}
+
+#[test]
+fn a_held_lock_refuses_a_second_apply() {
+    let project = applied_example();
+    // Held by this test process, which is alive.
+    let holder = serde_json::json!({
+        "who": "ci@build-7",
+        "pid": std::process::id(),
+        "started_at": "2026-11-28T09:00:00Z",
+        "command": "floe apply",
+    });
+    std::fs::write(project.path().join("state/DEV.lock"), holder.to_string()).unwrap();
+    dev(&project, &["apply", "--auto-approve"])
+        .code(1)
+        .stderr_has("ci@build-7")
+        .stderr_has("floe state unlock");
+    dev(&project, &["state", "unlock"])
+        .code(0)
+        .stdout_has("ci@build-7");
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+}
+
+#[test]
+fn a_corrupt_state_file_is_an_error_not_a_reset() {
+    let project = applied_example();
+    std::fs::write(project.path().join("state/DEV.json"), "{ not json").unwrap();
+    dev(&project, &["plan"])
+        .code(1)
+        .stderr_has("state/DEV.json")
+        .stderr_has("DEV.json.backup");
+    assert_eq!(project.read("state/DEV.json"), "{ not json");
+}
+
+#[test]
+fn a_killed_apply_loses_no_record_and_the_next_apply_converges() {
+    let project = Project::example();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("-C")
+        .arg(project.path())
+        .args(["apply", "--auto-approve", "--parallelism", "2"])
+        .args(DEV)
+        .env("FLOE_LOCAL_LATENCY_MS", "60")
+        .env("HOME", project.path().join(".home"))
+        .env_remove("FLOE_CONNECTION")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let state = project.path().join("state/DEV.json");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    // Kill once a few steps are recorded, in the middle of the apply.
+    loop {
+        let recorded = std::fs::read_to_string(&state)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| v["resources"].as_object().map(|r| r.len()))
+            .unwrap_or(0);
+        if recorded >= 5 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the apply recorded nothing"
+        );
+        assert!(child.try_wait().unwrap().is_none(), "the apply ended early");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let listed = dev(&project, &["state", "list"]);
+    listed.code(0);
+    let recorded = listed.stdout.lines().count();
+    assert!((5..29).contains(&recorded), "{}", listed.stdout);
+    dev(&project, &["plan"]).code(0).stdout_has("to create");
+    dev(&project, &["apply", "--auto-approve"])
+        .code(1)
+        .stderr_has("no longer running");
+    dev(&project, &["state", "unlock"]).code(0);
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    assert_clean(&project);
+}
