@@ -120,8 +120,18 @@ fn import(ctx: &Context, args: &StateImportArgs, out: &mut dyn Write) -> Result<
             .hint("nothing to import: `floe apply` creates it"),
         )
     })?;
+    // What SHOW cannot show (a warehouse's initially_suspended) is taken from
+    // the declaration: there is nothing else to take it from.
+    let mut adopted = object.clone();
+    if let Some(kind) = kinds.get(address.kind) {
+        for field in kind.unobservable_fields() {
+            if let Some(value) = declared.attributes.get(*field) {
+                adopted.attributes.insert(field.to_string(), value.clone());
+            }
+        }
+    }
     let entry = StateEntry::from_live(
-        object,
+        &adopted,
         declared.depends_on.clone(),
         workspace.resolved.selection.git.commit.clone(),
     );

@@ -37,7 +37,7 @@ pub fn plan_text(plan: &Plan, options: TextOptions) -> String {
         out.push('\n');
     }
     if !plan.unmanaged.is_empty() {
-        let heading = "unmanaged (neither declared nor in state; never touched, adopt with `floe state import`)";
+        let heading = "unmanaged (neither declared nor in state; never touched, to adopt one, declare it and run `floe state import ADDR`)";
         let _ = writeln!(out, "{}", paint(heading, Color::Bold, color));
         for object in &plan.unmanaged {
             let address = object.address.to_string();
@@ -135,14 +135,28 @@ fn purpose(p: StepPurpose) -> &'static str {
     }
 }
 
-/// `Plan: 1 to create, …` or `No changes. DEV matches the declarations.`
+/// `Plan: 1 to create, …` or `No changes. DEV matches the declarations.`,
+/// then, when apply only updates the record, how many addresses it records
+/// or forgets (no statement runs for them).
 fn closing_line(plan: &Plan) -> String {
-    if !plan.has_changes() {
-        return format!("No changes. {} matches the declarations.", plan.environment);
+    let mut line = if plan.has_changes() {
+        let c = plan.counts();
+        format!(
+            "Plan: {} to create, {} to update, {} to replace, {} to delete ({} drift).",
+            c.create, c.update, c.replace, c.delete, c.drift
+        )
+    } else {
+        format!("No changes. {} matches the declarations.", plan.environment)
+    };
+    let state_only = |p: StepPurpose| plan.steps.iter().filter(|s| s.purpose == p).count();
+    let (record, forget) = (
+        state_only(StepPurpose::Record),
+        state_only(StepPurpose::Forget),
+    );
+    if record + forget > 0 {
+        line.push_str(&format!(
+            "\nState only: apply records {record} and forgets {forget} without running a statement."
+        ));
     }
-    let c = plan.counts();
-    format!(
-        "Plan: {} to create, {} to update, {} to replace, {} to delete ({} drift).",
-        c.create, c.update, c.replace, c.delete, c.drift
-    )
+    line
 }
