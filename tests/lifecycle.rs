@@ -286,3 +286,74 @@ fn a_killed_apply_loses_no_record_and_the_next_apply_converges() {
     dev(&project, &["apply", "--auto-approve"]).code(0);
     assert_clean(&project);
 }
+
+#[test]
+fn state_rm_and_import_change_the_record_not_the_account() {
+    let project = applied_example();
+    let warehouse = "warehouse.PUDO_FEATURE_WH_DEV";
+    dev(&project, &["state", "import", warehouse])
+        .code(1)
+        .stderr_has("already");
+    dev(&project, &["state", "rm", warehouse])
+        .code(0)
+        .stdout_has("not touched");
+    dev(&project, &["plan"])
+        .code(0)
+        .stdout_has("No changes.")
+        .stdout_has("apply records 1 and forgets 0");
+    dev(&project, &["state", "import", warehouse])
+        .code(0)
+        .stdout_has("Imported warehouse.PUDO_FEATURE_WH_DEV");
+    assert_clean(&project);
+    dev(&project, &["state", "show", warehouse])
+        .code(0)
+        .stdout_has("\"size\": \"XSMALL\"");
+    dev(&project, &["state", "import", "warehouse.NOT_DECLARED"])
+        .code(1)
+        .stderr_has("not declared");
+}
+
+#[test]
+fn a_failing_statement_stops_the_apply_and_keeps_what_succeeded() {
+    let project = Project::example();
+    project.edit(
+        "resources/feature_store/parcel_demand.yaml",
+        "FROM ${env.database}.SHARED_DATA.PARCELS",
+        "FROM ${env.database}.SHARED_DATA.PARCELS_ARCHIVE",
+    );
+    let out = dev(&project, &["apply", "--auto-approve"]);
+    out.code(1)
+        .stdout_has("Apply failed")
+        .stdout_has("feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
+        .stdout_has("PARCELS_ARCHIVE")
+        .stdout_has("skipped");
+    let recorded = dev(&project, &["state", "list"]);
+    recorded.code(0).stdout_has("warehouse.PUDO_FEATURE_WH_DEV");
+    assert!(!recorded.stdout.contains("PUDO_PARCEL_DEMAND_FEATURES"));
+    // Fixed, the next apply does only what is left.
+    project.edit(
+        "resources/feature_store/parcel_demand.yaml",
+        "SHARED_DATA.PARCELS_ARCHIVE",
+        "SHARED_DATA.PARCELS",
+    );
+    dev(&project, &["plan"])
+        .code(0)
+        .stdout_has("+ feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
+        .stdout_lacks("+ warehouse.PUDO_FEATURE_WH_DEV");
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    assert_clean(&project);
+}
+
+#[test]
+fn a_plan_saved_for_one_environment_is_refused_in_another() {
+    let project = applied_example();
+    dev(&project, &["plan", "--out", "dev.plan"]).code(0);
+    project
+        .run(&["apply", "dev.plan", "--branch", "release/1.0"])
+        .code(1)
+        .stderr_has("the plan was made for environment DEV, not STAGING");
+    std::fs::write(project.path().join("bad.plan"), "{\"format_version\": 1}").unwrap();
+    dev(&project, &["apply", "bad.plan"])
+        .code(1)
+        .stderr_has("bad.plan is not a floe plan");
+}

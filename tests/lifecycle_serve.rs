@@ -65,7 +65,10 @@ fn plan_apply_drift_and_revert_through_a_served_account() {
     assert_eq!(over_wire.stdout, in_process(&project, &["plan"]).stdout);
     served(&project, &["apply", "--auto-approve"]).code(0);
     served(&project, &["drift"]).code(0);
-    for file in ["state/DEV.json", "state/DEV.json.backup"] {
+    let saved = served(&project, &["plan", "-v", "--out", "wire.plan"]);
+    saved.code(0);
+    assert!(!saved.stdout.contains(PASSWORD) && !saved.stderr.contains(PASSWORD));
+    for file in ["state/DEV.json", "state/DEV.json.backup", "wire.plan"] {
         assert!(
             !project.read(file).contains(PASSWORD),
             "{file} holds the password"

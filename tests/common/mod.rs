@@ -168,6 +168,16 @@ impl Output {
         self
     }
 
+    /// Asserts that stdout does not contain `text`.
+    pub fn stdout_lacks(&self, text: &str) -> &Output {
+        assert!(
+            !self.stdout.contains(text),
+            "stdout has {text:?}\n--- stdout\n{}",
+            self.stdout
+        );
+        self
+    }
+
     /// Asserts that stderr contains `text`.
     pub fn stderr_has(&self, text: &str) -> &Output {
         assert!(
