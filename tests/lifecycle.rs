@@ -253,25 +253,8 @@ fn a_killed_apply_loses_no_record_and_the_next_apply_converges() {
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    let state = project.path().join("state/DEV.json");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
     // Kill once a few steps are recorded, in the middle of the apply.
-    loop {
-        let recorded = std::fs::read_to_string(&state)
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["resources"].as_object().map(|r| r.len()))
-            .unwrap_or(0);
-        if recorded >= 5 {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the apply recorded nothing"
-        );
-        assert!(child.try_wait().unwrap().is_none(), "the apply ended early");
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    project.wait_for_recorded("DEV", 5, &mut child);
     child.kill().unwrap();
     child.wait().unwrap();
     let listed = dev(&project, &["state", "list"]);

@@ -97,7 +97,7 @@ fn a_server_gone_mid_apply_stops_cleanly_and_the_rerun_converges() {
     let (mut server, port) = serve_slowly(&project, PASSWORD, 60);
     write_connection(&project, port, PASSWORD);
     let home = project.path().join(".home");
-    let apply = std::process::Command::new(env!("CARGO_BIN_EXE_floe"))
+    let mut apply = std::process::Command::new(env!("CARGO_BIN_EXE_floe"))
         .arg("-C")
         .arg(project.path())
         .args(["apply", "--auto-approve", "--parallelism", "2"])
@@ -109,23 +109,7 @@ fn a_server_gone_mid_apply_stops_cleanly_and_the_rerun_converges() {
         .stderr(std::process::Stdio::piped())
         .spawn()
         .unwrap();
-    let state = project.path().join("state/DEV.json");
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
-    loop {
-        let recorded = std::fs::read_to_string(&state)
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| v["resources"].as_object().map(|r| r.len()))
-            .unwrap_or(0);
-        if recorded >= 5 {
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "the apply recorded nothing"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(20));
-    }
+    project.wait_for_recorded("DEV", 5, &mut apply);
     server.kill();
     let out = apply.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);

@@ -221,6 +221,28 @@ pub(crate) mod tests {
         kind.parse_live(&scope, &results).unwrap()
     }
 
+    /// A SHOW result of one row, every column text.
+    pub(crate) fn one_row(columns: &[&str], row: &[Option<&str>]) -> Rows {
+        use crate::session::{Column, ColumnType};
+        Rows {
+            columns: columns
+                .iter()
+                .map(|c| Column::new(*c, ColumnType::Text))
+                .collect(),
+            rows: vec![row.iter().map(|c| c.map(str::to_string)).collect()],
+        }
+    }
+
+    /// `kind`'s reading of one result in database `ML_DB`.
+    pub(crate) fn parse_rows(kind: &dyn Kind, rows: Rows) -> Result<Vec<LiveObject>, ParseError> {
+        let scope = Scope {
+            environment: "DEV".into(),
+            database: Ident::from_resolved("ML_DB"),
+            schemas: Vec::new(),
+        };
+        kind.parse_live(&scope, &[rows])
+    }
+
     fn resource(env: &ResolvedEnv, address: &str) -> Resource {
         env.resource(&address.parse().unwrap()).unwrap().clone()
     }

@@ -425,11 +425,10 @@ impl Kind for TaskKind {
 mod tests {
     use super::*;
     use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{account, live, resolve, run};
+    use crate::kinds::schema_sql::tests::{account, live, one_row, parse_rows, resolve, run};
     use crate::kinds::warehouse_sql::WarehouseKind;
     use crate::local::LocalAccount;
     use crate::resolve::ResolvedEnv;
-    use crate::session::{Column, ColumnType};
 
     const BASE: &str = "\
 kind: Schema
@@ -829,23 +828,8 @@ sql: SELECT 1
         assert!(tasks(&account).is_empty());
     }
 
-    fn show(columns: &[&str], row: &[Option<&str>]) -> Rows {
-        Rows {
-            columns: columns
-                .iter()
-                .map(|c| Column::new(*c, ColumnType::Text))
-                .collect(),
-            rows: vec![row.iter().map(|c| c.map(str::to_string)).collect()],
-        }
-    }
-
     fn parse(rows: Rows) -> Result<Vec<LiveObject>, ParseError> {
-        let scope = Scope {
-            environment: "DEV".into(),
-            database: Ident::from_resolved("ML_DB"),
-            schemas: Vec::new(),
-        };
-        TaskKind.parse_live(&scope, &[rows])
+        parse_rows(&TaskKind, rows)
     }
 
     #[test]
@@ -865,7 +849,7 @@ sql: SELECT 1
             Some("false"),
             None,
         ];
-        let attributes = parse(show(COLUMNS, &row)).unwrap().remove(0).attributes;
+        let attributes = parse(one_row(COLUMNS, &row)).unwrap().remove(0).attributes;
         assert_eq!(attributes["after"], json!(["Z", "a.\"b\""]));
         assert_eq!(attributes["warehouse"], Value::Null);
         assert_eq!(attributes["comment"], Value::Null);
@@ -876,12 +860,12 @@ sql: SELECT 1
             .copied()
             .filter(|c| *c != "predecessors")
             .collect();
-        let err = parse(show(&without, &[None; 11])).unwrap_err();
+        let err = parse(one_row(&without, &[None; 11])).unwrap_err();
         assert_eq!(err.message, "column \"predecessors\" is missing");
         let mut bad = row;
         bad[5] = Some("every now and then");
         assert!(
-            parse(show(COLUMNS, &bad))
+            parse(one_row(COLUMNS, &bad))
                 .unwrap_err()
                 .message
                 .contains("schedule of T")

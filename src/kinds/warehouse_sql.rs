@@ -280,8 +280,7 @@ impl Kind for WarehouseKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::tests::{account, live, resolve, run};
-    use crate::session::{Column, ColumnType};
+    use crate::kinds::schema_sql::tests::{account, live, one_row, parse_rows, resolve, run};
 
     fn declared(yaml: &str) -> Resource {
         resolve(yaml).resources.remove(0)
@@ -459,23 +458,8 @@ query_acceleration_max_scale_factor: 16
         assert!(!WarehouseKind.destroys_data(&wh.attributes));
     }
 
-    fn show(columns: &[&str], row: &[Option<&str>]) -> Rows {
-        Rows {
-            columns: columns
-                .iter()
-                .map(|c| Column::new(*c, ColumnType::Text))
-                .collect(),
-            rows: vec![row.iter().map(|c| c.map(str::to_string)).collect()],
-        }
-    }
-
     fn parse(rows: Rows) -> Result<Vec<LiveObject>, ParseError> {
-        let scope = Scope {
-            environment: "DEV".into(),
-            database: Ident::from_resolved("ML_DB"),
-            schemas: Vec::new(),
-        };
-        WarehouseKind.parse_live(&scope, &[rows])
+        parse_rows(&WarehouseKind, rows)
     }
 
     #[test]
@@ -494,7 +478,7 @@ query_acceleration_max_scale_factor: 16
             Some("null"),
             Some("STANDARD"),
         ];
-        let mut objects = parse(show(COLUMNS, &row)).unwrap();
+        let mut objects = parse(one_row(COLUMNS, &row)).unwrap();
         let attributes = objects.remove(0).attributes;
         assert_eq!(attributes["size"], json!("XXXLARGE"));
         assert_eq!(attributes["auto_suspend"], Value::Null);
@@ -503,7 +487,10 @@ query_acceleration_max_scale_factor: 16
         let mut nulls = row;
         nulls[5] = None;
         nulls[10] = None;
-        let attributes = parse(show(COLUMNS, &nulls)).unwrap().remove(0).attributes;
+        let attributes = parse(one_row(COLUMNS, &nulls))
+            .unwrap()
+            .remove(0)
+            .attributes;
         assert_eq!(attributes["auto_suspend"], Value::Null);
         assert_eq!(attributes["resource_monitor"], Value::Null);
     }
@@ -511,12 +498,12 @@ query_acceleration_max_scale_factor: 16
     #[test]
     fn unreadable_results_are_errors() {
         let without_size: Vec<&str> = COLUMNS.iter().copied().filter(|c| *c != "size").collect();
-        let err = parse(show(&without_size, &[None; 11])).unwrap_err();
+        let err = parse(one_row(&without_size, &[None; 11])).unwrap_err();
         assert_eq!(err.message, "column \"size\" is missing");
         let mut row = [Some("1"); 12];
         row[0] = Some("WH");
         row[2] = Some("Huge");
-        let err = parse(show(COLUMNS, &row)).unwrap_err();
+        let err = parse(one_row(COLUMNS, &row)).unwrap_err();
         assert!(err.message.contains("`Huge`"), "{}", err.message);
     }
 }

@@ -73,6 +73,32 @@ impl Project {
             .expect("the file can be written");
     }
 
+    /// Waits until `state/<env>.json` records at least `count` resources,
+    /// failing if `child` (the apply writing it) ends first or two minutes pass.
+    pub fn wait_for_recorded(&self, env: &str, count: usize, child: &mut std::process::Child) {
+        let state = self.path().join(format!("state/{env}.json"));
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+        loop {
+            let recorded = std::fs::read_to_string(&state)
+                .ok()
+                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+                .and_then(|v| v["resources"].as_object().map(|r| r.len()))
+                .unwrap_or(0);
+            if recorded >= count {
+                return;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the apply recorded {recorded} resources in two minutes"
+            );
+            assert!(
+                child.try_wait().expect("the child can be polled").is_none(),
+                "the apply ended before recording {count} resources"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+    }
+
     /// A project with `config/environments.yaml` holding `text`.
     pub fn with_environments(text: &str) -> Project {
         Project::new().file("config/environments.yaml", text)
