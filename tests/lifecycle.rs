@@ -34,7 +34,11 @@ fn assert_clean(project: &Project) {
 #[test]
 fn plan_apply_then_nothing_left_to_do() {
     let project = Project::example();
-    let plan = dev(&project, &["plan", "--detailed-exitcode"]);
+    let plan = dev(&project, &["plan", "--detailed-exitcode", "-v"]);
+    // A handful of batched statements read the whole environment.
+    plan.stderr_has("read warehouse     1 statement")
+        .stderr_has("read task          1 statement")
+        .stderr_has("read the environment with 10 statements");
     plan.code(2)
         .stdout_has("+ warehouse.PUDO_FEATURE_WH_DEV")
         .stdout_has("+ feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
