@@ -33,7 +33,9 @@ pub fn summary_text(summary: &Summary) -> String {
             let _ = writeln!(out, "          statement: {statement}");
         }
     }
-    for skipped in &summary.skipped {
+    let mut skipped: Vec<_> = summary.skipped.iter().collect();
+    skipped.sort_by_key(|s| s.id);
+    for skipped in skipped {
         let _ = writeln!(
             out,
             "  skipped step {} {}: {}",
