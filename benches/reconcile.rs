@@ -182,7 +182,7 @@ async fn timed_apply(latency: Duration, parallelism: usize) -> Duration {
     let store = StateStore::new(dir.path().join("state"), "BENCH");
     let options = ApplyOptions {
         parallelism,
-        git_commit: None,
+        ..ApplyOptions::default()
     };
     let started = Instant::now();
     let summary = apply(

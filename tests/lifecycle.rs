@@ -344,3 +344,70 @@ fn a_plan_saved_for_one_environment_is_refused_in_another() {
         .code(1)
         .stderr_has("bad.plan is not a floe plan");
 }
+
+#[test]
+fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
+    use std::io::BufRead;
+    let project = applied_example();
+    project.edit(
+        "resources/tasks/inference_dag.yaml",
+        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold}",
+        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold} AND PUDO_ID IS NOT NULL",
+    );
+    project.edit(
+        "resources/tasks/inference_dag.yaml",
+        "ON t.PUDO_ID = s.PUDO_ID",
+        "ON t.PUDO_ID = s.PUDO_ID AND s.PUDO_ID IS NOT NULL",
+    );
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("-C")
+        .arg(project.path())
+        .args(["apply", "--auto-approve", "--parallelism", "1"])
+        .args(DEV)
+        .env("FLOE_LOCAL_LATENCY_MS", "300")
+        .env("HOME", project.path().join(".home"))
+        .env_remove("FLOE_CONNECTION")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Interrupt once the graph's root is suspended, before the changes end.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
+    for line in stderr.by_ref() {
+        let line = line.unwrap();
+        if line.contains("suspend") && line.contains("PUDO_INFERENCE_ROOT") {
+            break;
+        }
+    }
+    let log = std::thread::spawn(move || stderr.map_while(Result::ok).collect::<Vec<_>>());
+    let interrupted = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let out = child.wait_with_output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let log = log.join().unwrap().join("\n");
+    assert!(
+        log.contains("Interrupted: finishing the running steps"),
+        "{log}"
+    );
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("not started: the apply was interrupted"),
+        "{stdout}"
+    );
+    assert!(!project.path().join("state/DEV.lock").exists());
+    dev(
+        &project,
+        &[
+            "local",
+            "exec",
+            "SHOW TASKS LIKE 'PUDO_INFERENCE_ROOT' IN DATABASE OSS_SF_MLOPS",
+        ],
+    )
+    .code(0)
+    .stdout_has("started");
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    assert_clean(&project);
+}

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tokio::sync::Semaphore;
+use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use super::events::{Event, FailedStep, Observers, SkippedStep, Summary};
@@ -14,12 +14,14 @@ use crate::session::Session;
 use crate::state::{State, StateEntry, StateStore, clock};
 
 /// How an apply runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct ApplyOptions {
     /// How many steps may run statements at once (at least 1).
     pub parallelism: usize,
     /// The git commit of the declarations, recorded in state.
     pub git_commit: Option<String>,
+    /// Triggered (by Ctrl-C) to stop the apply as a failure would.
+    pub interrupt: Interrupt,
 }
 
 impl Default for ApplyOptions {
@@ -27,6 +29,34 @@ impl Default for ApplyOptions {
         ApplyOptions {
             parallelism: 8,
             git_commit: None,
+            interrupt: Interrupt::default(),
+        }
+    }
+}
+
+/// A request to stop an apply early: no new step starts, running ones
+/// finish, and resumes that undo a suspend still run.
+#[derive(Debug, Clone, Default)]
+pub struct Interrupt {
+    raised: Arc<AtomicBool>,
+    notify: Arc<Notify>,
+}
+
+impl Interrupt {
+    /// Asks the apply to stop.
+    pub fn raise(&self) {
+        self.raised.store(true, Ordering::SeqCst);
+        self.notify.notify_waiters();
+    }
+
+    /// Completes once [`Interrupt::raise`] was called.
+    async fn raised(&self) {
+        loop {
+            let notified = self.notify.notified();
+            if self.raised.load(Ordering::SeqCst) {
+                return;
+            }
+            notified.await;
         }
     }
 }
@@ -87,7 +117,7 @@ pub struct StateSink<'a> {
 /// skipped with the cause; a resume that compensates a suspend still runs
 /// once its dependencies have finished, when that suspend succeeded. State
 /// is written after every successful step, from this one task, so writes
-/// never interleave. Guards (destroy, staleness) are the caller's, before.
+/// never interleave. An [`Interrupt`] stops the walk as a failure does. Guards (destroy, staleness) are the caller's, before.
 pub async fn apply(
     plan: &Plan,
     session: Arc<dyn Session>,
@@ -118,7 +148,15 @@ pub async fn apply(
             );
             task_step.insert(running.spawn(work).id(), step.id);
         }
-        let Some(joined) = running.join_next_with_id().await else {
+        let joined = tokio::select! {
+            joined = running.join_next_with_id() => joined,
+            () = options.interrupt.raised(), if walk.stop.is_none() => {
+                walk.stop = Some("the apply was interrupted".into());
+                stopped.store(true, Ordering::SeqCst);
+                continue;
+            }
+        };
+        let Some(joined) = joined else {
             break;
         };
         let (id, outcome) = match joined {

@@ -74,6 +74,7 @@ async fn run(plan: &Plan, session: Arc<FakeSession>, parallelism: usize) -> Run 
     let options = ApplyOptions {
         parallelism,
         git_commit: Some("abc123".into()),
+        ..ApplyOptions::default()
     };
     let sink = StateSink {
         state: &mut state,

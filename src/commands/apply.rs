@@ -15,7 +15,7 @@ use std::sync::Arc;
 use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
 use crate::apply::{
-    ApplyOptions, LogObserver, Observer, Observers, ProgressObserver, StateSink, apply,
+    ApplyOptions, Interrupt, LogObserver, Observer, Observers, ProgressObserver, StateSink, apply,
     check_destroy, check_fresh,
 };
 use crate::cli::ApplyArgs;
@@ -78,6 +78,7 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
         let options = ApplyOptions {
             parallelism: usize::from(args.parallelism.max(1)),
             git_commit: workspace.resolved.selection.git.commit.clone(),
+            interrupt: interrupt_on_ctrl_c(),
         };
         let sink = StateSink {
             state: &mut state,
@@ -131,6 +132,29 @@ fn confirm(workspace: &Workspace, out: &mut dyn Write) -> Result<(), Diagnostics
     } else {
         Err(Diagnostic::error(format!("apply to {env} cancelled: nothing was changed")).into())
     }
+}
+
+/// The first Ctrl-C stops the apply cleanly (running steps finish, state is
+/// written, suspended task graphs are resumed); a second one exits at once.
+fn interrupt_on_ctrl_c() -> Interrupt {
+    let interrupt = Interrupt::default();
+    let raise = interrupt.clone();
+    tokio::spawn(async move {
+        if tokio::signal::ctrl_c().await.is_err() {
+            return;
+        }
+        raise.raise();
+        // stderr may be gone (a closed pipe): the interrupt must not depend on it.
+        let _ = writeln!(
+            std::io::stderr(),
+            "\nInterrupted: finishing the running steps and resuming suspended task graphs \
+             (Ctrl-C again to quit at once; state keeps what finished)."
+        );
+        if tokio::signal::ctrl_c().await.is_ok() {
+            std::process::exit(130);
+        }
+    });
+    interrupt
 }
 
 /// A progress display on a terminal, one log line per step otherwise (stderr).
