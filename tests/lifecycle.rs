@@ -411,3 +411,45 @@ fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
     dev(&project, &["apply", "--auto-approve"]).code(0);
     assert_clean(&project);
 }
+
+#[test]
+fn plan_json_and_target_narrow_what_is_shown() {
+    let project = Project::example();
+    let json = dev(&project, &["plan", "--json"]);
+    json.code(0);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(plan["format_version"], 1);
+    assert_eq!(plan["environment"], "DEV");
+    assert_eq!(plan["changes"].as_array().unwrap().len(), 29);
+    let model = plan["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["address"] == "model.PUDO__CAPACITY_MODEL")
+        .unwrap();
+    assert_eq!(model["action"], "create");
+    assert_eq!(
+        model["depends_on"],
+        serde_json::json!(["schema.MODEL_REGISTRY_DEV"])
+    );
+
+    // A target brings what it depends on, and nothing else.
+    let targeted = dev(
+        &project,
+        &[
+            "plan",
+            "--target",
+            "feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1",
+        ],
+    );
+    targeted
+        .code(0)
+        .stdout_has("+ feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
+        .stdout_has("+ warehouse.PUDO_FEATURE_WH_DEV")
+        .stdout_has("+ entity.PUDO")
+        .stdout_lacks("task.")
+        .stdout_lacks("model.");
+    dev(&project, &["plan", "--target", "warehouse"])
+        .code(1)
+        .stderr_has("is not an address");
+}
