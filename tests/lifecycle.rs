@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Output, Project};
+use common::{ENVIRONMENTS, Output, Project};
 
 const DEV: &[&str] = &["--branch", "feature/try"];
 
@@ -452,4 +452,15 @@ fn plan_json_and_target_narrow_what_is_shown() {
     dev(&project, &["plan", "--target", "warehouse"])
         .code(1)
         .stderr_has("is not an address");
+}
+
+#[test]
+fn a_missing_database_points_at_the_environment() {
+    let project = Project::with_environments(ENVIRONMENTS)
+        .file("resources/wh.yaml", "kind: Warehouse\nname: ml_wh\n");
+    dev(&project, &["plan"])
+        .code(1)
+        .stderr_has("the database TEST_DB of environment DEV does not exist")
+        .stderr_has("config/environments.yaml:4")
+        .stderr_has("local.seed");
 }

@@ -17,12 +17,12 @@ use crate::diag::{Diagnostic, Diagnostics};
 use crate::diff::{self, Plan, PlanInput};
 use crate::ident::Ident;
 use crate::kind::{Kinds, Scope};
-use crate::live::{self, Introspection};
+use crate::live::{self, Introspection, LiveError};
 use crate::load::Project;
 use crate::local::{self, LocalAccount};
 use crate::model::{Address, KindName};
 use crate::resolve::{EnvSelection, ResolvedEnv};
-use crate::session::Session;
+use crate::session::{ExecError, Session};
 use crate::snowflake::{SessionOptions, SnowflakeSession};
 use crate::state::{State, StateStore};
 
@@ -132,15 +132,34 @@ impl Workspace {
         let managed = live::managed_addresses(&self.resolved.resources, state);
         live::introspect(session, kinds, &self.scope(state), &managed)
             .await
-            .map_err(|e| {
-                Diagnostic::error(e.to_string())
-                    .hint(format!(
-                        "check that the account of {} is reachable and the role can run SHOW in {}",
-                        self.env_name(),
-                        self.resolved.environment().database
-                    ))
-                    .into()
-            })
+            .map_err(|e| self.introspection_error(&e).into())
+    }
+
+    /// A failed read, with the most likely fix: a missing database is the
+    /// environment's to provide, anything else is access or reachability.
+    fn introspection_error(&self, error: &LiveError) -> Diagnostic {
+        let env = self.resolved.environment();
+        let missing_database = matches!(
+            error,
+            LiveError::Exec { source: ExecError::Sql(e), .. } if e.code == "002043"
+        );
+        if missing_database {
+            return Diagnostic::error(format!(
+                "the database {} of environment {} does not exist in its account",
+                env.database, env.name
+            ))
+            .at(env.span.clone())
+            .caused_by(error.to_string())
+            .hint(
+                "floe manages what is inside the environment's database, not the database itself: \
+                 create it first (for the local account, in a seed file listed under `local.seed` \
+                 in config/environments.yaml)",
+            );
+        }
+        Diagnostic::error(error.to_string()).hint(format!(
+            "check that the account of {} is reachable and the role can run SHOW in {}",
+            env.name, env.database
+        ))
     }
 
     /// The plan from declared × state × live.
