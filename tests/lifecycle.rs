@@ -240,6 +240,17 @@ fn a_corrupt_state_file_is_an_error_not_a_reset() {
         .stderr_has("state/DEV.json")
         .stderr_has("DEV.json.backup");
     assert_eq!(project.read("state/DEV.json"), "{ not json");
+    let newer = project.read("state/DEV.json.backup").replacen(
+        "\"format_version\": 1",
+        "\"format_version\": 9",
+        1,
+    );
+    std::fs::write(project.path().join("state/DEV.json"), &newer).unwrap();
+    dev(&project, &["apply", "--auto-approve"])
+        .code(1)
+        .stderr_has("format_version 9, newer than this floe reads")
+        .stderr_has("upgrade floe");
+    assert_eq!(project.read("state/DEV.json"), newer);
 }
 
 #[test]

@@ -71,11 +71,13 @@ impl StateError {
         let d = Diagnostic::error(self.to_string());
         match self {
             StateError::Io { .. } => d,
-            StateError::Corrupt { backup, .. } | StateError::NewerFormat { backup, .. } => d
-                .hint(format!(
-                    "floe never resets state: restore it from the previous version {}, or fix the file by hand",
-                    backup.display()
-                )),
+            StateError::Corrupt { backup, .. } => d.hint(format!(
+                "floe never resets state: restore it from the previous version {}, or fix the file by hand",
+                backup.display()
+            )),
+            StateError::NewerFormat { .. } => d.hint(
+                "a newer floe applied this environment: upgrade floe to read it (floe never rewrites a state file it cannot read)",
+            ),
             StateError::Locked { path, stale, .. } => {
                 let d = if *stale {
                     d.caused_by("that process is no longer running on this host: the lock is stale")
