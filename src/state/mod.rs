@@ -3,7 +3,7 @@
 //!
 //! `state/<ENV>.json` holds a [`State`]; [`StateStore`] reads it and writes
 //! it atomically (temporary file in the same folder, fsync, rename, fsync
-//! the folder), keeping the previous version as `<ENV>.json.backup`. A
+//! the folder), keeping the version from before the run as `<ENV>.json.backup`. A
 //! corrupt or newer-format file is an error naming both files; it is never
 //! reset. This module does not talk to accounts and does not decide plans.
 
@@ -14,6 +14,8 @@ mod lock;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
@@ -132,11 +134,13 @@ impl State {
     }
 }
 
-/// Where one environment's state, backup and lock live.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Where one environment's state, backup and lock live, for one run.
+#[derive(Debug, Clone)]
 pub struct StateStore {
     dir: PathBuf,
     environment: String,
+    /// Set once this run has kept the file it started from as the backup.
+    backed_up: Arc<AtomicBool>,
 }
 
 impl StateStore {
@@ -145,6 +149,7 @@ impl StateStore {
         StateStore {
             dir: dir.into(),
             environment: environment.to_string(),
+            backed_up: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -207,8 +212,9 @@ impl StateStore {
         Ok(state)
     }
 
-    /// Increments the serial and writes `state` atomically, keeping the
-    /// previous file as the backup.
+    /// Increments the serial and writes `state` atomically. The first write
+    /// of a run keeps the file as it was before the run as the backup; later
+    /// writes of the same run (one per applied step) do not copy it again.
     pub fn save(&self, state: &mut State) -> Result<(), StateError> {
         let path = self.path();
         let io = |path: &Path| {
@@ -222,13 +228,16 @@ impl StateStore {
             source: std::io::Error::other(e),
         })?;
         text.push('\n');
-        match std::fs::read(&path) {
-            Ok(previous) => {
-                let backup = self.backup_path();
-                write_atomic(&backup, &previous).map_err(io(&backup))?;
+        if !self.backed_up.load(Ordering::SeqCst) {
+            match std::fs::read(&path) {
+                Ok(previous) => {
+                    let backup = self.backup_path();
+                    write_atomic(&backup, &previous).map_err(io(&backup))?;
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(StateError::Io { path, source }),
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => return Err(StateError::Io { path, source }),
+            self.backed_up.store(true, Ordering::SeqCst);
         }
         write_atomic(&path, text.as_bytes()).map_err(io(&path))
     }

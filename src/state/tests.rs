@@ -17,7 +17,7 @@ fn missing_state_is_empty_with_a_lineage() {
 }
 
 #[test]
-fn save_round_trips_bumps_serial_and_keeps_the_previous_version() {
+fn save_round_trips_bumps_serial_and_keeps_the_version_before_the_run() {
     let dir = tempfile::tempdir().unwrap();
     let store = StateStore::new(dir.path().join("state"), "DEV");
     let mut state = store.load().unwrap();
@@ -28,16 +28,20 @@ fn save_round_trips_bumps_serial_and_keeps_the_previous_version() {
         "no backup before a second write"
     );
 
-    state
-        .resources
-        .get_mut(&addr("warehouse.WH"))
-        .unwrap()
-        .attributes = attrs(json!({"size": "LARGE"}));
-    store.save(&mut state).unwrap();
+    // The next run writes twice; the backup is what it started from.
+    let store = StateStore::new(dir.path().join("state"), "DEV");
+    for size in ["MEDIUM", "LARGE"] {
+        state
+            .resources
+            .get_mut(&addr("warehouse.WH"))
+            .unwrap()
+            .attributes = attrs(json!({"size": size}));
+        store.save(&mut state).unwrap();
+    }
 
     let read = store.load().unwrap();
     assert_eq!(read, state);
-    assert_eq!(read.serial, 2);
+    assert_eq!(read.serial, 3);
     let backup: State =
         serde_json::from_str(&std::fs::read_to_string(store.backup_path()).unwrap()).unwrap();
     assert_eq!(backup.serial, 1);
@@ -80,7 +84,12 @@ fn newer_format_is_refused_not_reset() {
     assert!(
         err.to_diagnostic()
             .render(std::path::Path::new("."))
-            .contains("DEV.json.backup")
+            .contains("upgrade floe")
+    );
+    assert!(
+        std::fs::read_to_string(store.path())
+            .unwrap()
+            .contains("\"shape\"")
     );
 }
 
