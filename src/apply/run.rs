@@ -77,6 +77,7 @@ impl Status {
 }
 
 /// Why a step's statements failed.
+#[derive(Clone)]
 struct StepError {
     statement: String,
     message: String,
@@ -117,7 +118,8 @@ pub struct StateSink<'a> {
 /// skipped with the cause; a resume that compensates a suspend still runs
 /// once its dependencies have finished, when that suspend succeeded. State
 /// is written after every successful step, from this one task, so writes
-/// never interleave. An [`Interrupt`] stops the walk as a failure does. Guards (destroy, staleness) are the caller's, before.
+/// never interleave; steps that end together share one write, made before
+/// any step that waits on them starts. An [`Interrupt`] stops the walk as a failure does. Guards (destroy, staleness) are the caller's, before.
 pub async fn apply(
     plan: &Plan,
     session: Arc<dyn Session>,
@@ -156,23 +158,40 @@ pub async fn apply(
                 continue;
             }
         };
-        let Some(joined) = joined else {
+        let Some(first) = joined else {
             break;
         };
-        let (id, outcome) = match joined {
-            Ok((task, outcome)) => (task_step[&task], outcome),
-            Err(e) => (task_step[&e.id()], Outcome::crashed(&e)),
-        };
-        let result = match outcome {
-            Outcome::Done => record(walk.steps[&id], plan, &mut *sink.state, sink.store, options),
-            Outcome::Failed(e) => Err(e),
-            Outcome::NotStarted => {
+        // Every step that has ended by now is recorded with one state write:
+        // under load, steps finish together, and each write is the whole file.
+        let mut ended = vec![first];
+        while let Some(more) = running.try_join_next_with_id() {
+            ended.push(more);
+        }
+        let mut results = Vec::new();
+        let mut recorded = Vec::new();
+        for joined in ended {
+            let (id, outcome) = match joined {
+                Ok((task, outcome)) => (task_step[&task], outcome),
+                Err(e) => (task_step[&e.id()], Outcome::crashed(&e)),
+            };
+            match outcome {
+                Outcome::Done => match record(walk.steps[&id], plan, &mut *sink.state, options) {
+                    Ok(()) => recorded.push(id),
+                    Err(e) => results.push((id, Err(e))),
+                },
+                Outcome::Failed(e) => results.push((id, Err(e))),
                 // Back to pending: the next pass skips it with the cause.
-                walk.status.insert(id, Status::Pending);
-                continue;
+                Outcome::NotStarted => {
+                    walk.status.insert(id, Status::Pending);
+                }
             }
-        };
-        walk.finish(id, result);
+        }
+        let saved = persist(&recorded, &walk, sink.state, sink.store);
+        results.extend(recorded.into_iter().map(|id| (id, saved.clone())));
+        results.sort_by_key(|(id, _)| *id);
+        for (id, result) in results {
+            walk.finish(id, result);
+        }
         if walk.stop.is_some() {
             stopped.store(true, Ordering::SeqCst);
         }
@@ -368,16 +387,15 @@ async fn run_step(
     Outcome::Done
 }
 
-/// Updates and persists state after a successful step.
+/// Updates the state in memory after a successful step.
 fn record(
     step: &Step,
     plan: &Plan,
     state: &mut State,
-    store: &StateStore,
     options: &ApplyOptions,
 ) -> Result<(), StepError> {
     match step.purpose {
-        StepPurpose::Suspend | StepPurpose::Resume => return Ok(()),
+        StepPurpose::Suspend | StepPurpose::Resume => {}
         StepPurpose::Delete | StepPurpose::Forget => {
             state.resources.remove(&step.address);
         }
@@ -400,6 +418,26 @@ fn record(
             })?;
             state.resources.insert(step.address.clone(), entry);
         }
+    }
+    Ok(())
+}
+
+/// Writes the state once for the steps just recorded, unless none of them
+/// changed it (suspends and resumes are not recorded).
+fn persist(
+    recorded: &[StepId],
+    walk: &Walk<'_, '_>,
+    state: &mut State,
+    store: &StateStore,
+) -> Result<(), StepError> {
+    let changes_state = recorded.iter().any(|id| {
+        !matches!(
+            walk.steps[id].purpose,
+            StepPurpose::Suspend | StepPurpose::Resume
+        )
+    });
+    if !changes_state {
+        return Ok(());
     }
     store.save(state).map_err(|e| StepError {
         statement: String::new(),
