@@ -204,7 +204,7 @@ async fn timed_apply(latency: Duration, parallelism: usize) -> Duration {
 async fn apply_in_parallel(latency: Duration) {
     let serial = timed_apply(latency, 1).await;
     let parallel = timed_apply(latency, 8).await;
-    println!("applying {CREATES} independent creates (state written after each)");
+    println!("applying {CREATES} independent creates (each recorded in state as it ends)");
     println!("  --parallelism 1: {:>8.1} ms", ms(serial));
     println!("  --parallelism 8: {:>8.1} ms", ms(parallel));
     println!(
