@@ -25,6 +25,24 @@ fn applied_example() -> Project {
     project
 }
 
+/// Starts `floe apply --auto-approve` on DEV with `latency_ms` per local
+/// statement, its output piped.
+fn slow_apply(project: &Project, latency_ms: u64, parallelism: u8) -> std::process::Child {
+    std::process::Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("-C")
+        .arg(project.path())
+        .args(["apply", "--auto-approve", "--parallelism"])
+        .arg(parallelism.to_string())
+        .args(DEV)
+        .env("FLOE_LOCAL_LATENCY_MS", latency_ms.to_string())
+        .env("HOME", project.path().join(".home"))
+        .env_remove("FLOE_CONNECTION")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("floe starts")
+}
+
 fn assert_clean(project: &Project) {
     dev(project, &["plan", "--detailed-exitcode"])
         .code(0)
@@ -234,17 +252,14 @@ fn a_held_lock_refuses_a_second_apply() {
 #[test]
 fn a_corrupt_state_file_is_an_error_not_a_reset() {
     let project = applied_example();
+    let applied = project.read("state/DEV.json");
     std::fs::write(project.path().join("state/DEV.json"), "{ not json").unwrap();
     dev(&project, &["plan"])
         .code(1)
         .stderr_has("state/DEV.json")
         .stderr_has("DEV.json.backup");
     assert_eq!(project.read("state/DEV.json"), "{ not json");
-    let newer = project.read("state/DEV.json.backup").replacen(
-        "\"format_version\": 1",
-        "\"format_version\": 9",
-        1,
-    );
+    let newer = applied.replacen("\"format_version\": 1", "\"format_version\": 9", 1);
     std::fs::write(project.path().join("state/DEV.json"), &newer).unwrap();
     dev(&project, &["apply", "--auto-approve"])
         .code(1)
@@ -256,18 +271,7 @@ fn a_corrupt_state_file_is_an_error_not_a_reset() {
 #[test]
 fn a_killed_apply_loses_no_record_and_the_next_apply_converges() {
     let project = Project::example();
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(project.path())
-        .args(["apply", "--auto-approve", "--parallelism", "2"])
-        .args(DEV)
-        .env("FLOE_LOCAL_LATENCY_MS", "60")
-        .env("HOME", project.path().join(".home"))
-        .env_remove("FLOE_CONNECTION")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
+    let mut child = slow_apply(&project, 60, 2);
     // Kill once a few steps are recorded, in the middle of the apply.
     project.wait_for_recorded("DEV", 5, &mut child);
     child.kill().unwrap();
@@ -370,18 +374,7 @@ fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
         "ON t.PUDO_ID = s.PUDO_ID",
         "ON t.PUDO_ID = s.PUDO_ID AND s.PUDO_ID IS NOT NULL",
     );
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(project.path())
-        .args(["apply", "--auto-approve", "--parallelism", "1"])
-        .args(DEV)
-        .env("FLOE_LOCAL_LATENCY_MS", "300")
-        .env("HOME", project.path().join(".home"))
-        .env_remove("FLOE_CONNECTION")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = slow_apply(&project, 300, 1);
     // Interrupt once the graph's root is suspended, before the changes end.
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
     for line in stderr.by_ref() {

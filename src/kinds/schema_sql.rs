@@ -221,6 +221,27 @@ pub(crate) mod tests {
         kind.parse_live(&scope, &results).unwrap()
     }
 
+    /// The attributes of `resource` that `kind`'s introspection can see.
+    pub(crate) fn visible(kind: &dyn Kind, resource: &Resource) -> Attributes {
+        let mut attributes = resource.attributes.clone();
+        attributes.retain(|k, _| !kind.unobservable_fields().contains(&k.as_str()));
+        attributes
+    }
+
+    /// The fields of `declared` that `kind` can see and that differ in
+    /// `current`: what the diff would hand to `plan_change`.
+    pub(crate) fn changed_fields(
+        kind: &dyn Kind,
+        declared: &Resource,
+        current: &Attributes,
+    ) -> Vec<String> {
+        visible(kind, declared)
+            .into_iter()
+            .filter(|(k, v)| current.get(k).unwrap_or(&Value::Null) != v)
+            .map(|(k, _)| k)
+            .collect()
+    }
+
     /// A SHOW result of one row, every column text.
     pub(crate) fn one_row(columns: &[&str], row: &[Option<&str>]) -> Rows {
         use crate::session::{Column, ColumnType};

@@ -425,7 +425,10 @@ impl Kind for TaskKind {
 mod tests {
     use super::*;
     use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{account, live, one_row, parse_rows, resolve, run};
+    use crate::kinds::schema_sql::tests::{
+        account, changed_fields as shared_changed_fields, live, one_row, parse_rows, resolve, run,
+        visible as shared_visible,
+    };
     use crate::kinds::warehouse_sql::WarehouseKind;
     use crate::local::LocalAccount;
     use crate::resolve::ResolvedEnv;
@@ -496,17 +499,11 @@ sql: |
 
     /// The declared attributes introspection can see.
     fn visible(resource: &Resource) -> Attributes {
-        let mut attributes = resource.attributes.clone();
-        attributes.retain(|k, _| !UNOBSERVABLE.contains(&k.as_str()));
-        attributes
+        shared_visible(&TaskKind, resource)
     }
 
     fn changed_fields(declared: &Resource, current: &Attributes) -> Vec<String> {
-        visible(declared)
-            .into_iter()
-            .filter(|(k, v)| current.get(k).unwrap_or(&Value::Null) != v)
-            .map(|(k, _)| k)
-            .collect()
+        shared_changed_fields(&TaskKind, declared, current)
     }
 
     /// plan_change's SQL for bringing the live task to `declared`.

@@ -280,7 +280,10 @@ impl Kind for WarehouseKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::tests::{account, live, one_row, parse_rows, resolve, run};
+    use crate::kinds::schema_sql::tests::{
+        account, changed_fields as shared_changed_fields, live, one_row, parse_rows, resolve, run,
+        visible as shared_visible,
+    };
 
     fn declared(yaml: &str) -> Resource {
         resolve(yaml).resources.remove(0)
@@ -288,17 +291,11 @@ mod tests {
 
     /// The declared attributes introspection can see.
     fn visible(resource: &Resource) -> Attributes {
-        let mut attributes = resource.attributes.clone();
-        attributes.remove(CREATE_ONLY);
-        attributes
+        shared_visible(&WarehouseKind, resource)
     }
 
     fn changed_fields(declared: &Resource, current: &Attributes) -> Vec<String> {
-        visible(declared)
-            .into_iter()
-            .filter(|(k, v)| current.get(k).unwrap_or(&Value::Null) != v)
-            .map(|(k, _)| k)
-            .collect()
+        shared_changed_fields(&WarehouseKind, declared, current)
     }
 
     /// Brings the live warehouse to `declared` with plan_change's SQL.
