@@ -46,6 +46,9 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
         let introspection = workspace
             .introspect(session.clone(), &kinds, &state)
             .await?;
+        if ctx.verbose > 0 {
+            eprint!("{}", render::introspection_text(&introspection));
+        }
         let plan = match saved {
             Some(plan) => {
                 check_fresh(

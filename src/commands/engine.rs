@@ -182,16 +182,19 @@ impl Workspace {
     }
 }
 
+/// Parses an address as written on the command line.
+pub fn address(text: &str) -> Result<Address, Diagnostic> {
+    text.parse::<Address>().map_err(|e| {
+        Diagnostic::error(format!("`{text}` is not an address: {}", e.0))
+            .hint("write an address as KIND.NAME, e.g. warehouse.ML_WH (see `floe graph`)")
+    })
+}
+
 /// Parses `--target` values into addresses.
 pub fn targets(values: &[String]) -> Result<Vec<Address>, Diagnostics> {
     values
         .iter()
-        .map(|v| {
-            v.parse::<Address>().map_err(|e| {
-                Diagnostic::error(format!("`--target {v}` is not an address: {}", e.0))
-                    .hint("write an address as KIND.NAME, e.g. warehouse.ML_WH (see `floe graph`)")
-            })
-        })
+        .map(|v| address(v))
         .collect::<Result<_, _>>()
         .map_err(Diagnostics::from)
 }

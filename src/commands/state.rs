@@ -55,7 +55,7 @@ fn diagnostic(e: StateError) -> Diagnostics {
 }
 
 fn address(text: &str) -> Result<Address, Diagnostics> {
-    Ok(engine::targets(&[text.to_string()])?.remove(0))
+    engine::address(text).map_err(Diagnostics::from)
 }
 
 fn show(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
