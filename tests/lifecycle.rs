@@ -455,7 +455,7 @@ fn plan_json_and_target_narrow_what_is_shown() {
         .stdout_lacks("model.");
     dev(&project, &["plan", "--target", "warehouse"])
         .code(1)
-        .stderr_has("is not an address");
+        .stderr_has("`warehouse` is not a resource address");
 }
 
 #[test]

@@ -185,8 +185,8 @@ impl Workspace {
 /// Parses an address as written on the command line.
 pub fn address(text: &str) -> Result<Address, Diagnostic> {
     text.parse::<Address>().map_err(|e| {
-        Diagnostic::error(format!("`{text}` is not an address: {}", e.0))
-            .hint("write an address as KIND.NAME, e.g. warehouse.ML_WH (see `floe graph`)")
+        Diagnostic::error(e.to_string())
+            .hint("`floe graph` lists the declared addresses, `floe state list` the recorded ones")
     })
 }
 
