@@ -321,3 +321,14 @@ versions:
         .stderr_has("resources/models.yaml:10:25")
         .stderr_has("keep one alias");
 }
+
+#[test]
+fn a_task_named_like_a_refresh_task_is_refused() {
+    let task = "kind: Schema\nname: s\n---\nkind: Task\nname: daily$v1\nschema: s\nschedule: 60 minutes\nsql: SELECT 1\n";
+    Project::with_environments(ENVIRONMENTS)
+        .file("resources/tasks.yaml", task)
+        .run(&["validate", "--env", "DEV"])
+        .code(1)
+        .stderr_has("a task name cannot contain `$`")
+        .stderr_has("resources/tasks.yaml:5:7");
+}

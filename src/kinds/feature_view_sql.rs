@@ -13,10 +13,10 @@
 //! task's schedule from SHOW TASKS. Everything here is pure: SQL is
 //! returned, never run.
 //!
-//! Not written: the per-entity tags (`SNOWML_FEATURE_STORE_ENTITY_<E> =
-//! 'K1,K2'`), whose value is the entity's join keys, which a feature view's
-//! attributes do not carry. The Python client reads entities from the
-//! metadata tag; only `list_feature_views(entity_name=...)` looks for them.
+//! Each entity's tag (`SNOWML_FEATURE_STORE_ENTITY_<E> = 'K1,K2'`, the
+//! entity's join keys, canonical attribute `entity_tags`) sits between the
+//! object tag and the metadata tag: `list_feature_views(entity_name=...)`
+//! finds feature views by it.
 
 pub mod fs_text;
 mod live;

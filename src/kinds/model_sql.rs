@@ -599,7 +599,9 @@ impl<'a> VersionPlan<'a> {
             let kept = foreign.and_then(|f| f.get(name)).filter(|_| seen.is_some());
             sql.extend(version_settings_sql(model, d, seen, kept));
         }
-        if default != wanted {
+        // A default kept under ignore_changes may be a version being dropped:
+        // it cannot be set back, the default moved off it above stays.
+        if default != wanted && find(self.declared, wanted).is_some() {
             sql.push(default_sql(model, wanted));
         }
         sql

@@ -1,6 +1,6 @@
 //! `kind: Task`: a task in a task graph.
 //!
-//! YAML fields: `name`, `schema` (a declared schema), `warehouse` (absent:
+//! YAML fields: `name` (no `$`), `schema` (a declared schema), `warehouse` (absent:
 //! serverless), `schedule` (root tasks only, and required for them: a cron
 //! with a time zone or an interval such as `60 minutes`), `after` (declared
 //! tasks of the same schema, at most 100; a task with `after` has no
@@ -131,6 +131,13 @@ impl Task {
         let raw: Raw = from_node(node)?;
         let mut p = Diagnostics::new();
         let name = ident(&raw.name, "task", &mut p);
+        if name.as_ref().is_some_and(|n| n.as_str().contains('$')) {
+            p.push(
+                Diagnostic::error("a task name cannot contain `$`")
+                    .at(raw.name.span.clone())
+                    .hint("`NAME$VERSION` tasks are feature views' refresh tasks, which floe creates itself; rename the task"),
+            );
+        }
         let schema = ident(&raw.schema, "schema", &mut p);
         let warehouse = raw
             .warehouse

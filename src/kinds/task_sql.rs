@@ -101,16 +101,6 @@ fn fqn_sql(fqn: &str) -> String {
     parts.join(".")
 }
 
-/// A string literal that no text can leave: `$$...$$` keeps JSON readable,
-/// a quoted literal takes over when the text itself holds `$$`.
-fn literal(text: &str) -> String {
-    if text.contains("$$") {
-        sql_string(text)
-    } else {
-        format!("$${text}$$")
-    }
-}
-
 /// The SQL value of a SET property, or `None` when it must be unset.
 fn property_sql(key: &str, value: &Value) -> Option<String> {
     match (key, value) {
@@ -119,7 +109,7 @@ fn property_sql(key: &str, value: &Value) -> Option<String> {
         ("schedule", Value::String(s)) => Some(sql_string(
             &Schedule::parse(s).map_or_else(|_| s.clone(), |s| s.sql()),
         )),
-        ("config", config) => Some(literal(&config.to_string())),
+        ("config", config) => Some(sql_string(&config.to_string())),
         (_, Value::Bool(b)) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
         (_, Value::Number(n)) => Some(n.to_string()),
         (_, Value::String(s)) => Some(sql_string(s)),
@@ -320,7 +310,13 @@ impl Kind for TaskKind {
         let mut out = Vec::new();
         for row in rows.iter() {
             let name = row.get("name").unwrap_or("");
-            if name.contains('$') {
+            // `$`-named tasks are feature views' refresh tasks; tasks of
+            // schemas this environment does not manage are not its business,
+            // and a row floe cannot read there must not stop its plans.
+            let schema = row.get("schema_name").unwrap_or("");
+            let managed =
+                scope.schemas.is_empty() || scope.schemas.iter().any(|s| s.as_str() == schema);
+            if name.contains('$') || !managed {
                 continue;
             }
             let db = row.get("database_name").unwrap_or(scope.database.as_str());
@@ -687,7 +683,7 @@ sql: SELECT 3
             sql,
             vec![
                 "ALTER TASK ML_DB.S.ROOT UNSET WAREHOUSE, COMMENT".to_string(),
-                "ALTER TASK ML_DB.S.ROOT SET CONFIG = $${\"limit\":4}$$ \
+                "ALTER TASK ML_DB.S.ROOT SET CONFIG = '{\"limit\":4}' \
                  USER_TASK_TIMEOUT_MS = 3600000 SUSPEND_TASK_AFTER_NUM_FAILURES = 3"
                     .to_string(),
             ]

@@ -159,12 +159,13 @@ fn auto_suspend(row: &Row<'_>, name: &str) -> Result<Value, ParseError> {
 /// One SHOW WAREHOUSES row in canonical form.
 fn read_row(row: &Row<'_>) -> Result<LiveObject, ParseError> {
     let name = text(row, "name").ok_or_else(|| error("a warehouse has no name".into()))?;
+    // A size or type this build does not know (a newer one, ADAPTIVE) is
+    // kept as shown: it differs from any declaration instead of stopping
+    // every plan of an account that holds such a warehouse.
     let size = text(row, "size").unwrap_or("");
-    let size = canonical_size(size)
-        .ok_or_else(|| error(format!("size of {name} is not a warehouse size: `{size}`")))?;
+    let size = canonical_size(size).map_or_else(|| size.to_ascii_uppercase(), str::to_string);
     let kind = text(row, "type").unwrap_or("");
-    let kind = canonical_type(kind)
-        .ok_or_else(|| error(format!("type of {name} is not a warehouse type: `{kind}`")))?;
+    let kind = canonical_type(kind).map_or_else(|| kind.to_ascii_uppercase(), str::to_string);
     let policy = text(row, "scaling_policy")
         .unwrap_or("STANDARD")
         .to_ascii_uppercase();
@@ -499,8 +500,28 @@ query_acceleration_max_scale_factor: 16
         assert_eq!(err.message, "column \"size\" is missing");
         let mut row = [Some("1"); 12];
         row[0] = Some("WH");
-        row[2] = Some("Huge");
         let err = parse(one_row(COLUMNS, &row)).unwrap_err();
-        assert!(err.message.contains("`Huge`"), "{}", err.message);
+        assert!(err.message.contains("`1`"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_size_or_type_this_build_does_not_know_is_kept_as_shown() {
+        let row = [
+            Some("WH"),
+            Some("Adaptive"),
+            Some("Huge"),
+            Some("1"),
+            Some("1"),
+            Some("600"),
+            Some("true"),
+            Some(""),
+            Some("false"),
+            Some("8"),
+            Some(""),
+            Some("STANDARD"),
+        ];
+        let attributes = parse(one_row(COLUMNS, &row)).unwrap().remove(0).attributes;
+        assert_eq!(attributes["type"], json!("ADAPTIVE"));
+        assert_eq!(attributes["size"], json!("HUGE"));
     }
 }
