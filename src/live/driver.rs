@@ -1,4 +1,5 @@
-//! The introspection driver: run every kind's queries, page, parse, sort.
+//! The introspection driver: run every kind's queries (each distinct
+//! statement once), page, parse, sort.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -78,11 +79,20 @@ pub async fn introspect(
 ) -> Result<Introspection, LiveError> {
     let started = Instant::now();
     let mut tasks = JoinSet::new();
+    // Kinds may read the same statement (feature views and tasks both need
+    // SHOW TASKS IN DATABASE): it is issued once and its rows shared.
+    let mut first_asker: BTreeMap<String, (KindName, usize)> = BTreeMap::new();
+    let mut shared: Vec<((KindName, usize), (KindName, usize))> = Vec::new();
     for kind in kinds.iter() {
         for (index, query) in kind.introspect(scope).into_iter().enumerate() {
+            let key = (kind.kind(), index);
+            if let Some(first) = first_asker.get(&query.sql) {
+                shared.push((key, *first));
+                continue;
+            }
+            first_asker.insert(query.sql.clone(), key);
             let session = session.clone();
-            let name = kind.kind();
-            tasks.spawn(async move { ((name, index), run_query(session.as_ref(), &query).await) });
+            tasks.spawn(async move { (key, run_query(session.as_ref(), &query).await) });
         }
     }
     let mut answers: BTreeMap<(KindName, usize), Answer> = BTreeMap::new();
@@ -95,6 +105,16 @@ pub async fn introspect(
             },
         })?;
         answers.insert(key, answer?);
+    }
+    for (key, first) in shared {
+        if let Some(rows) = answers.get(&first).map(|a| a.rows.clone()) {
+            let reused = Answer {
+                rows,
+                statements: 0,
+                elapsed: Duration::ZERO,
+            };
+            answers.insert(key, reused);
+        }
     }
     let mut live = Live::default();
     let mut stats = Vec::new();
@@ -262,6 +282,45 @@ mod tests {
             .find(|s| s.kind == KindName::Warehouse)
             .unwrap();
         assert_eq!(warehouse.statements, 2);
+    }
+
+    /// Forwards to an account and keeps every statement it was sent.
+    struct Recording {
+        account: crate::local::LocalAccount,
+        sent: std::sync::Mutex<Vec<String>>,
+    }
+
+    impl Session for Recording {
+        fn execute<'a>(
+            &'a self,
+            sql: &'a str,
+        ) -> crate::session::BoxFuture<'a, Result<Rows, ExecError>> {
+            self.sent.lock().unwrap().push(sql.to_string());
+            self.account.execute(sql)
+        }
+
+        fn describe(&self) -> String {
+            "recording session".into()
+        }
+    }
+
+    #[tokio::test]
+    async fn a_statement_two_kinds_need_is_issued_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let account = crate::local::LocalAccount::open(&dir.path().join("a"), &[], None).unwrap();
+        account.execute_sync("CREATE DATABASE DB").unwrap();
+        let session = Arc::new(Recording {
+            account,
+            sent: std::sync::Mutex::new(Vec::new()),
+        });
+        let kinds = crate::kinds::reconciler_kinds();
+        let read = introspect(session.clone(), &kinds, &scope(), &BTreeSet::new())
+            .await
+            .unwrap();
+        let sent = session.sent.lock().unwrap().clone();
+        let show_tasks = sent.iter().filter(|s| s.starts_with("SHOW TASKS")).count();
+        assert_eq!(show_tasks, 1, "{sent:?}");
+        assert_eq!(read.statements(), sent.len());
     }
 
     #[tokio::test]
