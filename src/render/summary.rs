@@ -49,13 +49,17 @@ pub fn summary_text(summary: &Summary) -> String {
 pub fn introspection_text(introspection: &Introspection) -> String {
     let mut out = String::new();
     for kind in &introspection.stats {
-        let _ = writeln!(
-            out,
-            "read {:<13} {} in {} ms",
-            kind.kind.address_name(),
-            plural(kind.statements, "statement", "statements"),
-            kind.elapsed.as_millis()
-        );
+        let name = kind.kind.address_name();
+        let _ = if kind.statements == 0 {
+            writeln!(out, "read {name:<13} from rows another kind read")
+        } else {
+            writeln!(
+                out,
+                "read {name:<13} {} in {} ms",
+                plural(kind.statements, "statement", "statements"),
+                kind.elapsed.as_millis()
+            )
+        };
     }
     let _ = writeln!(
         out,
