@@ -43,6 +43,29 @@ fn slow_apply(project: &Project, latency_ms: u64, parallelism: u8) -> std::proce
         .expect("floe starts")
 }
 
+/// Edits the sql of CAPACITY_ALERTS, a child of the running inference graph.
+fn change_capacity_alerts_sql(project: &Project) {
+    project.edit(
+        "resources/tasks/inference_dag.yaml",
+        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold}",
+        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold} AND PUDO_ID IS NOT NULL",
+    );
+}
+
+/// The inference graph's root runs in the local DEV account.
+fn assert_inference_root_started(project: &Project) {
+    dev(
+        project,
+        &[
+            "local",
+            "exec",
+            "SHOW TASKS LIKE 'PUDO_INFERENCE_ROOT' IN DATABASE OSS_SF_MLOPS",
+        ],
+    )
+    .code(0)
+    .stdout_has("started");
+}
+
 fn assert_clean(project: &Project) {
     dev(project, &["plan", "--detailed-exitcode"])
         .code(0)
@@ -177,11 +200,7 @@ fn a_feature_view_query_change_is_a_replace_with_its_reason() {
 #[test]
 fn a_child_task_change_suspends_and_resumes_its_root() {
     let project = applied_example();
-    project.edit(
-        "resources/tasks/inference_dag.yaml",
-        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold}",
-        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold} AND PUDO_ID IS NOT NULL",
-    );
+    change_capacity_alerts_sql(&project);
     let plan = dev(&project, &["plan", "--sql"]);
     plan.code(0)
         .stdout_has("~ task.CAPACITY_ALERTS")
@@ -194,16 +213,7 @@ fn a_child_task_change_suspends_and_resumes_its_root() {
     assert!(suspend < modify && modify < resume, "{}", plan.stdout);
     dev(&project, &["apply", "--auto-approve"]).code(0);
     assert_clean(&project);
-    dev(
-        &project,
-        &[
-            "local",
-            "exec",
-            "SHOW TASKS LIKE 'PUDO_INFERENCE_ROOT' IN DATABASE OSS_SF_MLOPS",
-        ],
-    )
-    .code(0)
-    .stdout_has("started");
+    assert_inference_root_started(&project);
 }
 
 #[test]
@@ -363,11 +373,7 @@ fn a_plan_saved_for_one_environment_is_refused_in_another() {
 fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
     use std::io::BufRead;
     let project = applied_example();
-    project.edit(
-        "resources/tasks/inference_dag.yaml",
-        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold}",
-        "AND PREDICTED_FILL_RATE >= ${config.inference.alert_threshold} AND PUDO_ID IS NOT NULL",
-    );
+    change_capacity_alerts_sql(&project);
     project.edit(
         "resources/tasks/inference_dag.yaml",
         "ON t.PUDO_ID = s.PUDO_ID",
@@ -401,16 +407,7 @@ fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
         "{stdout}"
     );
     assert!(!project.path().join("state/DEV.lock").exists());
-    dev(
-        &project,
-        &[
-            "local",
-            "exec",
-            "SHOW TASKS LIKE 'PUDO_INFERENCE_ROOT' IN DATABASE OSS_SF_MLOPS",
-        ],
-    )
-    .code(0)
-    .stdout_has("started");
+    assert_inference_root_started(&project);
     dev(&project, &["apply", "--auto-approve"]).code(0);
     assert_clean(&project);
 }

@@ -226,3 +226,15 @@ where
 {
     Option::<T>::deserialize(d).map(Some)
 }
+
+/// The tag that marks a schema as a feature store, and each of its objects
+/// (`{"type": ..., "pkg_version": ...}`).
+pub const FS_OBJECT_TAG: &str = "SNOWML_FEATURE_STORE_OBJECT";
+
+/// The tag holding a feature view's metadata JSON.
+pub const FS_METADATA_TAG: &str = "SNOWML_FEATURE_VIEW_METADATA";
+
+/// The string attribute `key`, if set.
+pub fn text_attr<'a>(attributes: &'a crate::model::Attributes, key: &str) -> Option<&'a str> {
+    attributes.get(key).and_then(serde_json::Value::as_str)
+}

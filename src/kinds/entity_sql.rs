@@ -5,15 +5,12 @@ use serde_json::{Value, json};
 use super::entity::ENTITY_TAG_PREFIX;
 use crate::ident::{Ident, sql_string};
 use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::common::text_attr as text;
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
 
 /// Feature-store entities.
 pub struct EntityKind;
-
-fn text<'a>(attributes: &'a Attributes, key: &str) -> Option<&'a str> {
-    attributes.get(key).and_then(Value::as_str)
-}
 
 fn tag_sql(attributes: &Attributes, fallback: &str) -> String {
     match (

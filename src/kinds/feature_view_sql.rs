@@ -29,13 +29,12 @@ use super::feature_view::RefreshFreq;
 use super::schedule::Cron;
 use crate::ident::{Ident, sql_string};
 use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::common::{
+    FS_METADATA_TAG as METADATA_TAG, FS_OBJECT_TAG as OBJECT_TAG, text_attr as text,
+};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
 
-/// The tag naming the type of every feature-store object.
-const OBJECT_TAG: &str = "SNOWML_FEATURE_STORE_OBJECT";
-/// The tag carrying a feature view's entities and timestamp column.
-const METADATA_TAG: &str = "SNOWML_FEATURE_VIEW_METADATA";
 /// The client version floe claims in object tags: the oldest client that
 /// reads this layout, so that no client warns that it is out of date.
 const PKG_VERSION: &str = "1.5.4";
@@ -69,10 +68,6 @@ const REPLACED: &[&str] = &[
 
 /// Feature views.
 pub struct FeatureViewKind;
-
-fn text<'a>(attributes: &'a Attributes, key: &str) -> Option<&'a str> {
-    attributes.get(key).and_then(Value::as_str)
-}
 
 fn strings<'a>(attributes: &'a Attributes, key: &str) -> Vec<&'a str> {
     attributes

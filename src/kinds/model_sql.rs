@@ -41,6 +41,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ident::{Ident, sql_string};
 use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::common::text_attr as text;
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
 
@@ -58,10 +59,6 @@ const SCHEMA_VERSION_KEY: &str = "snowpark_ml_schema_version";
 const METRICS_KEY: &str = "metrics";
 /// Aliases Snowflake maintains itself.
 const SYSTEM_ALIASES: [&str; 3] = ["DEFAULT", "FIRST", "LAST"];
-
-fn text<'a>(attributes: &'a Attributes, key: &str) -> Option<&'a str> {
-    attributes.get(key).and_then(Value::as_str)
-}
 
 fn id(name: &str) -> String {
     Ident::from_resolved(name).to_sql()

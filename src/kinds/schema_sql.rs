@@ -4,20 +4,14 @@ use serde_json::{Value, json};
 
 use crate::ident::{Ident, sql_string};
 use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::common::{
+    FS_METADATA_TAG as METADATA_TAG, FS_OBJECT_TAG as OBJECT_TAG, text_attr as text,
+};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
 
-/// The tag that marks a schema as a feature store.
-const OBJECT_TAG: &str = "SNOWML_FEATURE_STORE_OBJECT";
-/// The feature-view metadata tag of a feature store.
-const METADATA_TAG: &str = "SNOWML_FEATURE_VIEW_METADATA";
-
 /// Schemas, including whether they are feature stores.
 pub struct SchemaKind;
-
-fn text<'a>(attributes: &'a Attributes, key: &str) -> Option<&'a str> {
-    attributes.get(key).and_then(Value::as_str)
-}
 
 fn schema_sql(attributes: &Attributes, fallback: &str) -> String {
     match (text(attributes, "database"), text(attributes, "name")) {

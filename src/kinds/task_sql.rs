@@ -16,6 +16,7 @@ use super::common::trimmed_sql;
 use super::schedule::{Schedule, canonical_schedule};
 use crate::ident::{Ident, sql_string};
 use crate::kind::{Change, GraphNode, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::common::text_attr as text;
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
 
@@ -51,10 +52,6 @@ const PROPERTIES: &[(&str, &str)] = &[
     ("suspend_after_failures", "SUSPEND_TASK_AFTER_NUM_FAILURES"),
     ("comment", "COMMENT"),
 ];
-
-fn text<'a>(attributes: &'a Attributes, key: &str) -> Option<&'a str> {
-    attributes.get(key).and_then(Value::as_str)
-}
 
 fn names(attributes: &Attributes, key: &str) -> Vec<String> {
     attributes
