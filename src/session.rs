@@ -7,9 +7,11 @@
 //! it has. Result cells are kept as Snowflake's JSON result format carries
 //! them: text or NULL.
 
+use std::collections::BTreeMap;
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 
 /// A boxed, sendable future, so that [`Session`] stays usable as a trait object.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -99,6 +101,20 @@ impl Rows {
     pub fn is_empty(&self) -> bool {
         self.rows.is_empty()
     }
+
+    /// What Snowflake answers to a request that ran several statements:
+    /// one row saying so; each statement's own result has its own query id.
+    pub fn multiple_statements() -> Self {
+        Rows {
+            columns: vec![Column::new(
+                "multiple statement execution",
+                ColumnType::Text,
+            )],
+            rows: vec![vec![Some(
+                "Multiple statements executed successfully.".to_string(),
+            )]],
+        }
+    }
 }
 
 /// One row of a [`Rows`], with access by column name.
@@ -155,14 +171,67 @@ pub enum ExecError {
     Auth(String),
 }
 
+/// Statement parameters sent with one request, by upper-case name
+/// (`MULTI_STATEMENT_COUNT`, `QUERY_TAG`, ...), values as text.
+pub type Parameters = BTreeMap<String, String>;
+
+/// The statement parameter saying how many statements a request's text
+/// must hold: `1` by default, `0` for any number.
+pub const MULTI_STATEMENT_COUNT: &str = "MULTI_STATEMENT_COUNT";
+
 /// A connection to one Snowflake account (real or emulated).
 pub trait Session: Send + Sync {
     /// Executes one SQL statement and returns its result set.
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>>;
 
+    /// Executes a request's text with the statement `parameters` sent with
+    /// it and returns one result per statement: several only when
+    /// `MULTI_STATEMENT_COUNT` let the text hold several. Sessions that do
+    /// not read parameters run the text as [`Session::execute`] does.
+    fn execute_request<'a>(
+        &'a self,
+        sql: &'a str,
+        parameters: &'a Parameters,
+    ) -> BoxFuture<'a, Result<Vec<Rows>, ExecError>> {
+        let _ = parameters;
+        Box::pin(async move { self.execute(sql).await.map(|rows| vec![rows]) })
+    }
+
     /// A short description for messages, e.g. `local account DEV` or
     /// `connection prod (acme-xy12345)`. Never contains secrets.
     fn describe(&self) -> String;
+}
+
+/// What a client asks to be current when it logs in: the names exactly as
+/// it sent them (`databaseName`, `schemaName`, `warehouse`, `roleName`), or,
+/// in a login answer, the names that became current.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LoginContext {
+    /// The database.
+    pub database: Option<String>,
+    /// The schema.
+    pub schema: Option<String>,
+    /// The warehouse.
+    pub warehouse: Option<String>,
+    /// The role.
+    pub role: Option<String>,
+}
+
+/// A session opened for one login, with the context that became current.
+pub struct Opened {
+    /// The new session; statements run in it see only its own context.
+    pub session: Arc<dyn Session>,
+    /// What is current in it, as Snowflake names it in the login answer.
+    pub current: LoginContext,
+}
+
+/// An account that opens one session per login, as Snowflake does: what
+/// the wire server serves.
+pub trait Account: Send + Sync {
+    /// Opens session `session_id` with the context `login` asked for.
+    /// Names that do not exist are not current, as on Snowflake, where the
+    /// login still succeeds.
+    fn open_session(&self, session_id: u64, login: &LoginContext) -> Result<Opened, ExecError>;
 }
 
 #[cfg(test)]

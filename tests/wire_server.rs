@@ -280,7 +280,7 @@ async fn serve_on_port_zero_prints_the_url_it_listens_on() {
         support::post_to(address, "/session/v1/login-request", &[], body.as_bytes()).await
     };
     tokio::select! {
-        result = floe::wire::serve(FakeAccount::new(), options, &mut out) => {
+        result = floe::wire::serve(std::sync::Arc::new(floe::wire::SharedSession(FakeAccount::new())), options, &mut out) => {
             panic!("serve returned: {result:?}")
         }
         answer = client => assert_eq!(answer.json["success"], true, "{}", answer.json),

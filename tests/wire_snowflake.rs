@@ -184,10 +184,13 @@ async fn a_restarted_server_is_logged_into_again() {
     // The new server knows none of the old tokens: the session must log in again.
     let options =
         floe::wire::ServeOptions::new("127.0.0.1", address.port(), USER, Secret::new(PASSWORD));
-    let restarted = floe::wire::Server::bind(account, options)
-        .await
-        .expect("the port was just released")
-        .spawn();
+    let restarted = floe::wire::Server::bind(
+        std::sync::Arc::new(floe::wire::SharedSession(account)),
+        options,
+    )
+    .await
+    .expect("the port was just released")
+    .spawn();
     let rows = session
         .execute("SHOW WAREHOUSES")
         .await

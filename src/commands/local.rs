@@ -17,7 +17,7 @@ use crate::load::Project;
 use crate::local::{self, LocalAccount};
 use crate::resolve::EnvSelection;
 use crate::session::Rows;
-use crate::wire::{self, ServeOptions};
+use crate::wire::{self, ServeOptions, Warnings};
 
 /// Runs `floe local`.
 pub fn run(
@@ -118,12 +118,13 @@ fn run_serve(
     // The server sleeps FLOE_LOCAL_LATENCY_MS per query itself; the account must not sleep again.
     let account = LocalAccount::open(&path, &env.seeds, None)
         .map_err(|e| Diagnostic::error(e.to_string()))?;
-    let options = ServeOptions::new(
+    let mut options = ServeOptions::new(
         args.host.clone(),
         args.port,
         args.user.clone(),
         Secret::new(password),
     );
+    options.warnings = Warnings::to(|message| eprintln!("warning: {message}"));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -510,6 +510,15 @@ pub enum Statement {
     ModelVersions(ModelVersionsQuery),
     /// `SELECT 1, CURRENT_DATABASE() AS DB, ...`: literals and context functions.
     SelectValues(Vec<SelectItem>),
+    /// `SELECT SYSTEM$CANCEL_ALL_QUERIES(<session id>)`.
+    CancelAllQueries {
+        /// The result column's name.
+        column: String,
+        /// The session whose running statements are cancelled.
+        session: u64,
+    },
+    /// `ALTER SESSION SET ...` / `ALTER SESSION UNSET ...`.
+    AlterSession(AlterSession),
     /// `INSERT INTO t ... VALUES (...), ...` into a seed table.
     Insert {
         /// The table.
@@ -530,6 +539,18 @@ impl Statement {
                 | Statement::ModelVersions(_)
                 | Statement::Use { .. }
                 | Statement::SelectValues(_)
+                | Statement::AlterSession(_)
+                | Statement::CancelAllQueries { .. }
         )
     }
+}
+
+/// What an `ALTER SESSION` changes: session parameters only, never the catalog.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AlterSession {
+    /// `SET name = value ...`: upper-case names, values as text (booleans
+    /// `true`/`false`, strings unquoted, numbers as written).
+    Set(Vec<(String, String)>),
+    /// `UNSET name, ...`: back to the defaults.
+    Unset(Vec<String>),
 }

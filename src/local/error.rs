@@ -134,6 +134,18 @@ pub fn tag_value_not_allowed(tag: &str, value: &str) -> SqlError {
     )
 }
 
+/// A request whose text holds another number of statements than
+/// `MULTI_STATEMENT_COUNT` asked for (`1` unless the client said otherwise).
+pub fn statement_count(actual: usize, desired: u64) -> SqlError {
+    err(
+        "000008",
+        "0A000",
+        format!(
+            "Actual statement count {actual} did not match the desired statement count {desired}."
+        ),
+    )
+}
+
 /// A script with no statement in it.
 pub fn empty() -> SqlError {
     err("000900", "42000", "Empty SQL statement.".to_string())

@@ -20,13 +20,16 @@ pub mod store;
 pub mod time;
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use self::catalog::{Catalog, Change};
 use self::exec::SessionState;
 use self::store::Store;
-use crate::session::{BoxFuture, ExecError, Rows, Session, SqlError};
+use crate::session::{
+    Account, BoxFuture, ExecError, LoginContext, MULTI_STATEMENT_COUNT, Opened, Parameters, Rows,
+    Session, SqlError,
+};
 
 /// Why a local account could not be opened or created.
 #[derive(Debug, thiserror::Error)]
@@ -87,17 +90,26 @@ pub fn reset(path: &Path) -> Result<bool, LocalError> {
     Ok(existed)
 }
 
-/// An emulated Snowflake account kept in one file set per environment.
+/// An emulated Snowflake account kept in one file set per environment,
+/// seen through one session. [`LocalAccount::open`] gives the account's
+/// default session; [`Account::open_session`] opens more on the same
+/// account, each with its own context (current database, schema,
+/// warehouse, role, parameters), as Snowflake's logins do.
 pub struct LocalAccount {
-    label: String,
-    latency: Option<Duration>,
-    inner: Mutex<Inner>,
+    shared: Arc<Shared>,
+    session: Mutex<SessionState>,
 }
 
-struct Inner {
+/// What every session of one account shares.
+struct Shared {
+    label: String,
+    latency: Option<Duration>,
+    data: Mutex<Data>,
+}
+
+struct Data {
     store: Store,
     catalog: Catalog,
-    session: SessionState,
 }
 
 impl LocalAccount {
@@ -113,82 +125,108 @@ impl LocalAccount {
         let label = path
             .file_stem()
             .map_or_else(|| "local".to_string(), |s| s.to_string_lossy().into_owned());
-        Ok(LocalAccount {
+        let shared = Shared {
             label,
             latency,
-            inner: Mutex::new(Inner {
-                store,
-                catalog,
-                session: SessionState::default(),
-            }),
+            data: Mutex::new(Data { store, catalog }),
+        };
+        Ok(LocalAccount {
+            shared: Arc::new(shared),
+            session: Mutex::new(SessionState::default()),
         })
     }
 
-    /// Executes one or more `;`-separated statements and returns the result
-    /// of the last. Each statement commits on its own; the first refused
-    /// statement stops the script and changes nothing itself.
+    /// Executes a script of one or more `;`-separated statements, as a
+    /// client asking for any number of them (`MULTI_STATEMENT_COUNT = 0`)
+    /// does, and returns the result of the last. Each statement commits on
+    /// its own; the first refused statement stops the script and changes
+    /// nothing itself.
     pub fn execute_sync(&self, sql: &str) -> Result<Rows, SqlError> {
-        if let Some(latency) = self.latency {
+        if let Some(latency) = self.shared.latency {
             std::thread::sleep(latency);
         }
-        self.run(sql)
+        let any_count = Parameters::from([(MULTI_STATEMENT_COUNT.to_string(), "0".to_string())]);
+        let mut results = self.run(sql, &any_count)?;
+        Ok(results.pop().unwrap_or_default())
     }
 
-    fn inner(&self) -> MutexGuard<'_, Inner> {
+    /// Another session on this account, starting from `state`.
+    fn session_with(&self, state: SessionState) -> LocalAccount {
+        LocalAccount {
+            shared: Arc::clone(&self.shared),
+            session: Mutex::new(state),
+        }
+    }
+
+    fn data(&self) -> MutexGuard<'_, Data> {
         // A panic while holding the lock cannot leave the catalog half
         // changed (changes are applied only after a statement succeeded),
         // so a poisoned lock is safe to reuse.
-        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+        self.shared.data.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn run(&self, sql: &str) -> Result<Rows, SqlError> {
+    fn session(&self) -> MutexGuard<'_, SessionState> {
+        // The state is replaced whole after each request; never half written.
+        self.session.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs a request's statements with `parameters` in force for this
+    /// request only; one result per statement.
+    fn run(&self, sql: &str, parameters: &Parameters) -> Result<Vec<Rows>, SqlError> {
         let parsed = parser::parse_script(sql)?;
+        // The session lock is held for the whole request (statements of one
+        // session run one at a time) and always taken before the data lock.
+        let mut session = self.session();
+        let mut effective = session.clone();
+        effective.parameters.extend(parameters.clone());
+        exec::check_statement_count(parsed.len(), &effective.parameters)?;
         let writes = parsed.iter().any(|p| !p.statement.is_read_only());
-        let mut guard = self.inner();
-        let inner = &mut *guard;
-        let lock = inner.store.lock(writes).map_err(internal)?;
-        let result = execute_locked(inner, &parsed, writes);
+        let mut data = self.data();
+        let lock = data.store.lock(writes).map_err(internal)?;
+        let result = execute_locked(&mut data, &mut effective, &parsed, writes);
         drop(lock);
+        *session = exec::after_request(&session.parameters, effective, parameters);
         result
     }
 }
 
+/// Runs the statements in order under the account's file lock; the first
+/// refused statement stops the rest. What succeeded is committed either way.
 fn execute_locked(
-    inner: &mut Inner,
+    data: &mut Data,
+    session: &mut SessionState,
     parsed: &[parser::Parsed],
     writes: bool,
-) -> Result<Rows, SqlError> {
-    inner
-        .store
-        .refresh(&mut inner.catalog, writes)
+) -> Result<Vec<Rows>, SqlError> {
+    data.store
+        .refresh(&mut data.catalog, writes)
         .map_err(internal)?;
     let mut committed: Vec<Change> = Vec::new();
-    let mut result = Ok(Rows::default());
+    let mut results = Vec::with_capacity(parsed.len());
+    let mut failure = None;
     for p in parsed {
-        match exec::execute(
-            &inner.catalog,
-            &mut inner.session,
-            &p.statement,
-            time::now(),
-        ) {
+        match exec::execute(&data.catalog, session, &p.statement, time::now()) {
             Ok(outcome) => {
-                inner.catalog.apply(&outcome.changes);
+                data.catalog.apply(&outcome.changes);
                 committed.extend(outcome.changes);
-                result = Ok(outcome.rows);
+                results.push(outcome.rows);
             }
             Err(e) => {
-                result = Err(e);
+                failure = Some(e);
                 break;
             }
         }
     }
     if !committed.is_empty()
-        && let Err(e) = inner.store.commit(&inner.catalog, &committed)
+        && let Err(e) = data.store.commit(&data.catalog, &committed)
     {
-        inner.store.invalidate();
+        data.store.invalidate();
         return Err(internal(e));
     }
-    result
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(results),
+    }
 }
 
 /// Snowflake's internal-error shape for a failure of the account's files.
@@ -222,21 +260,74 @@ fn seed(files: &[PathBuf]) -> Result<Catalog, LocalError> {
     Ok(catalog)
 }
 
+impl LocalAccount {
+    async fn sleep_latency(&self) {
+        if let Some(latency) = self.shared.latency {
+            if tokio::runtime::Handle::try_current().is_ok() {
+                tokio::time::sleep(latency).await;
+            } else {
+                std::thread::sleep(latency);
+            }
+        }
+    }
+}
+
 impl Session for LocalAccount {
+    /// Runs one request with no statement parameters: a text of several
+    /// statements is refused unless the session's `MULTI_STATEMENT_COUNT`
+    /// allows it, and then answers as Snowflake answers a client that does
+    /// not fetch each statement's result ([`Rows::multiple_statements`]).
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
         Box::pin(async move {
-            if let Some(latency) = self.latency {
-                if tokio::runtime::Handle::try_current().is_ok() {
-                    tokio::time::sleep(latency).await;
-                } else {
-                    std::thread::sleep(latency);
-                }
-            }
-            self.run(sql).map_err(ExecError::Sql)
+            let mut results = self.execute_request(sql, &Parameters::new()).await?;
+            Ok(match results.len() {
+                1 => results.pop().unwrap_or_default(),
+                _ => Rows::multiple_statements(),
+            })
+        })
+    }
+
+    fn execute_request<'a>(
+        &'a self,
+        sql: &'a str,
+        parameters: &'a Parameters,
+    ) -> BoxFuture<'a, Result<Vec<Rows>, ExecError>> {
+        Box::pin(async move {
+            self.sleep_latency().await;
+            self.run(sql, parameters).map_err(ExecError::Sql)
         })
     }
 
     fn describe(&self) -> String {
-        format!("local account {}", self.label)
+        format!("local account {}", self.shared.label)
+    }
+}
+
+impl Account for LocalAccount {
+    fn open_session(&self, session_id: u64, login: &LoginContext) -> Result<Opened, ExecError> {
+        let state = {
+            let mut data = self.data();
+            let data = &mut *data;
+            let lock = data
+                .store
+                .lock(false)
+                .map_err(|e| ExecError::Sql(internal(e)))?;
+            data.store
+                .refresh(&mut data.catalog, false)
+                .map_err(|e| ExecError::Sql(internal(e)))?;
+            drop(lock);
+            exec::login_state(&data.catalog, session_id, login)
+        };
+        let text = |name: &Option<crate::ident::Ident>| name.as_ref().map(ToString::to_string);
+        let current = LoginContext {
+            database: text(&state.database),
+            schema: text(&state.schema),
+            warehouse: text(&state.warehouse),
+            role: text(&state.role),
+        };
+        Ok(Opened {
+            session: Arc::new(self.session_with(state)),
+            current,
+        })
     }
 }

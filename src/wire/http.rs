@@ -13,14 +13,15 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::{Bytes, Incoming};
-use hyper::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue};
+use hyper::header::{AUTHORIZATION, CONTENT_ENCODING, CONTENT_TYPE, HOST, HeaderValue};
 use hyper::service::service_fn;
 use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::task::JoinSet;
 
+use super::Warnings;
 use super::protocol;
-use super::routes::{Answer, Request, Routes};
+use super::routes::{Answer, Body, Request, Routes};
 
 /// The largest request body accepted, compressed or not.
 const MAX_BODY: usize = 16 * 1024 * 1024;
@@ -30,6 +31,7 @@ const MAX_BODY: usize = 16 * 1024 * 1024;
 pub(super) async fn accept_until(
     listener: TcpListener,
     routes: Arc<Routes>,
+    warnings: Warnings,
     shutdown: impl Future<Output = ()>,
 ) {
     let mut connections = JoinSet::new();
@@ -54,7 +56,7 @@ pub(super) async fn accept_until(
             }
             Err(error) => {
                 // Out of file descriptors and the like: wait, then go on serving.
-                eprintln!("warning: accepting a connection failed: {error}");
+                warnings.warn(&format!("accepting a connection failed: {error}"));
                 tokio::time::sleep(Duration::from_millis(100)).await;
             }
         }
@@ -84,6 +86,7 @@ async fn decode(request: hyper::Request<Incoming>) -> Result<Request, Answer> {
             .map(str::to_string)
     };
     let authorization = header(AUTHORIZATION);
+    let host = header(HOST);
     let encoding = header(CONTENT_ENCODING);
     let query = parts
         .uri
@@ -115,6 +118,7 @@ async fn decode(request: hyper::Request<Incoming>) -> Result<Request, Answer> {
         path: parts.uri.path().to_string(),
         query,
         authorization,
+        host,
         body,
     })
 }
@@ -132,19 +136,22 @@ fn gunzip(bytes: &[u8]) -> Result<Vec<u8>, Answer> {
 }
 
 fn refuse(status: u16, message: &str) -> Answer {
-    Answer {
-        status,
-        body: protocol::failure(protocol::BAD_REQUEST, message),
-    }
+    Answer::status(status, protocol::BAD_REQUEST, message)
 }
 
 fn encode(answer: &Answer) -> hyper::Response<Full<Bytes>> {
-    let body = serde_json::to_vec(&answer.body).unwrap_or_else(|_| b"{}".to_vec());
+    let (body, content_type) = match &answer.body {
+        Body::Json(value) => (
+            serde_json::to_vec(value).unwrap_or_else(|_| b"{}".to_vec()),
+            "application/json",
+        ),
+        Body::Text(text) => (text.clone().into_bytes(), "text/plain"),
+    };
     let mut response = hyper::Response::new(Full::new(Bytes::from(body)));
     *response.status_mut() = hyper::StatusCode::from_u16(answer.status)
         .unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     response
         .headers_mut()
-        .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        .insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
     response
 }

@@ -2,18 +2,23 @@
 //! protocol, so that the Snowflake connectors (Python, snowflake-connector-rs)
 //! can log in and run statements against it as against an account.
 //!
-//! It speaks the endpoints those connectors call (login, query, token
-//! renewal, heartbeat, logout, abort, telemetry) with JSON result sets, and
-//! runs every statement through the one [`Session`] it is given: it never
-//! interprets SQL and keeps no account state of its own, only who is logged
-//! in. It listens on loopback unless told otherwise; it is a test and
-//! development endpoint, not a hardened service (plain HTTP, one user).
+//! It speaks the endpoints those connectors call (login, query, kept
+//! results and result chunks, token renewal, heartbeat, logout, abort,
+//! telemetry) with JSON result sets. Each login opens its own session of
+//! the [`Account`] it serves, as Snowflake's logins do; statements run in
+//! the caller's session. It never interprets SQL and keeps no account
+//! state of its own, only who is logged in and their latest results. It
+//! reports problems through [`Warnings`] and prints nothing itself. It
+//! listens on loopback unless told otherwise; it is a test and development
+//! endpoint, not a hardened service (plain HTTP, one user).
 
 mod http;
 mod protocol;
+mod results;
 mod routes;
 mod tokens;
 
+use std::fmt;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -24,8 +29,54 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::connect::Secret;
-use crate::session::Session;
+use crate::session::{Account, ExecError, LoginContext, Opened, Session};
 use routes::Routes;
+
+/// Where the server reports what goes wrong outside any request (a failed
+/// accept): a callback chosen by the caller; nothing is reported by default.
+#[derive(Clone, Default)]
+pub struct Warnings(Option<Arc<Report>>);
+
+/// What receives a warning's text.
+type Report = dyn Fn(&str) + Send + Sync;
+
+impl Warnings {
+    /// Reports each warning to `report`.
+    pub fn to(report: impl Fn(&str) + Send + Sync + 'static) -> Self {
+        Warnings(Some(Arc::new(report)))
+    }
+
+    /// Reports one warning.
+    pub fn warn(&self, message: &str) {
+        if let Some(report) = &self.0 {
+            report(message);
+        }
+    }
+}
+
+impl fmt::Debug for Warnings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Warnings(reported)"
+        } else {
+            "Warnings(dropped)"
+        })
+    }
+}
+
+/// An account whose logins all share one session: for a [`Session`] that
+/// keeps no per-login context (a test double, or a session proxied to
+/// another account). Each login sees what the others did.
+pub struct SharedSession(pub Arc<dyn Session>);
+
+impl Account for SharedSession {
+    fn open_session(&self, _session_id: u64, login: &LoginContext) -> Result<Opened, ExecError> {
+        Ok(Opened {
+            session: Arc::clone(&self.0),
+            current: login.clone(),
+        })
+    }
+}
 
 /// The environment variable giving a delay, in milliseconds, before each statement.
 pub const LATENCY_VARIABLE: &str = "FLOE_LOCAL_LATENCY_MS";
@@ -43,6 +94,8 @@ pub struct ServeOptions {
     pub password: Secret,
     /// A delay before each statement, to imitate a remote account.
     pub latency: Duration,
+    /// Where problems outside any request are reported.
+    pub warnings: Warnings,
 }
 
 impl ServeOptions {
@@ -62,6 +115,7 @@ impl ServeOptions {
             user: user.into(),
             password,
             latency,
+            warnings: Warnings::default(),
         }
     }
 }
@@ -103,12 +157,13 @@ pub struct Server {
     listener: TcpListener,
     address: SocketAddr,
     routes: Arc<Routes>,
+    warnings: Warnings,
 }
 
 impl Server {
-    /// Binds `options.host:options.port` for `session`.
+    /// Binds `options.host:options.port` for `account`.
     pub async fn bind(
-        session: Arc<dyn Session>,
+        account: Arc<dyn Account>,
         options: ServeOptions,
     ) -> Result<Server, WireError> {
         let address = format!("{}:{}", options.host, options.port);
@@ -120,11 +175,18 @@ impl Server {
             .await
             .map_err(bind_error)?;
         let local = listener.local_addr().map_err(bind_error)?;
-        let routes = Routes::new(session, &options.user, options.password, options.latency);
+        let routes = Routes::new(
+            account,
+            &options.user,
+            options.password,
+            options.latency,
+            format!("http://{local}"),
+        );
         Ok(Server {
             listener,
             address: local,
             routes: Arc::new(routes),
+            warnings: options.warnings,
         })
     }
 
@@ -140,17 +202,28 @@ impl Server {
 
     /// Serves until the process ends.
     pub async fn run(self) {
-        http::accept_until(self.listener, self.routes, std::future::pending()).await;
+        http::accept_until(
+            self.listener,
+            self.routes,
+            self.warnings,
+            std::future::pending(),
+        )
+        .await;
     }
 
     /// Serves in a background task of the current tokio runtime.
     pub fn spawn(self) -> RunningServer {
         let (stop, stopped) = oneshot::channel::<()>();
         let address = self.address;
-        let task = tokio::spawn(http::accept_until(self.listener, self.routes, async {
-            // Either an explicit stop or the handle being dropped ends serving.
-            let _ = stopped.await;
-        }));
+        let task = tokio::spawn(http::accept_until(
+            self.listener,
+            self.routes,
+            self.warnings,
+            async {
+                // Either an explicit stop or the handle being dropped ends serving.
+                let _ = stopped.await;
+            },
+        ));
         RunningServer {
             address,
             stop,
@@ -184,15 +257,15 @@ impl RunningServer {
     }
 }
 
-/// Serves `session` until the process ends, first printing
+/// Serves `account` until the process ends, first printing
 /// `listening on http://HOST:PORT` on `out` (flushed, so that a script
 /// started with `--port 0` can read the port).
 pub async fn serve(
-    session: Arc<dyn Session>,
+    account: Arc<dyn Account>,
     options: ServeOptions,
     out: &mut dyn Write,
 ) -> Result<(), WireError> {
-    let server = Server::bind(session, options).await?;
+    let server = Server::bind(account, options).await?;
     // A closed stdout must not stop the server; clients may still use it.
     let _ = writeln!(out, "listening on {}", server.url());
     let _ = out.flush();

@@ -1,13 +1,14 @@
 //! The JSON documents of Snowflake's query protocol, as the Python connector
 //! and snowflake-connector-rs read them: login answers, result sets
-//! (`rowtype` + JSON `rowset`), error answers and Snowflake's error codes.
+//! (`rowtype` + JSON `rowset`, larger ones split into an inline first page
+//! and downloadable chunks), error answers and Snowflake's error codes.
 //!
 //! Pure functions from values to `serde_json::Value`; no I/O, no session
 //! state. What the routes decide (which answer to give) lives in `routes.rs`.
 
 use serde_json::{Value, json};
 
-use crate::session::{ColumnType, Rows, SqlError};
+use crate::session::{ColumnType, LoginContext, Rows, SqlError};
 
 /// `390100`: wrong user name or password.
 pub const INCORRECT_CREDENTIALS: &str = "390100";
@@ -34,18 +35,11 @@ pub fn session_parameters() -> Value {
     ])
 }
 
-/// The context a client asked for at login (query string of the login request).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct LoginContext {
-    /// `databaseName`.
-    pub database: Option<String>,
-    /// `schemaName`.
-    pub schema: Option<String>,
-    /// `warehouse`.
-    pub warehouse: Option<String>,
-    /// `roleName`.
-    pub role: Option<String>,
-}
+/// `000709`: no result is kept for the query id asked for.
+pub const RESULT_NOT_FOUND: &str = "000709";
+/// Rows per page: the first page travels inline, each further page is a
+/// chunk the client downloads from the URL the answer gives.
+pub const PAGE_ROWS: usize = 1000;
 
 /// A successful login: the tokens and the session's description.
 pub fn login_success(
@@ -154,26 +148,49 @@ pub fn sql_failure(error: &SqlError, query_id: &str) -> Value {
     })
 }
 
-/// A result set in Snowflake's JSON result format.
-pub fn result_set(rows: &Rows, query_id: &str) -> Value {
+/// A result set encoded for the wire: the answer, and the body of each
+/// chunk it points to (rows as JSON arrays separated by commas, without
+/// enclosing brackets, as Snowflake's JSON chunks are).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Encoded {
+    /// The query answer, with the first page inline.
+    pub answer: Value,
+    /// The chunk bodies, in the order of the answer's `chunks`.
+    pub chunks: Vec<String>,
+}
+
+/// A result set in Snowflake's JSON result format. Past [`PAGE_ROWS`]
+/// rows, the rest is split into chunks of that many rows, each announced
+/// with its `url` (`chunk_url(index)`), `rowCount` and sizes; `chunkHeaders`
+/// is empty, as the URLs themselves carry their key.
+pub fn result_set(rows: &Rows, query_id: &str, chunk_url: &dyn Fn(usize) -> String) -> Encoded {
     let rowtype: Vec<Value> = rows
         .columns
         .iter()
         .enumerate()
         .map(|(index, column)| column_type(column.ty, rows, index).rowtype(&column.name))
         .collect();
-    let rowset: Vec<Vec<Option<String>>> = rows
-        .rows
-        .iter()
-        .map(|cells| {
-            cells
-                .iter()
-                .zip(&rows.columns)
-                .map(|(cell, column)| cell.as_deref().map(|v| wire_cell(column.ty, v)))
-                .collect()
+    let cells = |cells: &Vec<Option<String>>| -> Vec<Option<String>> {
+        cells
+            .iter()
+            .zip(&rows.columns)
+            .map(|(cell, column)| cell.as_deref().map(|v| wire_cell(column.ty, v)))
+            .collect()
+    };
+    let mut pages = rows.rows.chunks(PAGE_ROWS);
+    let rowset: Vec<Vec<Option<String>>> = pages
+        .next()
+        .map(|page| page.iter().map(cells).collect())
+        .unwrap_or_default();
+    let chunks: Vec<String> = pages
+        .map(|page| {
+            page.iter()
+                .map(|row| Value::from(cells(row)).to_string())
+                .collect::<Vec<_>>()
+                .join(",")
         })
         .collect();
-    json!({
+    let mut answer = json!({
         "data": {
             "parameters": session_parameters(),
             "rowtype": rowtype,
@@ -192,7 +209,34 @@ pub fn result_set(rows: &Rows, query_id: &str) -> Value {
         "code": null,
         "message": null,
         "success": true,
-    })
+    });
+    if !chunks.is_empty() {
+        let described: Vec<Value> = chunks
+            .iter()
+            .zip(rows.rows.chunks(PAGE_ROWS).skip(1))
+            .enumerate()
+            .map(|(index, (body, page))| {
+                json!({
+                    "url": chunk_url(index),
+                    "rowCount": page.len(),
+                    "uncompressedSize": body.len(),
+                    "compressedSize": body.len(),
+                })
+            })
+            .collect();
+        answer["data"]["chunks"] = Value::from(described);
+        answer["data"]["chunkHeaders"] = json!({});
+    }
+    Encoded { answer, chunks }
+}
+
+/// The answer to a request that ran several statements: one row saying
+/// so, and `resultIds`, the query ids of each statement's own result in
+/// order, which clients fetch one by one (`cursor.nextset()`).
+pub fn multiple_results(query_id: &str, result_ids: &[String]) -> Value {
+    let mut answer = result_set(&Rows::multiple_statements(), query_id, &|_| String::new()).answer;
+    answer["data"]["resultIds"] = Value::from(result_ids.join(","));
+    answer
 }
 
 /// How a column is declared on the wire.
@@ -293,6 +337,50 @@ mod tests {
     use super::*;
     use crate::session::Column;
 
+    fn answer_of(rows: &Rows, query_id: &str) -> Value {
+        let encoded = result_set(rows, query_id, &|index| format!("chunk {index}"));
+        assert!(encoded.chunks.is_empty(), "small results have no chunks");
+        encoded.answer
+    }
+
+    #[test]
+    fn a_large_result_comes_as_an_inline_page_and_chunks() {
+        let cells: Vec<Option<String>> = (0..PAGE_ROWS * 2 + 5)
+            .map(|n| Some(n.to_string()))
+            .collect();
+        let cells: Vec<Option<&str>> = cells.iter().map(|c| c.as_deref()).collect();
+        let encoded = result_set(&rows(ColumnType::Text, &cells), "q", &|index| {
+            format!("http://server/chunk/{index}")
+        });
+        let data = &encoded.answer["data"];
+        assert_eq!(data["total"], PAGE_ROWS * 2 + 5);
+        assert_eq!(data["rowset"].as_array().map(Vec::len), Some(PAGE_ROWS));
+        assert_eq!(data["chunks"][0]["url"], "http://server/chunk/0");
+        assert_eq!(data["chunks"][0]["rowCount"], PAGE_ROWS);
+        assert_eq!(data["chunks"][1]["rowCount"], 5);
+        assert_eq!(data["chunkHeaders"], json!({}));
+        assert_eq!(encoded.chunks.len(), 2);
+        assert_eq!(
+            data["chunks"][1]["uncompressedSize"],
+            encoded.chunks[1].len()
+        );
+        let last: Value = serde_json::from_str(&format!("[{}]", encoded.chunks[1]))
+            .expect("a chunk is rows separated by commas");
+        assert_eq!(last[0], json!([(PAGE_ROWS * 2).to_string()]));
+        assert_eq!(last.as_array().map(Vec::len), Some(5));
+    }
+
+    #[test]
+    fn several_results_are_announced_by_their_query_ids() {
+        let answer = multiple_results("parent", &["a".into(), "b".into()]);
+        assert_eq!(answer["data"]["resultIds"], "a,b");
+        assert_eq!(answer["data"]["queryId"], "parent");
+        assert_eq!(
+            answer["data"]["rowset"],
+            json!([["Multiple statements executed successfully."]])
+        );
+    }
+
     fn rows(ty: ColumnType, cells: &[Option<&str>]) -> Rows {
         Rows {
             columns: vec![Column::new("c", ty)],
@@ -302,7 +390,7 @@ mod tests {
 
     #[test]
     fn result_set_declares_columns_and_carries_cells_as_text_or_null() {
-        let set = result_set(&rows(ColumnType::Text, &[Some("WH"), None]), "q1");
+        let set = answer_of(&rows(ColumnType::Text, &[Some("WH"), None]), "q1");
         assert_eq!(set["success"], true);
         assert_eq!(set["data"]["queryId"], "q1");
         assert_eq!(set["data"]["total"], 2);
@@ -313,10 +401,10 @@ mod tests {
 
     #[test]
     fn fixed_and_timestamp_columns_carry_their_scale() {
-        let fixed = result_set(&rows(ColumnType::Fixed, &[Some("1"), Some("2.50")]), "q");
+        let fixed = answer_of(&rows(ColumnType::Fixed, &[Some("1"), Some("2.50")]), "q");
         assert_eq!(fixed["data"]["rowtype"][0]["type"], "fixed");
         assert_eq!(fixed["data"]["rowtype"][0]["scale"], 2);
-        let ts = result_set(
+        let ts = answer_of(
             &rows(ColumnType::TimestampLtz, &[Some("1700000000.123")]),
             "q",
         );
@@ -326,7 +414,7 @@ mod tests {
 
     #[test]
     fn a_typed_column_with_unparsable_cells_is_declared_text() {
-        let set = result_set(
+        let set = answer_of(
             &rows(
                 ColumnType::TimestampLtz,
                 &[Some("2024-01-01 00:00:00.000 -0800")],
@@ -339,7 +427,7 @@ mod tests {
 
     #[test]
     fn booleans_travel_as_one_and_zero() {
-        let set = result_set(
+        let set = answer_of(
             &rows(ColumnType::Boolean, &[Some("true"), Some("false")]),
             "q",
         );

@@ -1,5 +1,6 @@
 //! The wire server's logged-in sessions: session and master tokens, issued
-//! at login, renewed on request, dropped at logout or after four idle hours.
+//! at login, renewed on request, dropped at logout or after four idle hours,
+//! each with the account session its login opened.
 //!
 //! Tokens only tell clients of one server apart; they are unguessable
 //! (keyed by the OS-seeded hasher) but this is not a security boundary:
@@ -8,23 +9,34 @@
 use std::collections::HashMap;
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
+
+use crate::session::Session;
 
 /// Sessions idle for longer than this are forgotten.
 const IDLE_LIMIT: Duration = Duration::from_secs(4 * 3600);
 
 /// One logged-in client.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 struct LoggedIn {
     /// The master token that may renew the session token.
     master_token: String,
     last_used: Instant,
+    session: LiveSession,
+}
+
+/// The account session behind a session token, and its id.
+#[derive(Clone)]
+pub struct LiveSession {
+    /// The id the login answer gave.
+    pub id: u64,
+    /// Where the session's statements run.
+    pub session: Arc<dyn Session>,
 }
 
 /// Every session of one server, keyed by session token.
-#[derive(Debug)]
 pub struct Tokens {
     sessions: Mutex<HashMap<String, LoggedIn>>,
     counter: AtomicU64,
@@ -42,9 +54,13 @@ impl Default for Tokens {
 }
 
 impl Tokens {
-    /// Opens a session; returns `(session token, master token, session id)`.
-    pub fn login(&self) -> (String, String, u64) {
-        let session_id = self.counter.fetch_add(1, Ordering::Relaxed);
+    /// A new session id, for the session a login is about to open.
+    pub fn next_session_id(&self) -> u64 {
+        self.counter.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Registers the session a login opened; returns `(session token, master token)`.
+    pub fn login(&self, session: LiveSession) -> (String, String) {
         let token = self.fresh_token("ses");
         let master_token = self.fresh_token("mst");
         let mut sessions = self.lock();
@@ -54,20 +70,19 @@ impl Tokens {
             LoggedIn {
                 master_token: master_token.clone(),
                 last_used: Instant::now(),
+                session,
             },
         );
-        (token, master_token, session_id)
+        (token, master_token)
     }
 
-    /// Whether `token` is a live session token; marks it used.
-    pub fn touch(&self, token: &str) -> bool {
-        match self.lock().get_mut(token) {
-            Some(session) => {
-                session.last_used = Instant::now();
-                true
-            }
-            None => false,
-        }
+    /// The session of a live session token, marked used; `None` when the
+    /// token is unknown or expired.
+    pub fn touch(&self, token: &str) -> Option<LiveSession> {
+        let mut sessions = self.lock();
+        let logged_in = sessions.get_mut(token)?;
+        logged_in.last_used = Instant::now();
+        Some(logged_in.session.clone())
     }
 
     /// Replaces the session token of the session owning `master_token`;
@@ -96,6 +111,12 @@ impl Tokens {
         self.sessions.lock().unwrap_or_else(|e| e.into_inner())
     }
 
+    /// An unguessable key of 32 hex digits (for chunk URLs).
+    pub fn fresh_key(&self) -> String {
+        let token = self.fresh_token("key");
+        token.rsplit('-').next().unwrap_or_default().to_string()
+    }
+
     fn fresh_token(&self, kind: &str) -> String {
         let n = self.counter.fetch_add(1, Ordering::Relaxed);
         let now = SystemTime::now()
@@ -116,28 +137,51 @@ impl Tokens {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::session::{BoxFuture, ExecError, Rows};
+
+    struct Nothing;
+
+    impl Session for Nothing {
+        fn execute<'a>(&'a self, _sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
+            Box::pin(async { Ok(Rows::default()) })
+        }
+
+        fn describe(&self) -> String {
+            "nothing".into()
+        }
+    }
+
+    fn login(tokens: &Tokens) -> (String, String, u64) {
+        let id = tokens.next_session_id();
+        let (token, master) = tokens.login(LiveSession {
+            id,
+            session: Arc::new(Nothing),
+        });
+        (token, master, id)
+    }
 
     #[test]
-    fn a_renewed_token_replaces_the_old_one() {
+    fn a_renewed_token_replaces_the_old_one_and_keeps_the_session() {
         let tokens = Tokens::default();
-        let (token, master, _) = tokens.login();
+        let (token, master, id) = login(&tokens);
         assert_ne!(token, master);
-        assert!(tokens.touch(&token));
+        assert_eq!(tokens.touch(&token).map(|s| s.id), Some(id));
         assert_eq!(tokens.renew("wrong master", &token), None);
         let renewed = tokens
             .renew(&master, &token)
             .expect("the master token matches");
-        assert!(!tokens.touch(&token));
-        assert!(tokens.touch(&renewed));
+        assert!(tokens.touch(&token).is_none());
+        assert_eq!(tokens.touch(&renewed).map(|s| s.id), Some(id));
         assert!(tokens.logout(&renewed));
-        assert!(!tokens.touch(&renewed));
+        assert!(tokens.touch(&renewed).is_none());
     }
 
     #[test]
-    fn every_login_gets_distinct_tokens() {
+    fn every_login_gets_distinct_tokens_and_sessions() {
         let tokens = Tokens::default();
-        let (a, _, _) = tokens.login();
-        let (b, _, _) = tokens.login();
+        let (a, _, first) = login(&tokens);
+        let (b, _, second) = login(&tokens);
         assert_ne!(a, b);
+        assert_ne!(first, second);
     }
 }

@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 
 use floe::connect::Secret;
 use floe::session::{BoxFuture, Column, ColumnType, ExecError, Rows, Session, SqlError};
-use floe::wire::{RunningServer, ServeOptions, Server};
+use floe::wire::{RunningServer, ServeOptions, Server, SharedSession};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 pub const USER: &str = "floe";
@@ -180,7 +180,7 @@ impl Session for FakeAccount {
 /// Starts a wire server over `account` on a free loopback port.
 pub async fn start(account: Arc<FakeAccount>) -> RunningServer {
     let options = ServeOptions::new("127.0.0.1", 0, USER, Secret::new(PASSWORD));
-    Server::bind(account, options)
+    Server::bind(Arc::new(SharedSession(account)), options)
         .await
         .expect("a free loopback port can be bound")
         .spawn()

@@ -11,11 +11,14 @@ mod account;
 mod model_versions;
 mod models;
 mod relations;
+mod session;
 mod tags;
 mod target;
 mod tasks;
 mod warehouse;
 
+use session::cancel_all_queries;
+pub(crate) use session::{after_request, check_statement_count, login_state};
 pub(crate) use warehouse::size_display;
 
 use super::ast::{Kind, Name, Statement};
@@ -25,7 +28,8 @@ use super::show;
 use crate::ident::Ident;
 use crate::session::Rows;
 
-/// The session's context: what USE set (and CREATE DATABASE/SCHEMA/WAREHOUSE).
+/// The session's context: what the login, USE (and CREATE
+/// DATABASE/SCHEMA/WAREHOUSE) and ALTER SESSION set.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SessionState {
     /// The current database.
@@ -34,6 +38,12 @@ pub struct SessionState {
     pub schema: Option<Ident>,
     /// The current warehouse.
     pub warehouse: Option<Ident>,
+    /// The current role.
+    pub role: Option<Ident>,
+    /// Session and statement parameters in force (names upper case).
+    pub parameters: std::collections::BTreeMap<String, String>,
+    /// The session's id, as the login answer gave it.
+    pub session_id: u64,
 }
 
 /// What a statement produced: its result and the changes to commit.
@@ -116,6 +126,8 @@ impl Exec<'_> {
             Statement::TagReferences(q) => self.tag_references(q),
             Statement::ModelVersions(q) => self.model_versions(q),
             Statement::Insert { table, rows } => self.insert(table, *rows),
+            Statement::AlterSession(change) => Ok(self.alter_session(change)),
+            Statement::CancelAllQueries { column, .. } => Ok(cancel_all_queries(column)),
             Statement::SelectValues(items) => Ok(self.select_values(items)),
         }
     }
@@ -179,7 +191,12 @@ impl Exec<'_> {
                 "CURRENT_DATABASE" => self.session.database.as_ref().map(|d| d.to_string()),
                 "CURRENT_SCHEMA" => self.session.schema.as_ref().map(|s| s.to_string()),
                 "CURRENT_WAREHOUSE" => self.session.warehouse.as_ref().map(|w| w.to_string()),
-                "CURRENT_ROLE" => Some("ACCOUNTADMIN".to_string()),
+                "CURRENT_ROLE" => Some(
+                    self.session
+                        .role
+                        .as_ref()
+                        .map_or_else(|| "ACCOUNTADMIN".to_string(), |r| r.to_string()),
+                ),
                 "CURRENT_ACCOUNT" => Some("LOCAL".to_string()),
                 _ => Some(format!("floe-local {}", env!("CARGO_PKG_VERSION"))),
             },

@@ -2,13 +2,18 @@
 
 use super::Parser;
 use super::create::{DYNAMIC_TABLE_PROPS, WAREHOUSE_PROPS};
-use crate::local::ast::{AllowedValuesOp, Alter, AlterAction, Kind, Prop, Statement, Value};
+use crate::local::ast::{
+    AllowedValuesOp, Alter, AlterAction, AlterSession, Kind, Prop, Statement, Value,
+};
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::TokenKind;
 
 impl Parser<'_> {
     pub(super) fn alter(&mut self) -> Result<Statement, SqlError> {
         self.expect_word("ALTER")?;
+        if self.eat_word("SESSION") {
+            return self.alter_session().map(Statement::AlterSession);
+        }
         let kind = self.kind_or_unsupported("ALTER")?;
         let if_exists = self.eat_words(&["IF", "EXISTS"]);
         let name = self.name()?;
@@ -22,6 +27,55 @@ impl Parser<'_> {
             name,
             action,
         }))
+    }
+
+    /// `SET name = value [ , ] ...` (separated by spaces, commas or new
+    /// lines) or `UNSET name [ , name ... ]`, as ALTER SESSION documents them.
+    fn alter_session(&mut self) -> Result<AlterSession, SqlError> {
+        if self.eat_word("UNSET") {
+            let mut names = vec![self.parameter_name()?];
+            while self.eat_symbol(",") {
+                names.push(self.parameter_name()?);
+            }
+            return Ok(AlterSession::Unset(names));
+        }
+        self.expect_word("SET")?;
+        let mut set = Vec::new();
+        loop {
+            let name = self.parameter_name()?;
+            self.expect_symbol("=")?;
+            let value = match self.value()? {
+                Value::Str(s) => s,
+                Value::Number(n) => n,
+                Value::Name(n) if n.parts.len() == 1 => {
+                    let word = n.last().as_str();
+                    if word.eq_ignore_ascii_case("TRUE") || word.eq_ignore_ascii_case("FALSE") {
+                        word.to_ascii_lowercase()
+                    } else {
+                        word.to_string()
+                    }
+                }
+                Value::Name(_) | Value::Null => {
+                    self.pos -= 1;
+                    return Err(self.unexpected());
+                }
+            };
+            set.push((name, value));
+            self.eat_symbol(",");
+            if self.at_end() {
+                return Ok(AlterSession::Set(set));
+            }
+        }
+    }
+
+    fn parameter_name(&mut self) -> Result<String, SqlError> {
+        match self.peek() {
+            Some(t) if t.kind == TokenKind::Word => {
+                self.pos += 1;
+                Ok(t.value.to_ascii_uppercase())
+            }
+            _ => Err(self.unexpected()),
+        }
     }
 
     pub(super) fn drop(&mut self) -> Result<Statement, SqlError> {

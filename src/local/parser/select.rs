@@ -92,6 +92,9 @@ impl Parser<'_> {
                 domain: args[2].clone(),
             });
         }
+        if self.peek_word("SYSTEM$CANCEL_ALL_QUERIES") {
+            return self.cancel_all_queries();
+        }
         if let Some(items) = self.select_values()? {
             return Ok(Statement::SelectValues(items));
         }
@@ -149,6 +152,22 @@ impl Parser<'_> {
             return Ok(None);
         }
         Ok(Some(items))
+    }
+
+    /// `SYSTEM$CANCEL_ALL_QUERIES(<session id>) [[AS] alias]`.
+    fn cancel_all_queries(&mut self) -> Result<Statement, SqlError> {
+        let from = self.position();
+        self.advance();
+        self.expect_symbol("(")?;
+        let session = self.unsigned()?;
+        self.expect_symbol(")")?;
+        let mut column = self
+            .text_between(from, self.position())
+            .to_ascii_uppercase();
+        if self.eat_word("AS") || self.peek().is_some_and(|t| t.kind != TokenKind::Symbol) {
+            column = self.ident()?.as_str().to_string();
+        }
+        Ok(Statement::CancelAllQueries { column, session })
     }
 
     /// `NAME('a', ...) [[AS] alias]` with exactly `arity` string arguments;
