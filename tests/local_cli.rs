@@ -239,3 +239,16 @@ fn two_processes_writing_concurrently_keep_both_sets_of_objects() {
     let all = exec_json(&p, "SHOW WAREHOUSES LIKE 'WH_%'");
     assert_eq!(all["rows"].as_array().unwrap().len(), 60);
 }
+
+#[test]
+fn local_exec_runs_a_script_of_several_statements_and_prints_the_last_result() {
+    let dir = project();
+    let p = dir.path();
+    let result = exec_json(
+        p,
+        "CREATE SCHEMA OSS.SCRATCH; USE SCHEMA OSS.SCRATCH; SELECT CURRENT_SCHEMA()",
+    );
+    assert_eq!(result["rows"][0][0], "SCRATCH", "{result}");
+    let listed = exec_json(p, "SHOW SCHEMAS LIKE 'SCRATCH' IN DATABASE OSS");
+    assert_eq!(first(&listed, "name"), "SCRATCH");
+}

@@ -1,0 +1,81 @@
+//! Sessions of `floe local serve` as Snowflake's own Python clients use
+//! them: one session per login, results in chunks, statement counts and
+//! `nextset()`, heartbeat, cancel and close, and a Snowpark session opened
+//! and closed.
+//!
+//! Runs `tests/python/sessions.py` with the interpreter named by
+//! `FLOE_TEST_PYTHON` (one with snowflake-connector-python and
+//! snowflake-snowpark-python installed). Without it the test is skipped
+//! with a note, except under CI (`CI` set), where it fails.
+
+mod common;
+
+use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use common::serve::{SERVE_USER, serve};
+use common::{ENVIRONMENTS, Project};
+
+const PASSWORD: &str = "s3ssions-pw";
+/// Tables in `CONF_DB.BIG`: as many as one SHOW returns, ten pages on the wire.
+const TABLES: usize = 10_000;
+
+/// The Python interpreter to use; `None` (after saying so) when none is
+/// configured outside CI. Under CI a missing interpreter fails the test.
+fn python() -> Option<std::ffi::OsString> {
+    let python = std::env::var_os("FLOE_TEST_PYTHON");
+    if python.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI is set but FLOE_TEST_PYTHON is not: point it at a Python with \
+             snowflake-connector-python and snowflake-snowpark-python installed"
+        );
+        // Written to the stream itself, so that the skip shows in every run.
+        let _ = writeln!(
+            std::io::stderr(),
+            "wire_sessions_python skipped: set FLOE_TEST_PYTHON to a Python with snowflake-connector-python installed"
+        );
+    }
+    python
+}
+
+fn seed() -> String {
+    let mut sql = String::from(
+        "CREATE DATABASE CONF_DB;\n\
+         CREATE SCHEMA CONF_DB.RAW;\n\
+         CREATE SCHEMA CONF_DB.FEATURES;\n\
+         CREATE SCHEMA CONF_DB.BIG;\n\
+         CREATE WAREHOUSE CONF_WH WAREHOUSE_SIZE = XSMALL;\n",
+    );
+    for n in 0..TABLES {
+        sql.push_str(&format!("CREATE TABLE CONF_DB.BIG.T{n:05} (ID NUMBER);\n"));
+    }
+    sql
+}
+
+#[test]
+fn python_clients_get_their_own_sessions_chunked_results_and_statement_counts() {
+    let Some(python) = python() else {
+        return;
+    };
+    let project =
+        Project::with_environments(&format!("{ENVIRONMENTS}local:\n  seed: [seed.sql]\n"))
+            .file("seed.sql", &seed());
+    let (_server, port) = serve(&project, PASSWORD);
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/sessions.py");
+    let output = Command::new(python)
+        .arg(script)
+        .args([port.to_string(), TABLES.to_string()])
+        .env("FLOE_WIRE_USER", SERVE_USER)
+        .env("FLOE_WIRE_PASSWORD", PASSWORD)
+        .output()
+        .expect("FLOE_TEST_PYTHON names a runnable interpreter");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("sessions ok"),
+        "sessions.py failed ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        output.status
+    );
+}
