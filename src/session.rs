@@ -197,6 +197,12 @@ pub trait Session: Send + Sync {
         Box::pin(async move { self.execute(sql).await.map(|rows| vec![rows]) })
     }
 
+    /// What is current in the session now (database, schema, warehouse,
+    /// role), for sessions that keep their own context; `None` otherwise.
+    fn current(&self) -> Option<LoginContext> {
+        None
+    }
+
     /// A short description for messages, e.g. `local account DEV` or
     /// `connection prod (acme-xy12345)`. Never contains secrets.
     fn describe(&self) -> String;

@@ -174,6 +174,8 @@ async fn statement_parameters_allow_several_statements_for_one_request() {
     )
     .await;
     assert_eq!(now["data"]["rowset"], json!([["RAW"]]));
+    assert_eq!(now["data"]["finalDatabaseName"], "CONF_DB");
+    assert_eq!(now["data"]["finalSchemaName"], "RAW");
     // Another session cannot read this session's results.
     let other = login(&server, "").await;
     let (_, body) = get(

@@ -298,8 +298,23 @@ impl Session for LocalAccount {
         })
     }
 
+    fn current(&self) -> Option<LoginContext> {
+        Some(context_of(&self.session()))
+    }
+
     fn describe(&self) -> String {
         format!("local account {}", self.shared.label)
+    }
+}
+
+/// What is current in `state`, as Snowflake names it to clients.
+fn context_of(state: &SessionState) -> LoginContext {
+    let text = |name: &Option<crate::ident::Ident>| name.as_ref().map(ToString::to_string);
+    LoginContext {
+        database: text(&state.database),
+        schema: text(&state.schema),
+        warehouse: text(&state.warehouse),
+        role: text(&state.role),
     }
 }
 
@@ -318,13 +333,7 @@ impl Account for LocalAccount {
             drop(lock);
             exec::login_state(&data.catalog, session_id, login)
         };
-        let text = |name: &Option<crate::ident::Ident>| name.as_ref().map(ToString::to_string);
-        let current = LoginContext {
-            database: text(&state.database),
-            schema: text(&state.schema),
-            warehouse: text(&state.warehouse),
-            role: text(&state.role),
-        };
+        let current = context_of(&state);
         Ok(Opened {
             session: Arc::new(self.session_with(state)),
             current,

@@ -230,6 +230,18 @@ pub fn result_set(rows: &Rows, query_id: &str, chunk_url: &dyn Fn(usize) -> Stri
     Encoded { answer, chunks }
 }
 
+/// Adds what is current in the session after a statement to its answer
+/// (`finalDatabaseName`, ...), which clients read to follow `USE`.
+pub fn with_context(mut answer: Value, current: &LoginContext) -> Value {
+    if answer["data"].is_object() {
+        answer["data"]["finalDatabaseName"] = Value::from(current.database.clone());
+        answer["data"]["finalSchemaName"] = Value::from(current.schema.clone());
+        answer["data"]["finalWarehouseName"] = Value::from(current.warehouse.clone());
+        answer["data"]["finalRoleName"] = Value::from(current.role.clone());
+    }
+    answer
+}
+
 /// The answer to a request that ran several statements: one row saying
 /// so, and `resultIds`, the query ids of each statement's own result in
 /// order, which clients fetch one by one (`cursor.nextset()`).

@@ -234,7 +234,11 @@ impl Routes {
                 if describe_only {
                     results.iter_mut().for_each(|rows| rows.rows.clear());
                 }
-                Answer::ok(self.answer_results(request, &query_id, live.id, results))
+                let answer = self.answer_results(request, &query_id, live.id, results);
+                Answer::ok(match live.session.current() {
+                    Some(current) => protocol::with_context(answer, &current),
+                    None => answer,
+                })
             }
             Err(ExecError::Sql(error)) => Answer::ok(protocol::sql_failure(&error, &query_id)),
             Err(ExecError::Connection { message, transient }) => Answer::status(

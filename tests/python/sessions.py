@@ -64,6 +64,7 @@ def each_login_is_its_own_session(first, second):
     check(first.session_id != second.session_id, "two logins share a session id")
     one(a, "USE SCHEMA CONF_DB.FEATURES")
     check(one(a, "SELECT CURRENT_SCHEMA()") == [("FEATURES",)], "USE SCHEMA had no effect")
+    check(first.schema == "FEATURES", f"connection.schema is {first.schema!r} after USE")
     rows = one(b, "SELECT CURRENT_SCHEMA()")
     check(rows == [("RAW",)], f"USE SCHEMA on one connection changed another: {rows}")
 
