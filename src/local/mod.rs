@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use self::catalog::Edition;
 use self::catalog::{Catalog, Change};
 use self::exec::SessionState;
 use self::store::Store;
@@ -98,6 +99,7 @@ struct Inner {
     store: Store,
     catalog: Catalog,
     session: SessionState,
+    edition: Edition,
 }
 
 impl LocalAccount {
@@ -120,8 +122,17 @@ impl LocalAccount {
                 store,
                 catalog,
                 session: SessionState::default(),
+                edition: Edition::default(),
             }),
         })
+    }
+
+    /// Makes the account emulate `edition` from now on (enterprise when
+    /// never set): SHOW WAREHOUSES columns and the warehouse properties
+    /// CREATE and ALTER accept follow it.
+    pub fn with_edition(self, edition: Edition) -> LocalAccount {
+        self.inner().edition = edition;
+        self
     }
 
     /// Executes one or more `;`-separated statements and returns the result
@@ -162,6 +173,7 @@ fn execute_locked(
         .store
         .refresh(&mut inner.catalog, writes)
         .map_err(internal)?;
+    inner.catalog.edition = inner.edition;
     let mut committed: Vec<Change> = Vec::new();
     let mut result = Ok(Rows::default());
     for p in parsed {
