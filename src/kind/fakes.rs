@@ -185,7 +185,8 @@ impl Kind for ToyWarehouse {
     }
 
     fn introspect(&self, _scope: &Scope) -> Vec<Query> {
-        vec![Query::show("SHOW WAREHOUSES")]
+        // SHOW WAREHOUSES takes no LIMIT ... FROM: it is never paged.
+        vec![Query::once("SHOW WAREHOUSES")]
     }
 
     fn parse_live(&self, _scope: &Scope, results: &[Rows]) -> Result<Vec<LiveObject>, ParseError> {
