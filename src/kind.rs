@@ -167,13 +167,16 @@ pub trait Kind: Send + Sync {
         None
     }
 
-    /// For task-graph kinds: statements that suspend the task `fqn`.
-    fn suspend_sql(&self, _fqn: &str) -> Vec<String> {
+    /// For task-graph kinds: statements that suspend the task `fqn` whose
+    /// canonical attributes are `attributes` (names in SQL are built from
+    /// the attributes' identifiers; `fqn` is for people and fallbacks).
+    fn suspend_sql(&self, _fqn: &str, _attributes: &Attributes) -> Vec<String> {
         Vec::new()
     }
 
-    /// For task-graph kinds: statements that resume the task `fqn`.
-    fn resume_sql(&self, _fqn: &str) -> Vec<String> {
+    /// For task-graph kinds: statements that resume the task `fqn` whose
+    /// canonical attributes are `attributes`.
+    fn resume_sql(&self, _fqn: &str, _attributes: &Attributes) -> Vec<String> {
         Vec::new()
     }
 }

@@ -340,11 +340,11 @@ impl Kind for ToyTask {
         })
     }
 
-    fn suspend_sql(&self, fqn: &str) -> Vec<String> {
+    fn suspend_sql(&self, fqn: &str, _attributes: &Attributes) -> Vec<String> {
         vec![format!("ALTER TASK {fqn} SUSPEND")]
     }
 
-    fn resume_sql(&self, fqn: &str) -> Vec<String> {
+    fn resume_sql(&self, fqn: &str, _attributes: &Attributes) -> Vec<String> {
         vec![format!("ALTER TASK {fqn} RESUME")]
     }
 }
