@@ -51,7 +51,8 @@ impl Query {
         }
     }
 
-    /// Any other statement (a tag lookup, a `SELECT`): issued once.
+    /// Any other statement (a tag lookup, a `SELECT`, or a SHOW whose
+    /// syntax has no `LIMIT ... FROM`, such as SHOW WAREHOUSES): issued once.
     pub fn once(sql: impl Into<String>) -> Self {
         Query {
             sql: sql.into(),
