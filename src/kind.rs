@@ -51,7 +51,8 @@ impl Query {
         }
     }
 
-    /// Any other statement (a tag lookup, a `SELECT`): issued once.
+    /// Any other statement (a tag lookup, a `SELECT`, or a SHOW whose
+    /// syntax has no `LIMIT ... FROM`, such as SHOW WAREHOUSES): issued once.
     pub fn once(sql: impl Into<String>) -> Self {
         Query {
             sql: sql.into(),
@@ -167,13 +168,16 @@ pub trait Kind: Send + Sync {
         None
     }
 
-    /// For task-graph kinds: statements that suspend the task `fqn`.
-    fn suspend_sql(&self, _fqn: &str) -> Vec<String> {
+    /// For task-graph kinds: statements that suspend the task `fqn` whose
+    /// canonical attributes are `attributes` (names in SQL are built from
+    /// the attributes' identifiers; `fqn` is for people and fallbacks).
+    fn suspend_sql(&self, _fqn: &str, _attributes: &Attributes) -> Vec<String> {
         Vec::new()
     }
 
-    /// For task-graph kinds: statements that resume the task `fqn`.
-    fn resume_sql(&self, _fqn: &str) -> Vec<String> {
+    /// For task-graph kinds: statements that resume the task `fqn` whose
+    /// canonical attributes are `attributes`.
+    fn resume_sql(&self, _fqn: &str, _attributes: &Attributes) -> Vec<String> {
         Vec::new()
     }
 }

@@ -205,12 +205,22 @@ fn a_child_task_change_suspends_and_resumes_its_root() {
     plan.code(0)
         .stdout_has("~ task.CAPACITY_ALERTS")
         .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.PUDO_INFERENCE_ROOT SUSPEND")
+        .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.CAPACITY_ALERTS SUSPEND")
         .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.CAPACITY_ALERTS MODIFY AS")
+        .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.CAPACITY_ALERTS RESUME")
         .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.PUDO_INFERENCE_ROOT RESUME");
     let suspend = plan.stdout.find("PUDO_INFERENCE_ROOT SUSPEND").unwrap();
+    // A task in a graph must itself be suspended before ALTER (2026_06).
+    let suspend_child = plan.stdout.find("CAPACITY_ALERTS SUSPEND").unwrap();
     let modify = plan.stdout.find("CAPACITY_ALERTS MODIFY AS").unwrap();
+    let resume_child = plan.stdout.find("CAPACITY_ALERTS RESUME").unwrap();
     let resume = plan.stdout.find("PUDO_INFERENCE_ROOT RESUME").unwrap();
     assert!(suspend < modify && modify < resume, "{}", plan.stdout);
+    assert!(
+        suspend_child < modify && modify < resume_child && resume_child < resume,
+        "{}",
+        plan.stdout
+    );
     dev(&project, &["apply", "--auto-approve"]).code(0);
     assert_clean(&project);
     assert_inference_root_started(&project);

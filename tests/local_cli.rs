@@ -129,7 +129,12 @@ fn a_platform_engineer_builds_and_reworks_an_account_across_processes() {
         "{stderr}"
     );
     exec(p, "ALTER TASK OSS.OPS.ROOT SUSPEND");
+    // 2026_06 behaviour change: a task in a graph must itself be suspended.
+    let stderr = refused(p, "ALTER TASK OSS.OPS.LOAD SET COMMENT = 'loads parcels'");
+    assert!(stderr.contains("OSS.OPS.LOAD"), "{stderr}");
+    exec(p, "ALTER TASK OSS.OPS.LOAD SUSPEND");
     exec(p, "ALTER TASK OSS.OPS.LOAD SET COMMENT = 'loads parcels'");
+    exec(p, "ALTER TASK OSS.OPS.LOAD RESUME");
     exec(p, "ALTER TASK OSS.OPS.ROOT RESUME");
 
     exec(

@@ -332,3 +332,43 @@ fn a_task_named_like_a_refresh_task_is_refused() {
         .stderr_has("a task name cannot contain `$`")
         .stderr_has("resources/tasks.yaml:5:7");
 }
+
+#[test]
+fn a_description_on_a_join_key_or_the_timestamp_column_is_refused_where_written() {
+    let view = "\
+kind: FeatureView
+name: pudo_hourly
+version: V1
+schema: FS
+entities: [PUDO]
+timestamp_col: ts
+query: SELECT pudo_id, ts, count(*) AS n FROM raw.parcels GROUP BY 1, 2
+columns:
+  - {name: pudo_id, comment: Point identifier}
+  - {name: ts, comment: Hour}
+  - {name: n, comment: Parcels that hour}
+";
+    let out = project()
+        .file("resources/view.yaml", view)
+        .run(&["validate"]);
+    out.code(1)
+        .no_panic()
+        .stderr_has(
+            "error: column `PUDO_ID` is a join key of entity `PUDO`: the feature store takes descriptions of feature columns only",
+        )
+        .stderr_has("--> resources/view.yaml:9:12")
+        .stderr_has("error: column `TS` is the timestamp column")
+        .stderr_has("--> resources/view.yaml:10:12")
+        .stderr_has("hint: remove its comment and list the column as `{name: ...}` only");
+    assert!(!out.stderr.contains("`N`"), "{}", out.stderr);
+    let described = view
+        .replace(
+            "{name: pudo_id, comment: Point identifier}",
+            "{name: pudo_id}",
+        )
+        .replace("{name: ts, comment: Hour}", "{name: ts}");
+    project()
+        .file("resources/view.yaml", &described)
+        .run(&["validate"])
+        .code(0);
+}

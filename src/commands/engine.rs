@@ -38,6 +38,8 @@ pub struct Workspace {
     pub store: StateStore,
     /// Seed files for a new local account.
     seeds: Vec<PathBuf>,
+    /// The edition the local account emulates.
+    edition: crate::local::Edition,
 }
 
 impl Workspace {
@@ -50,6 +52,7 @@ impl Workspace {
             root: root.to_path_buf(),
             default_connection: project.environments.default_connection.clone(),
             seeds: project.seed_files().iter().map(|p| root.join(p)).collect(),
+            edition: project.local_edition(),
             resolved,
             store,
         })
@@ -85,7 +88,8 @@ impl Workspace {
         if name == LOCAL_CONNECTION {
             let path = local::account_path(&self.root, self.env_name());
             let account = LocalAccount::open(&path, &self.seeds, local_latency()?)
-                .map_err(|e| Diagnostic::error(e.to_string()))?;
+                .map_err(|e| Diagnostic::error(e.to_string()))?
+                .with_edition(self.edition);
             return Ok(Arc::new(account));
         }
         let config = connect::load_connection(&name)

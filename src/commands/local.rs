@@ -40,7 +40,8 @@ fn run_exec(
     let env = target(ctx, &args.env)?;
     let path = local::account_path(&ctx.project, &env.name);
     let account = LocalAccount::open(&path, &env.seeds, super::engine::local_latency()?)
-        .map_err(|e| Diagnostic::error(e.to_string()))?;
+        .map_err(|e| Diagnostic::error(e.to_string()))?
+        .with_edition(env.edition);
     let rows = account.execute_sync(&args.sql).map_err(|e| {
         Diagnostic::error(format!("{} ({}): {}", e.code, e.sql_state, e.message)).hint(format!(
             "the statement ran against the local account of {}",
@@ -83,6 +84,8 @@ struct Target {
     name: String,
     /// Seed files for a new account, resolved against the project root.
     seeds: Vec<PathBuf>,
+    /// The edition the account emulates.
+    edition: crate::local::Edition,
 }
 
 /// Resolves the environment as every other command does (`--env`, `--branch`,
@@ -98,6 +101,7 @@ fn target(ctx: &Context, args: &EnvArgs) -> Result<Target, Diagnostics> {
     Ok(Target {
         name: selection.environment.name.clone(),
         seeds,
+        edition: project.local_edition(),
     })
 }
 
@@ -117,7 +121,8 @@ fn run_serve(
     let path = local::account_path(&ctx.project, &env.name);
     // The server sleeps FLOE_LOCAL_LATENCY_MS per query itself; the account must not sleep again.
     let account = LocalAccount::open(&path, &env.seeds, None)
-        .map_err(|e| Diagnostic::error(e.to_string()))?;
+        .map_err(|e| Diagnostic::error(e.to_string()))?
+        .with_edition(env.edition);
     let mut options = ServeOptions::new(
         args.host.clone(),
         args.port,

@@ -94,15 +94,32 @@ pub fn declared_fingerprint(declared: &[Resource]) -> String {
     fingerprint(&all)
 }
 
-/// Fingerprint over every live object read, managed or not.
+/// Fingerprint over every live object read, managed or not, runtime
+/// observations left out.
 pub fn live_fingerprint(live: &Live) -> String {
-    let all: BTreeMap<String, (&str, &Attributes)> = live
+    let all: BTreeMap<String, (&str, Attributes)> = live
         .managed
         .values()
         .chain(&live.unmanaged)
-        .map(|o| (o.address.to_string(), (o.fqn.as_str(), &o.attributes)))
+        .map(|o| {
+            (
+                o.address.to_string(),
+                (o.fqn.as_str(), lasting(&o.attributes)),
+            )
+        })
         .collect();
     fingerprint(&all)
+}
+
+/// `attributes` without runtime observations: keys starting with `_` (a
+/// warehouse's `_running`) change on their own, without anyone changing the
+/// object, so they must not make a saved plan stale.
+fn lasting(attributes: &Attributes) -> Attributes {
+    attributes
+        .iter()
+        .filter(|(k, _)| !k.starts_with('_'))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
 }
 
 /// The addresses a `--target` run may touch: the targets and, transitively,
@@ -220,7 +237,7 @@ fn completed_live(
 /// `expected_live_fingerprint` state records, and the next plan's completed
 /// live attributes of an unchanged object give the same value.
 pub(crate) fn visible_fingerprint(kind: &dyn Kind, attributes: &Attributes) -> String {
-    let mut visible = attributes.clone();
+    let mut visible = lasting(attributes);
     visible.retain(|field, _| !kind.unobservable_fields().contains(&field.as_str()));
     fingerprint(&visible)
 }

@@ -1,12 +1,15 @@
 //! Task-graph steps: suspend affected roots first, resume after.
 //!
 //! Snowflake creates tasks suspended and refuses changes to a graph whose
-//! root runs. For every graph touched by a change (found through declared
-//! `after` and live `predecessors`, so moves between graphs count for both),
-//! the plan suspends the running root before the changes, then resumes
-//! children before their parents, ending with the root, for every task whose
-//! declaration says `enabled`. A root's resume *compensates* its suspend:
-//! apply runs it even when a change in the graph failed.
+//! root runs; since the 2026_06 behaviour change bundle (bcr-2363) a task
+//! that is part of a graph must itself be suspended before ALTER TASK (only
+//! a singleton task may be altered while resumed). For every graph touched
+//! by a change (found through declared `after` and live `predecessors`, so
+//! moves between graphs count for both), the plan suspends the running root
+//! before the changes, and a running child before its own ALTER, then
+//! resumes children before their parents, ending with the root, for every
+//! task whose declaration says `enabled`. A root's resume *compensates* its
+//! suspend: apply runs it even when a change in the graph failed.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -14,9 +17,17 @@ use super::build::Views;
 use super::plan::StepPurpose;
 use super::steps::Draft;
 use crate::kind::{GraphNode, Kinds};
-use crate::model::Address;
+use crate::model::{Address, Attributes};
 
-type Nodes<'a> = BTreeMap<&'a Address, (GraphNode, &'a str)>;
+/// A task's place in its graph, with its fqn and the canonical attributes
+/// its suspend and resume statements are built from.
+struct Node<'a> {
+    node: GraphNode,
+    fqn: &'a str,
+    attributes: &'a Attributes,
+}
+
+type Nodes<'a> = BTreeMap<&'a Address, Node<'a>>;
 
 /// The root of `task`'s graph: follow the first predecessor while known.
 fn root<'a>(task: &'a Address, nodes: &Nodes<'a>) -> &'a Address {
@@ -24,7 +35,7 @@ fn root<'a>(task: &'a Address, nodes: &Nodes<'a>) -> &'a Address {
     let mut seen = BTreeSet::from([task]);
     while let Some(parent) = nodes
         .get(current)
-        .and_then(|(n, _)| n.predecessors.first())
+        .and_then(|n| n.node.predecessors.first())
         .and_then(|p| nodes.get_key_value(p).map(|(k, _)| *k))
     {
         if !seen.insert(parent) {
@@ -36,22 +47,29 @@ fn root<'a>(task: &'a Address, nodes: &Nodes<'a>) -> &'a Address {
 }
 
 fn started(nodes: &Nodes<'_>, task: &Address) -> bool {
-    nodes.get(task).is_some_and(|(n, _)| n.enabled)
+    nodes.get(task).is_some_and(|n| n.node.enabled)
 }
 
 /// Adds the suspend and resume steps of every task graph the drafts touch,
 /// and makes the touching drafts wait for the suspends.
 pub(super) fn add_task_graph_steps(drafts: &mut Vec<Draft>, views: &Views<'_>, kinds: &Kinds) {
-    let node = |a: &Address, attrs| kinds.get(a.kind).and_then(|k| k.graph_node(attrs));
+    let node = |a: &Address, fqn, attributes| {
+        let node = kinds.get(a.kind)?.graph_node(attributes)?;
+        Some(Node {
+            node,
+            fqn,
+            attributes,
+        })
+    };
     let declared: Nodes<'_> = views
         .declared
         .iter()
-        .filter_map(|(a, r)| Some((*a, (node(a, &r.attributes)?, r.fqn.as_str()))))
+        .filter_map(|(a, r)| Some((*a, node(a, r.fqn.as_str(), &r.attributes)?)))
         .collect();
     let live: Nodes<'_> = views
         .live
         .iter()
-        .filter_map(|(a, o)| Some((a, (node(a, &o.attributes)?, o.fqn.as_str()))))
+        .filter_map(|(a, o)| Some((a, node(a, o.fqn.as_str(), &o.attributes)?)))
         .collect();
 
     let mut suspend_of: BTreeMap<Address, usize> = BTreeMap::new();
@@ -81,16 +99,17 @@ pub(super) fn add_task_graph_steps(drafts: &mut Vec<Draft>, views: &Views<'_>, k
                 let kind = kinds
                     .get(r.kind)
                     .expect("graph nodes come from registered kinds");
-                let fqn = live[r].1;
+                let root = &live[r];
                 drafts.push(Draft::new(
                     r.clone(),
                     StepPurpose::Suspend,
-                    kind.suspend_sql(fqn),
+                    kind.suspend_sql(root.fqn, root.attributes),
                 ));
                 drafts.len() - 1
             });
             drafts[i].extra_deps.push(suspend);
         }
+        suspend_running_child(task, i, drafts, &live, kinds);
     }
     for (r, changed) in &changes_by_root {
         if declared.contains_key(r) && root(r, &declared) == r {
@@ -115,6 +134,37 @@ pub(super) fn add_task_graph_steps(drafts: &mut Vec<Draft>, views: &Views<'_>, k
     }
 }
 
+/// A running task that is not its graph's root and is altered in place is
+/// suspended itself before its ALTER (after its root's suspend); its resume
+/// comes with the graph's other resumes.
+fn suspend_running_child(
+    task: &Address,
+    change: usize,
+    drafts: &mut Vec<Draft>,
+    live: &Nodes<'_>,
+    kinds: &Kinds,
+) {
+    let Some(current) = live.get(task) else {
+        return;
+    };
+    let altered = drafts[change].purpose == StepPurpose::Update;
+    if !altered || !current.node.enabled || root(task, live) == task {
+        return;
+    }
+    let Some(kind) = kinds.get(task.kind) else {
+        return;
+    };
+    let mut suspend = Draft::new(
+        task.clone(),
+        StepPurpose::Suspend,
+        kind.suspend_sql(current.fqn, current.attributes),
+    );
+    suspend.extra_deps = drafts[change].extra_deps.clone();
+    drafts.push(suspend);
+    let at = drafts.len() - 1;
+    drafts[change].extra_deps.push(at);
+}
+
 struct Graph<'g, 'a> {
     declared: &'g Nodes<'a>,
     live: &'g Nodes<'a>,
@@ -136,7 +186,7 @@ impl Graph<'_, '_> {
         let children: Vec<&Address> = self
             .declared
             .iter()
-            .filter(|(_, (n, _))| n.predecessors.contains(task))
+            .filter(|(_, n)| n.node.predecessors.contains(task))
             .map(|(a, _)| *a)
             .collect();
         let mut below = Vec::new();
@@ -145,16 +195,20 @@ impl Graph<'_, '_> {
                 below.extend(self.after_steps(child, root, drafts, seen));
             }
         }
-        let (node, fqn) = &self.declared[task];
+        let Node {
+            node,
+            fqn,
+            attributes,
+        } = &self.declared[task];
         let Some(kind) = self.kinds.get(task.kind) else {
             return below;
         };
         let changed = self.change_of.contains_key(task);
         let running = started(self.live, task);
         let (purpose, sql) = if node.enabled && (task == root || changed || !running) {
-            (StepPurpose::Resume, kind.resume_sql(fqn))
+            (StepPurpose::Resume, kind.resume_sql(fqn, attributes))
         } else if !node.enabled && running && task != root {
-            (StepPurpose::Suspend, kind.suspend_sql(fqn))
+            (StepPurpose::Suspend, kind.suspend_sql(fqn, attributes))
         } else {
             // No step of its own: let the parent wait for the children's.
             return below;

@@ -311,6 +311,42 @@ fn changing_a_task_suspends_its_root_then_resumes_children_before_root() {
 }
 
 #[test]
+fn a_running_child_is_suspended_itself_before_its_alter() {
+    let (root, root_live) = task("ROOT", &[], true, "select 1");
+    let (child, mut child_live) = task("CHILD", &["ROOT"], true, "select 2");
+    let (off, mut off_live) = task("OFF", &["ROOT"], true, "select 3");
+    child_live
+        .attributes
+        .insert("sql".into(), json!("select old"));
+    off_live.attributes.insert("enabled".into(), json!(false));
+    off_live
+        .attributes
+        .insert("sql".into(), json!("select older"));
+    let live = live_of(vec![root_live, child_live, off_live]);
+    let plan = plan_for(&[root, child, off], &State::new("DEV"), &live, &[]);
+
+    let suspend_root = step(&plan, "task.ROOT", StepPurpose::Suspend);
+    let suspend_child = step(&plan, "task.CHILD", StepPurpose::Suspend);
+    let update = step(&plan, "task.CHILD", StepPurpose::Update);
+    let resume_child = step(&plan, "task.CHILD", StepPurpose::Resume);
+    assert_eq!(
+        suspend_child.statements,
+        ["ALTER TASK DB.SCH.CHILD SUSPEND"]
+    );
+    assert!(suspend_child.depends_on.contains(&suspend_root.id));
+    assert!(update.depends_on.contains(&suspend_child.id));
+    assert!(resume_child.depends_on.contains(&update.id));
+    assert!(
+        !plan
+            .steps
+            .iter()
+            .any(|s| s.address == addr("task.OFF") && s.purpose == StepPurpose::Suspend),
+        "a suspended child is altered as it is: {:#?}",
+        plan.steps
+    );
+}
+
+#[test]
 fn new_tasks_are_resumed_only_when_enabled() {
     let (root, _) = task("ROOT", &[], true, "select 1");
     let (on, _) = task("ON", &["ROOT"], true, "select 2");

@@ -185,7 +185,8 @@ impl Kind for ToyWarehouse {
     }
 
     fn introspect(&self, _scope: &Scope) -> Vec<Query> {
-        vec![Query::show("SHOW WAREHOUSES")]
+        // SHOW WAREHOUSES takes no LIMIT ... FROM: it is never paged.
+        vec![Query::once("SHOW WAREHOUSES")]
     }
 
     fn parse_live(&self, _scope: &Scope, results: &[Rows]) -> Result<Vec<LiveObject>, ParseError> {
@@ -339,11 +340,11 @@ impl Kind for ToyTask {
         })
     }
 
-    fn suspend_sql(&self, fqn: &str) -> Vec<String> {
+    fn suspend_sql(&self, fqn: &str, _attributes: &Attributes) -> Vec<String> {
         vec![format!("ALTER TASK {fqn} SUSPEND")]
     }
 
-    fn resume_sql(&self, fqn: &str) -> Vec<String> {
+    fn resume_sql(&self, fqn: &str, _attributes: &Attributes) -> Vec<String> {
         vec![format!("ALTER TASK {fqn} RESUME")]
     }
 }

@@ -9,7 +9,9 @@
 //! cron with a time zone), `warehouse` (required for dynamic tables),
 //! `refresh_mode` (`AUTO`), `initialize` (`ON_CREATE`), `cluster_by` (default:
 //! the entities' join keys, then `timestamp_col`), `description`,
-//! `columns: [{name, comment}]`, plus the common fields.
+//! `columns: [{name, comment}]`, plus the common fields. As in the feature
+//! store's own `attach_feature_desc`, only feature columns take a comment: a
+//! comment on a join key or on `timestamp_col` is refused at validation.
 //!
 //! Address `feature_view.NAME$VERSION`, fqn `DB.SCHEMA.NAME$VERSION`.
 //! Canonical attributes:
@@ -43,7 +45,7 @@ use super::common::{
 };
 use super::schedule::{Cron, Duration, ScheduleError};
 use super::{Kind, ReadContext, Reference, World};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::Ident;
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
@@ -121,6 +123,8 @@ pub struct Column {
     pub name: Ident,
     /// Comment.
     pub comment: Option<String>,
+    /// Where the column's name is written.
+    pub span: Span,
 }
 
 /// A validated feature view declaration.
@@ -316,6 +320,52 @@ impl FeatureView {
     }
 }
 
+impl FeatureView {
+    /// The feature store describes feature columns only: its
+    /// `attach_feature_desc` refuses any other name ("Feature name X is not
+    /// found in FeatureView"), and `get_feature_view` fails the same way on
+    /// a join key or timestamp column that carries a comment. Such a comment
+    /// is refused here, where it is written.
+    fn check_column_comments(&self, world: &World<'_>, problems: &mut Diagnostics) {
+        for column in &self.columns {
+            if column.comment.as_deref().is_none_or(str::is_empty) {
+                continue;
+            }
+            let Some(role) = self.key_role(world, &column.name) else {
+                continue;
+            };
+            let hint = if self.timestamp_col.as_ref() == Some(&column.name) {
+                "remove its comment and list the column as `{name: ...}` only"
+            } else {
+                "remove its comment and list the column as `{name: ...}` only (describe the key in the entity's `description`)"
+            };
+            problems.push(
+                Diagnostic::error(format!(
+                    "column `{}` is {role}: the feature store takes descriptions of feature columns only",
+                    column.name
+                ))
+                .at(column.span.clone())
+                .hint(hint),
+            );
+        }
+    }
+
+    /// What a non-feature column is: a join key of one of the entities, or
+    /// the timestamp column; `None` for a feature.
+    fn key_role(&self, world: &World<'_>, column: &Ident) -> Option<String> {
+        if self.timestamp_col.as_ref() == Some(column) {
+            return Some("the timestamp column".to_string());
+        }
+        self.entities.iter().find_map(|e| {
+            let entity = world.entity(&e.value)?;
+            entity
+                .join_keys
+                .contains(column)
+                .then(|| format!("a join key of entity `{}`", e.value))
+        })
+    }
+}
+
 /// The name (without `$`) and the version (Snowflake ML's rules).
 fn read_name_and_version(raw: &Raw, p: &mut Diagnostics) -> (Option<Ident>, String) {
     let name = ident(&raw.name, "feature view", p);
@@ -358,6 +408,7 @@ fn read_columns(raw: &Raw, p: &mut Diagnostics) -> Vec<Column> {
             Some(Column {
                 name,
                 comment: c.comment.clone(),
+                span: c.name.span.clone(),
             })
         })
         .collect()
@@ -476,6 +527,7 @@ impl Kind for FeatureView {
                 );
             }
         }
+        self.check_column_comments(world, problems);
     }
 
     fn fqn(&self) -> String {

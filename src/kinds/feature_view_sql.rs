@@ -107,20 +107,14 @@ struct Names {
 }
 
 impl Names {
-    /// From the attributes, falling back to the parts of `fqn`.
+    /// From the attributes' identifiers, never by splitting `fqn` (a quoted
+    /// schema may hold a dot); `fqn` stands in for a missing name only.
     fn of(attributes: &Attributes, fqn: &str) -> Names {
-        let mut parts = fqn.splitn(3, '.');
-        let from_fqn = [parts.next(), parts.next(), parts.next()];
-        let pick = |key: &str, i: usize| {
-            text(attributes, key)
-                .or(from_fqn[i])
-                .unwrap_or_default()
-                .to_string()
-        };
+        let pick = |key: &str| text(attributes, key).unwrap_or_default().to_string();
         Names {
-            database: pick("database", 0),
-            schema: pick("schema", 1),
-            name: pick("name", 2),
+            database: pick("database"),
+            schema: pick("schema"),
+            name: text(attributes, "name").unwrap_or(fqn).to_string(),
         }
     }
 
@@ -179,7 +173,11 @@ fn object_tag_value(object_type: &str) -> String {
     format!("{{\"type\": \"{object_type}\", \"pkg_version\": \"{PKG_VERSION}\"}}")
 }
 
-/// ` (A COMMENT 'x', B)`, or nothing when no columns are declared.
+/// ` (A COMMENT 'x', B)`, or nothing when no columns are declared. This is
+/// the feature store's layout (`_build_column_descs`): join keys and the
+/// timestamp column bare, a comment only on features (validation refuses
+/// one elsewhere), since `get_feature_view` reads every commented column of
+/// DESC as a feature description and fails on any other column.
 fn columns_sql(attributes: &Attributes) -> String {
     let Some(columns) = attributes.get("columns").and_then(Value::as_array) else {
         return String::new();

@@ -132,7 +132,9 @@ impl Spec {
 /// A source model version in another environment, for promotions.
 #[derive(Debug, Clone, PartialEq)]
 pub struct PromotionSource {
-    /// `DB.SCHEMA.MODEL` of the source model in that environment.
+    /// `DB.SCHEMA.MODEL` of the source model in that environment, in SQL:
+    /// each part quoted where needed, so that a dot inside a quoted name
+    /// never reads as a separator.
     pub fqn: String,
     /// The versions the source model declares there.
     pub versions: Vec<Ident>,

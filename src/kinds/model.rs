@@ -6,6 +6,13 @@
 //! from the same model declared in another environment), `default_version`
 //! (one of the versions), plus the common fields.
 //!
+//! A stage path must hold a model package written by the Python model
+//! registry (snowflake-ml-python's `log_model`/`save_model` output, with its
+//! `MANIFEST.yml`): Snowflake creates a version `FROM @stage` only from such
+//! a package (CREATE MODEL: "It is not possible to create models from
+//! scratch in SQL"; the package layout is not documented). floe registers
+//! the package, it does not build one; the local account accepts any path.
+//!
 //! Address `model.NAME`, fqn `DB.SCHEMA.NAME`. Canonical attributes:
 //!
 //! | key | value |
@@ -13,7 +20,7 @@
 //! | `database`, `schema`, `name` | resolved |
 //! | `comment` | string or null |
 //! | `default_version` | resolved version name; default: the first declared version |
-//! | `versions` | list, declared order, of `{name, from, comment, metrics, aliases}`: `name` resolved; `from` is `{"stage": "@..."}` or `{"env": "STAGING", "model": "DB.SCHEMA.NAME", "version": "V3"}`; `comment` string or null; `metrics` a JSON object (`{}` when none); `aliases` resolved names, sorted |
+//! | `versions` | list, declared order, of `{name, from, comment, metrics, aliases}`: `name` resolved; `from` is `{"stage": "@..."}` or `{"env": "STAGING", "model": "DB.SCHEMA.NAME", "version": "V3"}` (`model` in SQL, parts quoted where needed); `comment` string or null; `metrics` a JSON object (`{}` when none); `aliases` resolved names, sorted |
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
@@ -174,6 +181,16 @@ impl Model {
     /// The model name, resolved.
     pub fn name(&self) -> &Ident {
         &self.common.address.name
+    }
+
+    /// `DB.SCHEMA.NAME` in SQL, each part quoted where needed.
+    pub fn sql_name(&self) -> String {
+        format!(
+            "{}.{}.{}",
+            self.database.to_sql(),
+            self.schema.value.to_sql(),
+            self.name().to_sql()
+        )
     }
 }
 

@@ -126,12 +126,9 @@ fn source_sql(from: &Value) -> String {
     if let Some(path) = from.get("stage").and_then(Value::as_str) {
         return stage_sql(path);
     }
+    // `model` is the source model's name in SQL already (see
+    // `PromotionSource::fqn`): it is never split at dots.
     let model = from.get("model").and_then(Value::as_str).unwrap_or("");
-    let parts: Vec<&str> = model.split('.').collect();
-    let model = match parts.as_slice() {
-        [db, schema, name] => format!("{}.{}.{}", id(db), id(schema), id(name)),
-        _ => id(model),
-    };
     let version = from.get("version").and_then(Value::as_str).unwrap_or("");
     format!("MODEL {model} VERSION {}", id(version))
 }

@@ -2,8 +2,11 @@
 //! CREATE / ALTER / DROP TASK.
 //!
 //! Tasks are created suspended and altered only while their graph's root is
-//! suspended; the planner adds those suspend and resume steps from
-//! [`Kind::graph_node`], so nothing here resumes a task. SHOW TASKS has no
+//! suspended and, for a task in a graph, while the task itself is suspended
+//! (2026_06 behaviour change bundle); the planner adds those suspend and
+//! resume steps from [`Kind::graph_node`], so nothing here resumes a task.
+//! Names in SQL are built from the attributes' identifiers, never by
+//! splitting an fqn (a quoted schema may hold a dot). SHOW TASKS has no
 //! timeout or failure-count columns: those two fields are compared against
 //! state only. Tasks named `NAME$VERSION` are feature-view refresh tasks,
 //! owned by the feature view, and are not reported.
@@ -77,25 +80,11 @@ fn qualified(attributes: &Attributes, name: &str) -> String {
     )
 }
 
-/// The task's own name in SQL, from its attributes or else its fqn.
+/// The task's own name in SQL, built from the identifiers of its attributes
+/// (never by splitting `fqn`: a quoted name may hold a dot). `fqn` stands in
+/// for the name only when the attributes have none.
 fn task_sql(attributes: &Attributes, fqn: &str) -> String {
-    match (
-        text(attributes, "database"),
-        text(attributes, "schema"),
-        text(attributes, "name"),
-    ) {
-        (Some(_), Some(_), Some(name)) => qualified(attributes, name),
-        _ => fqn_sql(fqn),
-    }
-}
-
-/// A resolved `DB.SCHEMA.NAME` in SQL; the name keeps any further dots.
-fn fqn_sql(fqn: &str) -> String {
-    let parts: Vec<String> = fqn
-        .splitn(3, '.')
-        .map(|p| Ident::from_resolved(p).to_sql())
-        .collect();
-    parts.join(".")
+    qualified(attributes, text(attributes, "name").unwrap_or(fqn))
 }
 
 /// The SQL value of a SET property, or `None` when it must be unset.
@@ -405,12 +394,12 @@ impl Kind for TaskKind {
         })
     }
 
-    fn suspend_sql(&self, fqn: &str) -> Vec<String> {
-        vec![format!("ALTER TASK {} SUSPEND", fqn_sql(fqn))]
+    fn suspend_sql(&self, fqn: &str, attributes: &Attributes) -> Vec<String> {
+        vec![format!("ALTER TASK {} SUSPEND", task_sql(attributes, fqn))]
     }
 
-    fn resume_sql(&self, fqn: &str) -> Vec<String> {
-        vec![format!("ALTER TASK {} RESUME", fqn_sql(fqn))]
+    fn resume_sql(&self, fqn: &str, attributes: &Attributes) -> Vec<String> {
+        vec![format!("ALTER TASK {} RESUME", task_sql(attributes, fqn))]
     }
 }
 
@@ -525,8 +514,11 @@ sql: |
             expected.insert("enabled".into(), json!(false));
             assert_eq!(object.attributes, expected, "created suspended");
         }
-        run(&account, &TaskKind.resume_sql(&child.fqn));
-        run(&account, &TaskKind.resume_sql(&root.fqn));
+        run(
+            &account,
+            &TaskKind.resume_sql(&child.fqn, &child.attributes),
+        );
+        run(&account, &TaskKind.resume_sql(&root.fqn, &root.attributes));
         assert_eq!(task(&account, "ROOT"), visible(&root));
         assert_eq!(task(&account, "CHILD"), visible(&child));
         assert_eq!(
@@ -544,11 +536,12 @@ sql: |
         let after = env(&GRAPH.replace("'a' || $$b$$", "'it''s' || $$new$$"));
         let (_dir, account) = deployed(&before);
         let root = get(&before, "task.ROOT");
+        let old_child = get(&before, "task.CHILD");
         run(
             &account,
-            &TaskKind.resume_sql(&get(&before, "task.CHILD").fqn),
+            &TaskKind.resume_sql(&old_child.fqn, &old_child.attributes),
         );
-        run(&account, &TaskKind.resume_sql(&root.fqn));
+        run(&account, &TaskKind.resume_sql(&root.fqn, &root.attributes));
         let child = get(&after, "task.CHILD");
         let sql = change(&account, &child);
         assert_eq!(
@@ -559,10 +552,22 @@ sql: |
             )]
         );
         assert!(account.execute_sync(&sql[0]).is_err(), "the root runs");
-        run(&account, &TaskKind.suspend_sql(&root.fqn));
+        run(&account, &TaskKind.suspend_sql(&root.fqn, &root.attributes));
+        let refused = account.execute_sync(&sql[0]).unwrap_err();
+        assert!(
+            refused.message.contains("CHILD"),
+            "the child runs: {refused:?}"
+        );
+        run(
+            &account,
+            &TaskKind.suspend_sql(&child.fqn, &child.attributes),
+        );
         run(&account, &sql);
-        run(&account, &TaskKind.resume_sql(&child.fqn));
-        run(&account, &TaskKind.resume_sql(&root.fqn));
+        run(
+            &account,
+            &TaskKind.resume_sql(&child.fqn, &child.attributes),
+        );
+        run(&account, &TaskKind.resume_sql(&root.fqn, &root.attributes));
         assert_eq!(task(&account, "CHILD"), visible(&child));
     }
 
@@ -798,9 +803,18 @@ sql: SELECT 1
         );
         assert!(TaskKind.destroys_data(&a.attributes));
         assert_eq!(TaskKind.unobservable_fields(), UNOBSERVABLE);
+        let dotted = Attributes::from([
+            ("database".to_string(), json!("ML_DB")),
+            ("schema".to_string(), json!("dot.ted")),
+            ("name".to_string(), json!("T")),
+        ]);
         assert_eq!(
-            TaskKind.suspend_sql("ML_DB.S.my.task"),
-            vec!["ALTER TASK ML_DB.S.\"my.task\" SUSPEND".to_string()]
+            TaskKind.suspend_sql("ML_DB.dot.ted.T", &dotted),
+            vec!["ALTER TASK ML_DB.\"dot.ted\".T SUSPEND".to_string()]
+        );
+        assert_eq!(
+            TaskKind.resume_sql("ML_DB.dot.ted.T", &dotted),
+            vec!["ALTER TASK ML_DB.\"dot.ted\".T RESUME".to_string()]
         );
     }
 

@@ -17,6 +17,12 @@
 //! | `comment` | string or null | null |
 //! | `enable_query_acceleration` | boolean | `false` |
 //! | `query_acceleration_max_scale_factor` | 0..100 | `8` |
+//!
+//! The cluster counts, `scaling_policy` and the two query-acceleration
+//! fields configure Enterprise-edition features; at the defaults above a
+//! warehouse does not use them, and [`super::warehouse_sql`] then leaves
+//! them out of CREATE WAREHOUSE so that a Standard-edition account accepts
+//! it.
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;

@@ -5,6 +5,21 @@
 //! monitor, an empty comment) are read back into the canonical attributes of
 //! [`super::warehouse`]. `initially_suspended` only exists at creation:
 //! SHOW cannot see it, so it is compared against state and never altered.
+//!
+//! Multi-cluster warehouses and the query acceleration service are
+//! Enterprise-edition features: a Standard-edition account refuses their
+//! properties, and SHOW WAREHOUSES has the query-acceleration columns only
+//! on accounts with that feature. So CREATE names those properties only when
+//! they differ from the value a warehouse without the feature has
+//! ([`feature_default`]), and a column SHOW does not have reads as that
+//! value: a plan after apply is empty on every edition.
+//!
+//! `SHOW WAREHOUSES [ LIKE '<pattern>' ]` takes no `LIMIT ... FROM` and
+//! returns at most 10,000 rows, so it is issued once, unpaged. Its `state`
+//! column is kept as the live-only attribute [`RUNNING`] (never declared,
+//! never compared, not part of the live fingerprint): a type change, which
+//! Snowflake accepts only on a suspended warehouse, suspends a running
+//! warehouse first and resumes it afterwards.
 
 use serde_json::{Value, json};
 
@@ -22,21 +37,44 @@ const STATEMENT: &str = "SHOW WAREHOUSES";
 /// The create-only field SHOW does not show.
 const CREATE_ONLY: &str = "initially_suspended";
 
-/// SHOW WAREHOUSES columns the canonical attributes are read from.
+/// The live-only attribute saying whether SHOW's `state` was `STARTED`.
+/// Its leading `_` marks a runtime observation (see
+/// [`crate::diff::live_fingerprint`]).
+pub const RUNNING: &str = "_running";
+
+/// SHOW WAREHOUSES columns every account has that the canonical attributes
+/// are read from.
 const COLUMNS: &[&str] = &[
     "name",
     "type",
     "size",
-    "min_cluster_count",
-    "max_cluster_count",
     "auto_suspend",
     "auto_resume",
     "comment",
+    "resource_monitor",
+];
+
+/// The attributes of Enterprise-edition features (multi-cluster warehouses,
+/// query acceleration), which are also the names of their SHOW columns.
+pub const FEATURE_FIELDS: &[&str] = &[
+    "min_cluster_count",
+    "max_cluster_count",
+    "scaling_policy",
     "enable_query_acceleration",
     "query_acceleration_max_scale_factor",
-    "resource_monitor",
-    "scaling_policy",
 ];
+
+/// The value a feature attribute has on a warehouse that does not use the
+/// feature (Snowflake's CREATE WAREHOUSE defaults).
+pub fn feature_default(field: &str) -> Option<Value> {
+    match field {
+        "min_cluster_count" | "max_cluster_count" => Some(json!(1)),
+        "scaling_policy" => Some(json!("STANDARD")),
+        "enable_query_acceleration" => Some(json!(false)),
+        "query_acceleration_max_scale_factor" => Some(json!(8)),
+        _ => None,
+    }
+}
 
 fn error(message: String) -> ParseError {
     ParseError {
@@ -156,6 +194,20 @@ fn auto_suspend(row: &Row<'_>, name: &str) -> Result<Value, ParseError> {
     }
 }
 
+/// A feature attribute from its column; an account without the feature
+/// has no column (or an empty cell), which reads as [`feature_default`].
+fn feature(row: &Row<'_>, name: &str, field: &str) -> Result<Value, ParseError> {
+    let default = feature_default(field).unwrap_or(Value::Null);
+    match text(row, field) {
+        None | Some("") => Ok(default),
+        Some(_) => match field {
+            "scaling_policy" => Ok(json!(text(row, field).unwrap_or("").to_ascii_uppercase())),
+            "enable_query_acceleration" => Ok(json!(boolean(row, name, field)?)),
+            _ => Ok(json!(integer(row, name, field)?)),
+        },
+    }
+}
+
 /// One SHOW WAREHOUSES row in canonical form.
 fn read_row(row: &Row<'_>) -> Result<LiveObject, ParseError> {
     let name = text(row, "name").ok_or_else(|| error("a warehouse has no name".into()))?;
@@ -166,14 +218,11 @@ fn read_row(row: &Row<'_>) -> Result<LiveObject, ParseError> {
     let size = canonical_size(size).map_or_else(|| size.to_ascii_uppercase(), str::to_string);
     let kind = text(row, "type").unwrap_or("");
     let kind = canonical_type(kind).map_or_else(|| kind.to_ascii_uppercase(), str::to_string);
-    let policy = text(row, "scaling_policy")
-        .unwrap_or("STANDARD")
-        .to_ascii_uppercase();
     let comment = match row.get("comment") {
         None | Some("") => Value::Null,
         Some(c) => json!(c),
     };
-    let attributes = Attributes::from([
+    let mut attributes = Attributes::from([
         ("name".to_string(), json!(name)),
         ("size".to_string(), json!(size)),
         ("type".to_string(), json!(kind)),
@@ -183,28 +232,18 @@ fn read_row(row: &Row<'_>) -> Result<LiveObject, ParseError> {
             json!(boolean(row, name, "auto_resume")?),
         ),
         (
-            "min_cluster_count".to_string(),
-            json!(integer(row, name, "min_cluster_count")?),
-        ),
-        (
-            "max_cluster_count".to_string(),
-            json!(integer(row, name, "max_cluster_count")?),
-        ),
-        ("scaling_policy".to_string(), json!(policy)),
-        (
             "resource_monitor".to_string(),
             optional(row, "resource_monitor"),
         ),
         ("comment".to_string(), comment),
         (
-            "enable_query_acceleration".to_string(),
-            json!(boolean(row, name, "enable_query_acceleration")?),
-        ),
-        (
-            "query_acceleration_max_scale_factor".to_string(),
-            json!(integer(row, name, "query_acceleration_max_scale_factor")?),
+            RUNNING.to_string(),
+            json!(text(row, "state") == Some("STARTED")),
         ),
     ]);
+    for field in FEATURE_FIELDS {
+        attributes.insert(field.to_string(), feature(row, name, field)?);
+    }
     Ok(LiveObject {
         address: Address::new(KindName::Warehouse, Ident::from_resolved(name)),
         fqn: name.to_string(),
@@ -219,7 +258,7 @@ impl Kind for WarehouseKind {
     }
 
     fn introspect(&self, _scope: &Scope) -> Vec<Query> {
-        vec![Query::show(STATEMENT)]
+        vec![Query::once(STATEMENT)]
     }
 
     fn parse_live(&self, _scope: &Scope, results: &[Rows]) -> Result<Vec<LiveObject>, ParseError> {
@@ -235,15 +274,11 @@ impl Kind for WarehouseKind {
     }
 
     /// One `SET` for the changed properties and one `UNSET` for a comment or
-    /// resource monitor going away. A type change is a SET like any other,
-    /// as Snowflake's own providers do; `initially_suspended` only matters
-    /// at creation, so changing it alters nothing (state records it).
-    fn plan_change(
-        &self,
-        declared: &Resource,
-        _current: &Attributes,
-        changed: &[String],
-    ) -> Change {
+    /// resource monitor going away. Snowflake changes a warehouse's type
+    /// only while it is suspended: a running warehouse is suspended before
+    /// and resumed after. `initially_suspended` only matters at creation, so
+    /// changing it alters nothing (state records it).
+    fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
         let name = name_sql(&declared.attributes, &declared.fqn);
         let fields = FIELDS
             .iter()
@@ -257,6 +292,11 @@ impl Kind for WarehouseKind {
         if !unset.is_empty() {
             sql.push(format!("ALTER WAREHOUSE {name} UNSET {}", unset.join(", ")));
         }
+        let running = current.get(RUNNING) == Some(&Value::Bool(true));
+        if running && changed.iter().any(|c| c == "type") {
+            sql.insert(0, format!("ALTER WAREHOUSE {name} SUSPEND"));
+            sql.push(format!("ALTER WAREHOUSE {name} RESUME IF SUSPENDED"));
+        }
         Change::Update(sql)
     }
 
@@ -269,6 +309,11 @@ impl Kind for WarehouseKind {
                 .copied()
                 .filter(|f| *f != "type" && *f != "size"),
         );
+        // A feature property at its feature-less value is left out: the
+        // warehouse gets it anyway, and a Standard-edition account refuses
+        // the property itself.
+        let order = order
+            .filter(|f| feature_default(f).is_none_or(|d| resource.attributes.get(*f) != Some(&d)));
         let (set, _unset) = assignments(&resource.attributes, order);
         vec![format!("CREATE WAREHOUSE {name} WITH {}", set.join(" "))]
     }
@@ -282,9 +327,29 @@ impl Kind for WarehouseKind {
 mod tests {
     use super::*;
     use crate::kinds::schema_sql::tests::{
-        account, changed_fields as shared_changed_fields, live, one_row, parse_rows, resolve, run,
-        visible as shared_visible,
+        account, changed_fields as shared_changed_fields, live as shared_live, one_row, parse_rows,
+        resolve, run, visible as shared_visible,
     };
+    use crate::local::{Edition, LocalAccount};
+
+    /// The live warehouses without the runtime `_running` observation, to
+    /// compare with declarations.
+    fn live(kind: &WarehouseKind, account: &LocalAccount) -> Vec<LiveObject> {
+        let mut objects = shared_live(kind, account);
+        for o in &mut objects {
+            o.attributes.remove(RUNNING);
+        }
+        objects
+    }
+
+    /// A fresh local account of `edition`.
+    fn account_of(edition: Edition) -> (tempfile::TempDir, LocalAccount) {
+        let dir = tempfile::tempdir().unwrap();
+        let account = LocalAccount::open(&dir.path().join("account"), &[], None)
+            .unwrap()
+            .with_edition(edition);
+        (dir, account)
+    }
 
     fn declared(yaml: &str) -> Resource {
         resolve(yaml).resources.remove(0)
@@ -300,8 +365,8 @@ mod tests {
     }
 
     /// Brings the live warehouse to `declared` with plan_change's SQL.
-    fn converge(account: &crate::local::LocalAccount, declared: &Resource) {
-        let current = live(&WarehouseKind, account).remove(0).attributes;
+    fn converge(account: &LocalAccount, declared: &Resource) {
+        let current = shared_live(&WarehouseKind, account).remove(0).attributes;
         let changed = changed_fields(declared, &current);
         let Change::Update(sql) = WarehouseKind.plan_change(declared, &current, &changed) else {
             panic!("expected an update");
@@ -460,56 +525,30 @@ query_acceleration_max_scale_factor: 16
         parse_rows(&WarehouseKind, rows)
     }
 
-    #[test]
-    fn snowflakes_ways_of_saying_none_read_as_null() {
-        let row = [
-            Some("WH"),
-            Some("STANDARD"),
-            Some("3X-Large"),
-            Some("1"),
-            Some("1"),
-            Some("0"),
-            Some("true"),
-            Some(""),
-            Some("false"),
-            Some("8"),
-            Some("null"),
-            Some("STANDARD"),
-        ];
-        let mut objects = parse(one_row(COLUMNS, &row)).unwrap();
-        let attributes = objects.remove(0).attributes;
-        assert_eq!(attributes["size"], json!("XXXLARGE"));
-        assert_eq!(attributes["auto_suspend"], Value::Null);
-        assert_eq!(attributes["resource_monitor"], Value::Null);
-        assert_eq!(attributes["comment"], Value::Null);
-        let mut nulls = row;
-        nulls[5] = None;
-        nulls[10] = None;
-        let attributes = parse(one_row(COLUMNS, &nulls))
-            .unwrap()
-            .remove(0)
-            .attributes;
-        assert_eq!(attributes["auto_suspend"], Value::Null);
-        assert_eq!(attributes["resource_monitor"], Value::Null);
-    }
+    /// The SHOW WAREHOUSES columns read here, as an Enterprise-edition
+    /// account with query acceleration shows them (a subset, in order).
+    const ENTERPRISE: &[&str] = &[
+        "name",
+        "state",
+        "type",
+        "size",
+        "min_cluster_count",
+        "max_cluster_count",
+        "auto_suspend",
+        "auto_resume",
+        "comment",
+        "enable_query_acceleration",
+        "query_acceleration_max_scale_factor",
+        "resource_monitor",
+        "scaling_policy",
+    ];
 
-    #[test]
-    fn unreadable_results_are_errors() {
-        let without_size: Vec<&str> = COLUMNS.iter().copied().filter(|c| *c != "size").collect();
-        let err = parse(one_row(&without_size, &[None; 11])).unwrap_err();
-        assert_eq!(err.message, "column \"size\" is missing");
-        let mut row = [Some("1"); 12];
-        row[0] = Some("WH");
-        let err = parse(one_row(COLUMNS, &row)).unwrap_err();
-        assert!(err.message.contains("`1`"), "{}", err.message);
-    }
-
-    #[test]
-    fn a_size_or_type_this_build_does_not_know_is_kept_as_shown() {
-        let row = [
-            Some("WH"),
-            Some("Adaptive"),
-            Some("Huge"),
+    fn row<'a>(name: &'a str, kind: &'a str, size: &'a str) -> [Option<&'a str>; 13] {
+        [
+            Some(name),
+            Some("SUSPENDED"),
+            Some(kind),
+            Some(size),
             Some("1"),
             Some("1"),
             Some("600"),
@@ -519,9 +558,190 @@ query_acceleration_max_scale_factor: 16
             Some("8"),
             Some(""),
             Some("STANDARD"),
-        ];
-        let attributes = parse(one_row(COLUMNS, &row)).unwrap().remove(0).attributes;
+        ]
+    }
+
+    #[test]
+    fn snowflakes_ways_of_saying_none_read_as_null() {
+        let mut cells = row("WH", "STANDARD", "3X-Large");
+        cells[6] = Some("0");
+        cells[11] = Some("null");
+        let mut objects = parse(one_row(ENTERPRISE, &cells)).unwrap();
+        let attributes = objects.remove(0).attributes;
+        assert_eq!(attributes["size"], json!("XXXLARGE"));
+        assert_eq!(attributes["auto_suspend"], Value::Null);
+        assert_eq!(attributes["resource_monitor"], Value::Null);
+        assert_eq!(attributes["comment"], Value::Null);
+        assert_eq!(attributes[RUNNING], json!(false));
+        cells[6] = None;
+        cells[11] = None;
+        let attributes = parse(one_row(ENTERPRISE, &cells))
+            .unwrap()
+            .remove(0)
+            .attributes;
+        assert_eq!(attributes["auto_suspend"], Value::Null);
+        assert_eq!(attributes["resource_monitor"], Value::Null);
+    }
+
+    #[test]
+    fn unreadable_results_are_errors() {
+        let without_size: Vec<&str> = ENTERPRISE
+            .iter()
+            .copied()
+            .filter(|c| *c != "size")
+            .collect();
+        let err = parse(one_row(&without_size, &[None; 12])).unwrap_err();
+        assert_eq!(err.message, "column \"size\" is missing");
+        let mut cells = row("WH", "STANDARD", "Small");
+        cells[7] = Some("1");
+        let err = parse(one_row(ENTERPRISE, &cells)).unwrap_err();
+        assert!(err.message.contains("`1`"), "{}", err.message);
+    }
+
+    #[test]
+    fn a_size_or_type_this_build_does_not_know_is_kept_as_shown() {
+        let cells = row("WH", "Adaptive", "Huge");
+        let attributes = parse(one_row(ENTERPRISE, &cells))
+            .unwrap()
+            .remove(0)
+            .attributes;
         assert_eq!(attributes["type"], json!("ADAPTIVE"));
         assert_eq!(attributes["size"], json!("HUGE"));
+    }
+
+    #[test]
+    fn an_account_without_the_feature_columns_reads_as_single_cluster_without_acceleration() {
+        let standard: Vec<&str> = ENTERPRISE
+            .iter()
+            .copied()
+            .filter(|c| !FEATURE_FIELDS.contains(c))
+            .collect();
+        let cells: Vec<Option<&str>> = ENTERPRISE
+            .iter()
+            .zip(row("WH", "STANDARD", "Small"))
+            .filter(|(c, _)| !FEATURE_FIELDS.contains(c))
+            .map(|(_, v)| v)
+            .collect();
+        let attributes = parse(one_row(&standard, &cells))
+            .unwrap()
+            .remove(0)
+            .attributes;
+        let plain = declared("kind: Warehouse\nname: wh\nsize: small\nauto_suspend: 600\n");
+        for field in FEATURE_FIELDS {
+            assert_eq!(attributes[*field], plain.attributes[*field], "{field}");
+        }
+    }
+
+    #[test]
+    fn show_warehouses_is_read_in_one_unpaged_statement() {
+        let scope = Scope {
+            environment: "DEV".into(),
+            database: Ident::from_resolved("ML_DB"),
+            schemas: Vec::new(),
+        };
+        assert_eq!(
+            WarehouseKind.introspect(&scope),
+            vec![Query::once("SHOW WAREHOUSES")]
+        );
+        let (_dir, account) = account();
+        let refused = account
+            .execute_sync("SHOW WAREHOUSES LIMIT 10000 FROM 'WH'")
+            .unwrap_err();
+        assert_eq!(refused.code, "001003", "{refused:?}");
+        account.execute_sync("SHOW WAREHOUSES LIKE 'W%'").unwrap();
+    }
+
+    #[test]
+    fn single_cluster_warehouses_apply_and_read_back_on_both_editions() {
+        let plain = declared(
+            "kind: Warehouse\nname: wh\nsize: Small\nmin_cluster_count: 1\nmax_cluster_count: 1\nscaling_policy: standard\nenable_query_acceleration: false\n",
+        );
+        let create = WarehouseKind.create_sql(&plain).join(" ");
+        for property in ["CLUSTER_COUNT", "SCALING_POLICY", "QUERY_ACCELERATION"] {
+            assert!(!create.contains(property), "{create}");
+        }
+        for edition in [Edition::Standard, Edition::Enterprise] {
+            let (_dir, account) = account_of(edition);
+            run(&account, &WarehouseKind.create_sql(&plain));
+            let current = live(&WarehouseKind, &account).remove(0).attributes;
+            assert_eq!(current, visible(&plain), "{edition:?}");
+            assert!(changed_fields(&plain, &current).is_empty(), "{edition:?}");
+        }
+    }
+
+    #[test]
+    fn a_standard_edition_account_has_no_acceleration_columns_and_refuses_the_features() {
+        let (_dir, account) = account_of(Edition::Standard);
+        let rows = account.execute_sync("SHOW WAREHOUSES").unwrap();
+        assert!(rows.column_index("enable_query_acceleration").is_none());
+        assert!(
+            rows.column_index("query_acceleration_max_scale_factor")
+                .is_none()
+        );
+        assert!(rows.column_index("max_cluster_count").is_some());
+        let refused = account
+            .execute_sync(&WarehouseKind.create_sql(&declared(FULL))[0])
+            .unwrap_err();
+        assert!(
+            refused.message.contains("Enterprise Edition")
+                && refused.message.contains("CLUSTER_COUNT"),
+            "{refused:?}"
+        );
+        let qas = declared("kind: Warehouse\nname: wh\nenable_query_acceleration: true\n");
+        let refused = account
+            .execute_sync(&WarehouseKind.create_sql(&qas)[0])
+            .unwrap_err();
+        assert!(
+            refused.message.contains("ENABLE_QUERY_ACCELERATION"),
+            "{refused:?}"
+        );
+        run(&account, &["CREATE WAREHOUSE wh".to_string()]);
+        let refused = account
+            .execute_sync("ALTER WAREHOUSE wh SET MAX_CLUSTER_COUNT = 3")
+            .unwrap_err();
+        assert!(
+            refused.message.contains("Enterprise Edition"),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn a_type_change_suspends_a_running_warehouse_and_resumes_it() {
+        let (_dir, account) = account();
+        let standard = declared("kind: Warehouse\nname: wh\nsize: medium\n");
+        let optimized =
+            declared("kind: Warehouse\nname: wh\nsize: medium\ntype: snowpark-optimized\n");
+        run(&account, &WarehouseKind.create_sql(&standard));
+        let current = shared_live(&WarehouseKind, &account).remove(0).attributes;
+        assert_eq!(current[RUNNING], json!(true));
+        let refused = account
+            .execute_sync("ALTER WAREHOUSE WH SET WAREHOUSE_TYPE = 'SNOWPARK-OPTIMIZED'")
+            .unwrap_err();
+        assert!(refused.message.contains("suspended"), "{refused:?}");
+        assert_eq!(
+            WarehouseKind.plan_change(&optimized, &current, &["type".to_string()]),
+            Change::Update(vec![
+                "ALTER WAREHOUSE WH SUSPEND".to_string(),
+                "ALTER WAREHOUSE WH SET WAREHOUSE_TYPE = 'SNOWPARK-OPTIMIZED'".to_string(),
+                "ALTER WAREHOUSE WH RESUME IF SUSPENDED".to_string(),
+            ])
+        );
+        converge(&account, &optimized);
+        let back = shared_live(&WarehouseKind, &account).remove(0).attributes;
+        assert_eq!(back["type"], json!("SNOWPARK-OPTIMIZED"));
+        assert_eq!(back[RUNNING], json!(true), "resumed as it was");
+        run(&account, &["ALTER WAREHOUSE WH SUSPEND".to_string()]);
+        let suspended = shared_live(&WarehouseKind, &account).remove(0).attributes;
+        assert_eq!(
+            WarehouseKind.plan_change(&standard, &suspended, &["type".to_string()]),
+            Change::Update(vec![
+                "ALTER WAREHOUSE WH SET WAREHOUSE_TYPE = STANDARD".to_string()
+            ]),
+            "a suspended warehouse stays suspended"
+        );
+        converge(&account, &standard);
+        let back = shared_live(&WarehouseKind, &account).remove(0).attributes;
+        assert_eq!(back["type"], json!("STANDARD"));
+        assert_eq!(back[RUNNING], json!(false));
     }
 }

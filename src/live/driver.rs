@@ -153,8 +153,9 @@ fn sort_object(object: LiveObject, scope: &Scope, managed: &BTreeSet<Address>, l
     }
 }
 
-/// Runs one query, re-issuing it with `LIMIT … FROM '<last name>'` while
-/// pages come back full.
+/// Runs one query, re-issuing a paged one with `LIMIT … FROM '<last name>'`
+/// while pages come back full. An unpaged query (SHOW WAREHOUSES, whose
+/// syntax has no `LIMIT`) is issued once.
 async fn run_query(session: &dyn Session, query: &Query) -> Result<Answer, LiveError> {
     let started = Instant::now();
     let execute = |sql: String| async move {
@@ -254,18 +255,21 @@ mod tests {
     #[tokio::test]
     async fn full_pages_are_followed_from_the_last_name() {
         let session = FakeSession::new();
-        let names: Vec<String> = (0..PAGE_ROWS + 3).map(|i| format!("WH{i:05}")).collect();
-        let row = |n: &String| vec![Some(n.clone()), Some("SMALL".to_string())];
-        let mut first = warehouse_rows(&[]);
-        first.rows = names[..PAGE_ROWS].iter().map(row).collect();
-        let mut second = warehouse_rows(&[]);
-        second.rows = names[PAGE_ROWS..].iter().map(row).collect();
-        session.answer("SHOW WAREHOUSES", first);
-        let next = format!("SHOW WAREHOUSES LIMIT 10000 FROM 'WH{:05}'", PAGE_ROWS - 1);
-        session.answer(&next, second);
+        let names: Vec<String> = (0..PAGE_ROWS + 3).map(|i| format!("T{i:05}")).collect();
+        let rows = |names: &[String]| {
+            let pairs: Vec<(&str, &str)> = names.iter().map(|n| (n.as_str(), "SCH")).collect();
+            task_rows(&pairs)
+        };
+        session.answer("SHOW TASKS IN DATABASE DB", rows(&names[..PAGE_ROWS]));
+        let next = format!(
+            "SHOW TASKS IN DATABASE DB LIMIT 10000 FROM 'T{:05}'",
+            PAGE_ROWS - 1
+        );
+        session.answer(&next, rows(&names[PAGE_ROWS..]));
+        session.answer("SHOW WAREHOUSES", warehouse_rows(&[]));
         let managed: BTreeSet<Address> = names
             .iter()
-            .map(|n| Address::new(KindName::Warehouse, Ident::from_resolved(n.as_str())))
+            .map(|n| Address::new(KindName::Task, Ident::from_resolved(n.as_str())))
             .collect();
         let found = introspect(session.clone(), &kinds(), &scope(), &managed)
             .await
@@ -276,12 +280,32 @@ mod tests {
             "{:?}",
             &session.executed()
         );
-        let warehouse = found
+        let tasks = found
             .stats
             .iter()
-            .find(|s| s.kind == KindName::Warehouse)
+            .find(|s| s.kind == KindName::Task)
             .unwrap();
-        assert_eq!(warehouse.statements, 2);
+        assert_eq!(tasks.statements, 2);
+    }
+
+    #[tokio::test]
+    async fn show_warehouses_is_never_paged() {
+        let session = FakeSession::new();
+        let mut full = warehouse_rows(&[]);
+        full.rows = (0..PAGE_ROWS)
+            .map(|i| vec![Some(format!("WH{i:05}")), Some("SMALL".to_string())])
+            .collect();
+        session.answer("SHOW WAREHOUSES", full);
+        session.answer("SHOW TASKS IN DATABASE DB", task_rows(&[]));
+        let found = introspect(session.clone(), &kinds(), &scope(), &BTreeSet::new())
+            .await
+            .unwrap();
+        let sent = session.executed();
+        assert!(
+            sent.iter().all(|s| !s.contains("LIMIT")),
+            "SHOW WAREHOUSES takes no LIMIT ... FROM: {sent:?}"
+        );
+        assert_eq!(found.statements(), 2);
     }
 
     /// Forwards to an account and keeps every statement it was sent.

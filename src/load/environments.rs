@@ -3,7 +3,8 @@
 //! Reads the file into [`Environments`]: each environment's branch and tag
 //! patterns (with their places, so `floe env` can say which one matched),
 //! database, protection, connection and `vars`, plus the local account's seed
-//! files. Matching a branch against the patterns is `resolve`'s job.
+//! files and the Snowflake edition it emulates. Matching a branch against the
+//! patterns is `resolve`'s job.
 
 use std::path::{Path, PathBuf};
 
@@ -14,6 +15,7 @@ use super::de::{Spanned, from_node};
 use super::yaml::{Node, Value, parse_single};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::Ident;
+use crate::local::Edition;
 
 /// Where the environments file lives, relative to the project root.
 pub const ENVIRONMENTS_FILE: &str = "config/environments.yaml";
@@ -29,6 +31,9 @@ pub struct Environments {
     pub environments: Vec<Environment>,
     /// `local.seed`: SQL files run when a local account is created, relative to the root.
     pub local_seed: Vec<PathBuf>,
+    /// `local.edition`: the Snowflake edition the local account emulates
+    /// (`standard` or `enterprise`, the default).
+    pub local_edition: Edition,
     /// Where `environments:` is written.
     pub span: Span,
 }
@@ -67,11 +72,13 @@ struct RawFile {
     local: Option<RawLocal>,
 }
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawLocal {
     #[serde(default)]
     seed: Vec<Spanned<String>>,
+    #[serde(default)]
+    edition: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -115,10 +122,10 @@ impl Environments {
             Some(node) => read_environments(node, &mut problems),
             None => Vec::new(),
         };
-        let local_seed = raw
-            .local
-            .map(|l| l.seed)
-            .unwrap_or_default()
+        let local = raw.local.unwrap_or_default();
+        let local_edition = read_edition(local.edition.as_ref(), &mut problems);
+        let local_seed = local
+            .seed
             .into_iter()
             .filter_map(|seed| {
                 let path = PathBuf::from(&seed.value);
@@ -147,6 +154,7 @@ impl Environments {
             default_connection: raw.default_connection,
             environments,
             local_seed,
+            local_edition,
         })
     }
 
@@ -161,6 +169,24 @@ impl Environments {
     pub fn names(&self) -> Vec<&str> {
         self.environments.iter().map(|e| e.name.as_str()).collect()
     }
+}
+
+/// `local.edition`, enterprise when absent.
+fn read_edition(written: Option<&Spanned<String>>, problems: &mut Diagnostics) -> Edition {
+    let Some(written) = written else {
+        return Edition::default();
+    };
+    Edition::parse(&written.value).unwrap_or_else(|| {
+        problems.push(
+            Diagnostic::error(format!(
+                "`{}` is not a Snowflake edition the local account emulates",
+                written.value
+            ))
+            .at(written.span.clone())
+            .hint("write `edition: standard` or `edition: enterprise` (the default)"),
+        );
+        Edition::default()
+    })
 }
 
 fn read_environments(node: &Node, problems: &mut Diagnostics) -> Vec<Environment> {

@@ -73,4 +73,9 @@ impl Project {
     pub fn seed_files(&self) -> &[PathBuf] {
         &self.environments.local_seed
     }
+
+    /// The Snowflake edition the local account emulates.
+    pub fn local_edition(&self) -> crate::local::Edition {
+        self.environments.local_edition
+    }
 }

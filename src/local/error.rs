@@ -125,6 +125,18 @@ pub fn root_not_suspended(root: &str) -> SqlError {
     )
 }
 
+/// The refusal to alter a running task that is part of a task graph
+/// (bcr-2363 says it is refused; the documentation gives no wording).
+pub fn task_not_suspended(task: &str) -> SqlError {
+    err(
+        "091421",
+        "22000",
+        format!(
+            "Unable to update task {task} since it is part of a task graph and is not suspended; suspend it first."
+        ),
+    )
+}
+
 /// A tag value outside the tag's allowed values.
 pub fn tag_value_not_allowed(tag: &str, value: &str) -> SqlError {
     compilation(

@@ -23,6 +23,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
+pub use self::catalog::Edition;
 use self::catalog::{Catalog, Change};
 use self::exec::SessionState;
 use self::store::Store;
@@ -110,6 +111,7 @@ struct Shared {
 struct Data {
     store: Store,
     catalog: Catalog,
+    edition: Edition,
 }
 
 impl LocalAccount {
@@ -128,12 +130,24 @@ impl LocalAccount {
         let shared = Shared {
             label,
             latency,
-            data: Mutex::new(Data { store, catalog }),
+            data: Mutex::new(Data {
+                store,
+                catalog,
+                edition: Edition::default(),
+            }),
         };
         Ok(LocalAccount {
             shared: Arc::new(shared),
             session: Mutex::new(SessionState::default()),
         })
+    }
+
+    /// Makes the account emulate `edition` from now on (enterprise when
+    /// never set): SHOW WAREHOUSES columns and the warehouse properties
+    /// CREATE and ALTER accept follow it.
+    pub fn with_edition(self, edition: Edition) -> LocalAccount {
+        self.data().edition = edition;
+        self
     }
 
     /// Executes a script of one or more `;`-separated statements, as a
@@ -201,6 +215,7 @@ fn execute_locked(
     data.store
         .refresh(&mut data.catalog, writes)
         .map_err(internal)?;
+    data.catalog.edition = data.edition;
     let mut committed: Vec<Change> = Vec::new();
     let mut results = Vec::with_capacity(parsed.len());
     let mut failure = None;

@@ -272,9 +272,8 @@ impl Project {
                 .filter_map(read)
                 .find(|m| &m.common.address == address)
         })?;
-        use crate::kinds::Kind;
         Some(PromotionSource {
-            fqn: model.fqn(),
+            fqn: model.sql_name(),
             versions: model
                 .versions
                 .iter()

@@ -369,8 +369,8 @@ warehouse: ml_wh
 cluster_by: [pudo_id]
 description: \"it's $$; DROP SCHEMA ML_DB.FS; -- \\\\\"
 columns:
-  - {name: pudo_id, comment: \"'; DROP SCHEMA ML_DB.FS; $$\"}
-  - {name: note}
+  - {name: pudo_id}
+  - {name: note, comment: \"'; DROP SCHEMA ML_DB.FS; $$\"}
   - {name: other}
 ";
     for fv in [fv.to_string(), fv.replace("refresh_freq: 1 hour\n", "")] {

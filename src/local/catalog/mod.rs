@@ -241,9 +241,40 @@ pub enum Change {
     },
 }
 
+/// The Snowflake edition an account emulates: what SHOW WAREHOUSES shows and
+/// which warehouse properties CREATE and ALTER accept.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Edition {
+    /// Standard edition: single-cluster warehouses, no query acceleration
+    /// service (SHOW WAREHOUSES has no query-acceleration columns).
+    Standard,
+    /// Enterprise edition (and higher): multi-cluster warehouses and the
+    /// query acceleration service.
+    #[default]
+    Enterprise,
+}
+
+impl Edition {
+    /// The edition named `written` (`standard`, `enterprise`, any case).
+    pub fn parse(written: &str) -> Option<Edition> {
+        match written.trim().to_ascii_lowercase().as_str() {
+            "standard" => Some(Edition::Standard),
+            "enterprise" => Some(Edition::Enterprise),
+            _ => None,
+        }
+    }
+
+    /// True when multi-cluster warehouses and query acceleration exist.
+    pub fn has_enterprise_features(self) -> bool {
+        self == Edition::Enterprise
+    }
+}
+
 /// The whole emulated account.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Catalog {
+    /// The edition emulated; an account setting, not part of the snapshot.
+    pub edition: Edition,
     /// Warehouses by name.
     pub warehouses: BTreeMap<Ident, Warehouse>,
     /// Databases by name.

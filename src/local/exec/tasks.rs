@@ -191,7 +191,16 @@ impl Exec<'_> {
         let is_root = task.predecessors.is_empty();
         match &alter.action {
             AlterAction::Suspend | AlterAction::Resume if is_root => {}
-            _ => self.require_graph_suspended(&q)?,
+            AlterAction::Suspend | AlterAction::Resume => self.require_graph_suspended(&q)?,
+            _ => {
+                self.require_graph_suspended(&q)?;
+                // 2026_06 behaviour change bundle (bcr-2363): altering a
+                // task that is part of a graph requires the task itself to
+                // be suspended, not only its root.
+                if !is_root && task.state == "started" {
+                    return Err(error::task_not_suspended(&q.display()));
+                }
+            }
         }
         match &alter.action {
             AlterAction::Suspend => {

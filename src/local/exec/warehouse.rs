@@ -1,10 +1,12 @@
 //! Warehouses: every property of CREATE/ALTER WAREHOUSE, with Snowflake's
-//! defaults and value checks.
+//! defaults and value checks, the edition's features (a Standard-edition
+//! account refuses multi-cluster and query-acceleration settings) and the
+//! rule that a warehouse changes type only while suspended.
 
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::ident::Ident;
 use crate::local::ast::{Alter, AlterAction, Create, CreateBody, Kind, Prop, Value};
-use crate::local::catalog::{Change, Warehouse};
+use crate::local::catalog::{Change, Edition, Warehouse};
 use crate::local::error::{self, SqlError};
 
 /// Canonical size keywords and their SHOW display.
@@ -222,11 +224,61 @@ fn unset_prop(w: &mut Warehouse, key: &str) -> Result<(), SqlError> {
     Ok(())
 }
 
+/// The Enterprise-edition feature `w` uses, with the property that uses it;
+/// the values a warehouse without those features has never count.
+fn enterprise_feature(w: &Warehouse) -> Option<(&'static str, &'static str)> {
+    const CLUSTERS: &str = "multi-cluster warehouses";
+    const QAS: &str = "query acceleration (the query acceleration service)";
+    if w.max_cluster_count > 1 {
+        Some((CLUSTERS, "MAX_CLUSTER_COUNT"))
+    } else if w.min_cluster_count > 1 {
+        Some((CLUSTERS, "MIN_CLUSTER_COUNT"))
+    } else if w.scaling_policy != "STANDARD" {
+        Some((CLUSTERS, "SCALING_POLICY"))
+    } else if w.enable_query_acceleration {
+        Some((QAS, "ENABLE_QUERY_ACCELERATION"))
+    } else if w.query_acceleration_max_scale_factor != 8 {
+        Some((QAS, "QUERY_ACCELERATION_MAX_SCALE_FACTOR"))
+    } else {
+        None
+    }
+}
+
+/// Refuses a warehouse using a feature that `edition` does not have.
+/// Snowflake's documentation names the editions of these features but not
+/// the wording of the refusal; this one names the property and the edition.
+fn check_edition(edition: Edition, w: &Warehouse) -> Result<(), SqlError> {
+    match enterprise_feature(w) {
+        Some((feature, property)) if !edition.has_enterprise_features() => {
+            Err(error::invalid(format!(
+                "Warehouse '{}' cannot set {property}: {feature} need Enterprise Edition (or higher), and this is a Standard Edition account.",
+                w.name
+            )))
+        }
+        _ => Ok(()),
+    }
+}
+
 fn check_clusters(w: &Warehouse) -> Result<(), SqlError> {
     if w.min_cluster_count > w.max_cluster_count {
         return Err(error::invalid(format!(
             "MIN_CLUSTER_COUNT ({}) cannot be greater than MAX_CLUSTER_COUNT ({}).",
             w.min_cluster_count, w.max_cluster_count
+        )));
+    }
+    Ok(())
+}
+
+/// Snowflake changes a warehouse's type only while it is suspended
+/// ("Changing the warehouse type with ALTER WAREHOUSE is supported only for
+/// warehouses in the SUSPENDED state", Snowpark-optimized warehouses guide).
+/// The documentation gives no wording for the refusal.
+fn check_type_change(was: &str, w: &Warehouse) -> Result<(), SqlError> {
+    if was != w.warehouse_type && w.state != "SUSPENDED" {
+        return Err(error::invalid(format!(
+            "Invalid state. Warehouse '{}' must be suspended to change its WAREHOUSE_TYPE; run ALTER WAREHOUSE {} SUSPEND first.",
+            w.name,
+            w.name.to_sql()
         )));
     }
     Ok(())
@@ -253,6 +305,7 @@ impl Exec<'_> {
             set_prop(&mut w, prop)?;
         }
         check_clusters(&w)?;
+        check_edition(self.catalog.edition, &w)?;
         w.tags = self.resolve_tags(tags)?;
         self.session.warehouse = Some(name.clone());
         Ok(Outcome::status(
@@ -269,6 +322,7 @@ impl Exec<'_> {
         };
         match &alter.action {
             AlterAction::Set(props) => {
+                let was = w.warehouse_type.clone();
                 for prop in props {
                     if prop.key == "INITIALLY_SUSPENDED" {
                         return Err(error::invalid_value(&prop.key, &prop.value.written()));
@@ -276,12 +330,16 @@ impl Exec<'_> {
                     set_prop(&mut w, prop)?;
                 }
                 check_clusters(&w)?;
+                check_edition(self.catalog.edition, &w)?;
+                check_type_change(&was, &w)?;
             }
             AlterAction::Unset(keys) => {
+                let was = w.warehouse_type.clone();
                 for key in keys {
                     unset_prop(&mut w, key)?;
                 }
                 check_clusters(&w)?;
+                check_type_change(&was, &w)?;
             }
             AlterAction::Suspend => {
                 if w.state == "SUSPENDED" {

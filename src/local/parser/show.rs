@@ -23,6 +23,11 @@ impl Parser<'_> {
         if self.eat_word("LIKE") {
             show.like = Some(self.string()?);
         }
+        // `SHOW WAREHOUSES [ LIKE '<pattern>' ]`: no IN, STARTS WITH or
+        // LIMIT ... FROM; whatever follows is a syntax error.
+        if kind == ShowKind::Warehouses {
+            return Ok(Statement::Show(show));
+        }
         if self.eat_word("IN") {
             show.scope = self.scope()?;
         }

@@ -3,7 +3,8 @@
 //! This module resolves the `IN` scope against the session, applies LIKE
 //! (case-insensitive, `%` and `_`), STARTS WITH, `LIMIT n FROM 'name'` and
 //! Snowflake's cap of 10,000 rows, then hands each listed object to
-//! [`rows`] for its columns. It only reads the catalog.
+//! [`rows`] for its columns (SHOW WAREHOUSES of a Standard-edition account
+//! has no query-acceleration columns). It only reads the catalog.
 
 mod columns;
 mod parameters;
@@ -73,7 +74,35 @@ pub fn show(catalog: &Catalog, session: &SessionState, show: &Show) -> Result<Ro
         .filter(|item| !show.root_only || is_root(item))
         .take(limit)
         .collect();
-    Ok(rows::render(show.kind, show.terse, session, &listed))
+    let mut rows = rows::render(show.kind, show.terse, session, &listed);
+    if show.kind == ShowKind::Warehouses && !catalog.edition.has_enterprise_features() {
+        drop_columns(&mut rows, QUERY_ACCELERATION_COLUMNS);
+    }
+    Ok(rows)
+}
+
+/// SHOW WAREHOUSES columns that only accounts with the query acceleration
+/// service have (Snowflake's SHOW WAREHOUSES reference: "For accounts that
+/// have the query acceleration service feature enabled, the output provides
+/// additional information").
+const QUERY_ACCELERATION_COLUMNS: &[&str] = &[
+    "enable_query_acceleration",
+    "query_acceleration_max_scale_factor",
+];
+
+/// Removes the `names` columns and their cells.
+fn drop_columns(rows: &mut Rows, names: &[&str]) {
+    let keep: Vec<bool> = rows
+        .columns
+        .iter()
+        .map(|c| !names.contains(&c.name.as_str()))
+        .collect();
+    let mut flags = keep.iter();
+    rows.columns.retain(|_| *flags.next().unwrap_or(&true));
+    for row in &mut rows.rows {
+        let mut flags = keep.iter();
+        row.retain(|_| *flags.next().unwrap_or(&true));
+    }
 }
 
 fn is_root(item: &Item) -> bool {
