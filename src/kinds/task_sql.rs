@@ -709,6 +709,30 @@ sql: SELECT 3
     }
 
     #[test]
+    fn config_floats_read_back_to_the_last_digit() {
+        let mut floats = vec![94.52706955539223, 0.009221885624698875];
+        floats.extend(crate::load::yaml::tests::random_doubles(300));
+        let config: Vec<String> = floats
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("k{i}: {f:e}"))
+            .collect();
+        let graph = THREE.replace(
+            "schedule: 5 minutes\n",
+            &format!("schedule: 5 minutes\nconfig: {{{}}}\n", config.join(", ")),
+        );
+        let env = env(&graph);
+        let (_dir, account) = deployed(&env);
+        let root = get(&env, "task.ROOT");
+        assert_eq!(root.attributes["config"]["k0"], json!(94.52706955539223));
+        assert_eq!(task(&account, "ROOT")["config"], root.attributes["config"]);
+        assert_eq!(
+            changed_fields(&root, &task(&account, "ROOT")),
+            vec!["enabled".to_string()]
+        );
+    }
+
+    #[test]
     fn interval_spellings_compare_equal() {
         let written = env(&THREE.replace("5 minutes", "60 minutes"));
         let canonical = env(&THREE.replace("5 minutes", "1 hour"));

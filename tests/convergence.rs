@@ -1,0 +1,100 @@
+//! Convergence through the `floe` binary on small projects: once applied, a
+//! project plans clean, whatever numbers it holds, whatever was dropped or
+//! ignored behind it, and task graphs with a finalizer and an error
+//! integration round-trip; what no batched statement reads is said so.
+
+mod common;
+
+use common::{Output, Project};
+
+const DEV: &[&str] = &["--branch", "feature/try"];
+
+const ENVIRONMENTS: &str = "\
+project: conv
+default_connection: local
+environments:
+  DEV:
+    branches: [dev, \"feature/*\"]
+    database: CONV_DB
+local:
+  seed: [config/seed.sql]
+";
+
+const SEED: &str = "\
+CREATE DATABASE IF NOT EXISTS CONV_DB;
+CREATE SCHEMA IF NOT EXISTS CONV_DB.RAW;
+CREATE TABLE IF NOT EXISTS CONV_DB.RAW.EVENTS (PUDO_ID VARCHAR(16), DAY DATE, PARCELS NUMBER);
+";
+
+const PLACEMENT: &str = "\
+kind: Schema
+name: OPS
+---
+kind: Warehouse
+name: CONV_WH
+";
+
+/// A project with the seeded database, a schema OPS and a warehouse CONV_WH,
+/// and `resources` in resources/main.yaml.
+fn project(resources: &str) -> Project {
+    Project::with_environments(ENVIRONMENTS)
+        .file("config/seed.sql", SEED)
+        .file("resources/placement.yaml", PLACEMENT)
+        .file("resources/main.yaml", resources)
+}
+
+/// Runs `floe <args> --branch feature/try`.
+fn dev(project: &Project, args: &[&str]) -> Output {
+    let all: Vec<&str> = args.iter().chain(DEV).copied().collect();
+    project.run(&all)
+}
+
+fn apply(project: &Project) {
+    dev(project, &["apply", "--auto-approve"])
+        .code(0)
+        .stdout_has("Apply complete");
+}
+
+fn assert_clean(project: &Project) {
+    dev(project, &["plan", "--detailed-exitcode"])
+        .code(0)
+        .stdout_has("No changes. DEV matches the declarations.");
+}
+
+fn exec(project: &Project, sql: &str) -> Output {
+    let out = dev(project, &["local", "exec", sql]);
+    out.code(0);
+    out
+}
+
+#[test]
+fn floats_in_task_configs_and_model_metrics_plan_clean_once_applied() {
+    let project = project(
+        "\
+kind: Schema
+name: REG
+---
+kind: Task
+name: ROOT
+schema: OPS
+warehouse: CONV_WH
+schedule: 60 minutes
+config: {threshold: 94.52706955539223, ratio: 0.1, tiny: 1.0e-300}
+sql: SELECT 1
+---
+kind: Model
+name: M
+schema: REG
+versions:
+  - {name: V1, from: '@CONV_DB.REG.STAGE/m/v1', metrics: {r2: 0.009221885624698875, nested: {mae: 0.30000000000000004}}}
+",
+    );
+    apply(&project);
+    assert_clean(&project);
+    exec(
+        &project,
+        "SELECT METADATA FROM CONV_DB.INFORMATION_SCHEMA.MODEL_VERSIONS",
+    )
+    .stdout_has("0.009221885624698875");
+}
+
