@@ -98,3 +98,39 @@ versions:
     .stdout_has("0.009221885624698875");
 }
 
+const CRON_FEATURE_VIEW: &str = "\
+kind: Schema
+name: FS
+feature_store: true
+---
+kind: Entity
+name: PUDO
+schema: FS
+join_keys: [PUDO_ID]
+---
+kind: FeatureView
+name: DAILY
+version: V1
+schema: FS
+entities: [PUDO]
+timestamp_col: DAY
+refresh_freq: \"0 3 * * * UTC\"
+warehouse: CONV_WH
+query: SELECT PUDO_ID, DAY, PARCELS FROM CONV_DB.RAW.EVENTS
+";
+
+#[test]
+fn a_cron_feature_view_whose_dynamic_table_was_dropped_alone_is_repaired() {
+    let project = project(CRON_FEATURE_VIEW);
+    apply(&project);
+    exec(&project, "DROP DYNAMIC TABLE CONV_DB.FS.DAILY$V1");
+    dev(&project, &["plan"])
+        .code(0)
+        .stdout_has("feature_view.DAILY$V1");
+    dev(&project, &["apply", "--auto-approve", "--allow-destroy"])
+        .code(0)
+        .stdout_has("Apply complete");
+    assert_clean(&project);
+    exec(&project, "SHOW TASKS LIKE 'DAILY$V1' IN SCHEMA CONV_DB.FS").stdout_has("started");
+}
+

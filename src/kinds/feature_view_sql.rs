@@ -476,7 +476,12 @@ impl Kind for FeatureViewKind {
             .map_or("DOWNSTREAM".to_string(), RefreshFreq::target_lag);
         let mut sql = vec![dynamic_table_sql(&names, a, &lag)];
         if let Some(cron) = freq.as_ref().and_then(RefreshFreq::cron) {
-            sql.extend(refresh_task_sql(&names, a, cron, false));
+            // The refresh task outlives a dynamic table dropped on its own
+            // (SHOW TASKS still lists it): its name is this feature view's,
+            // so whatever task of that name is live is replaced, suspended
+            // first as any change to a running task needs.
+            sql.push(format!("ALTER TASK IF EXISTS {} SUSPEND", names.object()));
+            sql.extend(refresh_task_sql(&names, a, cron, true));
         }
         sql
     }
