@@ -142,6 +142,20 @@ pub trait Kind: Send + Sync {
     /// on the attributes as read. The default fills in nothing.
     fn complete_live(&self, _live: &mut Attributes, _recorded: &Attributes) {}
 
+    /// Recomputes, on the declared attributes, what this kind derives from
+    /// other resources (a feature view's entity tag values from its
+    /// entities' join keys), given their `effective` attributes: declared,
+    /// with each field under `lifecycle.ignore_changes` at its live value.
+    /// A dependent then follows what its dependency really is, so that a
+    /// plan never holds steps that contradict each other. The default
+    /// derives nothing.
+    fn follow(
+        &self,
+        _declared: &mut Attributes,
+        _effective: &dyn Fn(&Address) -> Option<Attributes>,
+    ) {
+    }
+
     /// How to bring `current` (live) to `declared`, given the fields that
     /// differ (never empty, never an ignored field). Task-graph kinds leave
     /// suspending and resuming to the planner: when only `enabled` differs,

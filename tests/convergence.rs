@@ -134,3 +134,47 @@ fn a_cron_feature_view_whose_dynamic_table_was_dropped_alone_is_repaired() {
     exec(&project, "SHOW TASKS LIKE 'DAILY$V1' IN SCHEMA CONV_DB.FS").stdout_has("started");
 }
 
+const IGNORED_JOIN_KEYS: &str = "\
+kind: Schema
+name: FS
+feature_store: true
+---
+kind: Entity
+name: PUDO
+schema: FS
+join_keys: [PUDO_ID]
+lifecycle: {ignore_changes: [join_keys]}
+---
+kind: FeatureView
+name: VOLUME
+version: V1
+schema: FS
+entities: [PUDO]
+timestamp_col: DAY
+query: SELECT PUDO_ID, DAY, PARCELS FROM CONV_DB.RAW.EVENTS
+";
+
+#[test]
+fn feature_views_follow_the_join_keys_an_ignored_entity_really_has() {
+    let project = project(IGNORED_JOIN_KEYS);
+    apply(&project);
+    project.edit("resources/main.yaml", "[PUDO_ID]", "[PUDO_ID, DAY]");
+    assert_clean(&project);
+    apply(&project);
+    assert_clean(&project);
+    exec(&project, "SHOW VIEWS LIKE 'VOLUME$V1' IN SCHEMA CONV_DB.FS").stdout_has("VOLUME$V1");
+    // A new feature view on the entity is tagged with the live keys too.
+    let second = IGNORED_JOIN_KEYS
+        .split("---\n")
+        .last()
+        .unwrap()
+        .replace("VOLUME", "DEMAND");
+    project.edit(
+        "resources/main.yaml",
+        "kind: FeatureView\n",
+        &format!("{second}---\nkind: FeatureView\n"),
+    );
+    apply(&project);
+    assert_clean(&project);
+}
+

@@ -41,8 +41,9 @@ pub(super) struct Views<'a> {
 
 /// Computes the plan. Pure: no I/O, no SQL executed.
 pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
+    let followed = follow_ignored(input.declared, &input.live.managed, input.kinds);
     let views = Views {
-        declared: input.declared.iter().map(|r| (&r.address, r)).collect(),
+        declared: followed.iter().map(|r| (&r.address, r)).collect(),
         state: &input.state.resources,
         live: &input.live.managed,
     };
@@ -83,6 +84,42 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
             .collect(),
         steps,
     })
+}
+
+/// The declared resources, each with what it derives from others
+/// recomputed ([`Kind::follow`]) from their effective attributes: a field
+/// under `lifecycle.ignore_changes` keeps its live value, so nothing that
+/// depends on it plans for the declared value the account will never get.
+fn follow_ignored(
+    declared: &[Resource],
+    live: &BTreeMap<Address, LiveObject>,
+    kinds: &Kinds,
+) -> Vec<Resource> {
+    let effective: BTreeMap<&Address, Attributes> = declared
+        .iter()
+        .filter(|r| !r.lifecycle.ignore_changes.is_empty())
+        .filter_map(|r| {
+            let seen = &live.get(&r.address)?.attributes;
+            let mut attributes = r.attributes.clone();
+            for field in &r.lifecycle.ignore_changes {
+                if let Some(value) = seen.get(field) {
+                    attributes.insert(field.clone(), value.clone());
+                }
+            }
+            Some((&r.address, attributes))
+        })
+        .collect();
+    let lookup = |address: &Address| effective.get(address).cloned();
+    declared
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if let Some(kind) = kinds.get(r.address.kind) {
+                kind.follow(&mut r.attributes, &lookup);
+            }
+            r
+        })
+        .collect()
 }
 
 /// Fingerprint over every declared resource (address, fqn, attributes).

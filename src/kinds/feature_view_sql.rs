@@ -436,6 +436,35 @@ impl Kind for FeatureViewKind {
         Ok(out)
     }
 
+    /// The tag value of each entity follows the join keys the entity really
+    /// has: with `ignore_changes: [join_keys]` on the entity its tag keeps
+    /// the live keys as its only allowed value, and a feature view tagged
+    /// with the declared keys would be refused by it.
+    fn follow(
+        &self,
+        declared: &mut Attributes,
+        effective: &dyn Fn(&Address) -> Option<Attributes>,
+    ) {
+        let Some(Value::Object(tags)) = declared.get_mut("entity_tags") else {
+            return;
+        };
+        for (entity, value) in tags.iter_mut() {
+            let address = Address::new(KindName::Entity, Ident::from_resolved(entity.as_str()));
+            let keys = effective(&address).and_then(|a| {
+                let keys: Vec<String> = a
+                    .get("join_keys")?
+                    .as_array()?
+                    .iter()
+                    .filter_map(|k| k.as_str().map(String::from))
+                    .collect();
+                (!keys.is_empty()).then(|| keys.join(","))
+            });
+            if let Some(keys) = keys {
+                *value = Value::String(keys);
+            }
+        }
+    }
+
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
         if let Some(field) = REPLACED.iter().find(|f| changed.iter().any(|c| c == *f)) {
             return Change::Replace {
