@@ -132,6 +132,14 @@ pub trait Kind: Send + Sync {
         &[]
     }
 
+    /// The [`Kind::unobservable_fields`] that can still change in the
+    /// account after creation (a task's parameters, set by ALTER), so that a
+    /// change made outside floe to them goes unseen: the plan names them.
+    /// Create-only options are not among them. The default is none.
+    fn state_only_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Fills in, on a copy of the live attributes `live`, what introspection
     /// cannot see, from the attributes state recorded at the last apply (a
     /// model version's `from`: Snowflake keeps no trace of where a version

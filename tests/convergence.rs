@@ -178,3 +178,27 @@ fn feature_views_follow_the_join_keys_an_ignored_entity_really_has() {
     assert_clean(&project);
 }
 
+#[test]
+fn the_plan_says_which_task_fields_it_compares_with_state_only() {
+    let project = project(
+        "\
+kind: Task
+name: ROOT
+schema: OPS
+schedule: 60 minutes
+timeout_ms: 60000
+sql: SELECT 1
+",
+    );
+    dev(&project, &["plan"]).code(0).stdout_has(
+        "Note: task timeout_ms and suspend_after_failures compared with the last apply only",
+    );
+    let json = dev(&project, &["plan", "--json"]);
+    json.code(0);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(
+        plan["compared_with_state"],
+        serde_json::json!([{"kind": "task", "fields": ["timeout_ms", "suspend_after_failures"]}])
+    );
+}
+

@@ -6,7 +6,8 @@ use super::action::{Facts, decide};
 use super::compare::compare;
 use super::fingerprint::fingerprint;
 use super::plan::{
-    Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StepPurpose, UnmanagedObject,
+    Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
+    UnmanagedObject,
 };
 use super::steps::{Draft, order_steps};
 use super::{DiffError, graph};
@@ -82,8 +83,28 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
                 fqn: o.fqn.clone(),
             })
             .collect(),
+        compared_with_state: state_only_fields(input.declared, input.kinds),
         steps,
     })
+}
+
+/// For each kind with a declared resource, the fields introspection cannot
+/// see but the account can change ([`Kind::state_only_fields`]), which the
+/// plan says it compares with state only.
+fn state_only_fields(declared: &[Resource], kinds: &Kinds) -> Vec<StateOnlyFields> {
+    kinds
+        .iter()
+        .filter(|k| !k.state_only_fields().is_empty())
+        .filter(|k| declared.iter().any(|r| r.address.kind == k.kind()))
+        .map(|k| StateOnlyFields {
+            kind: k.kind(),
+            fields: k
+                .unobservable_fields()
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
+        })
+        .collect()
 }
 
 /// The declared resources, each with what it derives from others

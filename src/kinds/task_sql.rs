@@ -326,6 +326,12 @@ impl Kind for TaskKind {
         UNOBSERVABLE
     }
 
+    /// Both are task parameters an ALTER (or a colleague) can change: only
+    /// `SHOW PARAMETERS IN TASK`, one statement per task, lists them.
+    fn state_only_fields(&self) -> &'static [&'static str] {
+        UNOBSERVABLE
+    }
+
     /// In-place ALTERs for everything but a move to another schema; a
     /// change of `enabled` alone is the planner's suspend or resume.
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
