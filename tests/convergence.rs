@@ -202,3 +202,108 @@ sql: SELECT 1
     );
 }
 
+const FINALIZED_GRAPH: &str = "\
+kind: Task
+name: ROOT
+schema: OPS
+warehouse: CONV_WH
+schedule: 60 minutes
+error_integration: OPS_ALERTS
+sql: SELECT 1
+---
+kind: Task
+name: WORK
+schema: OPS
+after: [ROOT]
+sql: SELECT 2
+---
+kind: Task
+name: CLEANUP
+schema: OPS
+finalize: ROOT
+sql: SELECT 3
+";
+
+#[test]
+fn a_finalizer_and_an_error_integration_round_trip_with_their_graph() {
+    let project = project(FINALIZED_GRAPH);
+    dev(&project, &["plan", "--sql"])
+        .code(0)
+        .stdout_has("ERROR_INTEGRATION = OPS_ALERTS")
+        .stdout_has("FINALIZE = CONV_DB.OPS.ROOT");
+    apply(&project);
+    assert_clean(&project);
+    let shown = exec(&project, "SHOW TASKS IN SCHEMA CONV_DB.OPS");
+    shown
+        .stdout_has("FinalizedRootTask")
+        .stdout_has("FinalizerTask")
+        .stdout_has("OPS_ALERTS");
+    let states = exec(&project, "SHOW TASKS LIKE 'CLEANUP' IN SCHEMA CONV_DB.OPS");
+    states.stdout_has("started");
+
+    // The finalizer changes while its root is suspended.
+    project.edit("resources/main.yaml", "SELECT 3", "SELECT 4");
+    let plan = dev(&project, &["plan", "--sql"]);
+    plan.code(0)
+        .stdout_has("ALTER TASK CONV_DB.OPS.ROOT SUSPEND")
+        .stdout_has("ALTER TASK CONV_DB.OPS.CLEANUP MODIFY AS SELECT 4");
+    apply(&project);
+    assert_clean(&project);
+
+    // Changed behind floe's back: seen and reverted.
+    exec(&project, "ALTER TASK CONV_DB.OPS.ROOT SUSPEND");
+    exec(&project, "ALTER TASK CONV_DB.OPS.CLEANUP UNSET FINALIZE");
+    exec(
+        &project,
+        "ALTER TASK CONV_DB.OPS.ROOT UNSET ERROR_INTEGRATION",
+    );
+    dev(&project, &["drift"])
+        .code(2)
+        .stdout_has("task.CLEANUP")
+        .stdout_has("task.ROOT");
+    apply(&project);
+    assert_clean(&project);
+
+    // The finalizer becomes a child of the graph, then goes.
+    project.edit("resources/main.yaml", "finalize: ROOT", "after: [WORK]");
+    apply(&project);
+    assert_clean(&project);
+    exec(&project, "SHOW TASKS LIKE 'CLEANUP' IN SCHEMA CONV_DB.OPS")
+        .stdout_lacks("FinalizedRootTask");
+}
+
+#[test]
+fn finalizers_are_checked_against_their_graph() {
+    let check = |resources: &str, message: &str| {
+        let project = project(resources);
+        dev(&project, &["validate"]).code(1).stderr_has(message);
+    };
+    check(
+        &FINALIZED_GRAPH.replace("finalize: ROOT\n", "finalize: ROOT\nschedule: 5 minutes\n"),
+        "a finalizer task (`finalize`) cannot have a schedule",
+    );
+    check(
+        &FINALIZED_GRAPH.replace("finalize: ROOT\n", "finalize: ROOT\nafter: [WORK]\n"),
+        "a finalizer task (`finalize`) cannot have `after`",
+    );
+    check(
+        &FINALIZED_GRAPH.replace("finalize: ROOT", "finalize: WORK"),
+        "the task `WORK` is not a root task",
+    );
+    check(
+        &format!(
+            "{FINALIZED_GRAPH}---\nkind: Task\nname: OTHER\nschema: OPS\nfinalize: ROOT\nsql: SELECT 5\n"
+        ),
+        "the root task `ROOT` already has the finalizer `CLEANUP`",
+    );
+    check(
+        &format!(
+            "{FINALIZED_GRAPH}---\nkind: Task\nname: LATE\nschema: OPS\nafter: [CLEANUP]\nsql: SELECT 5\n"
+        ),
+        "the task `CLEANUP` is a finalizer task, which cannot have children",
+    );
+    check(
+        &FINALIZED_GRAPH.replace("finalize: ROOT", "finalize: NOPE"),
+        "NOPE",
+    );
+}
