@@ -133,6 +133,14 @@ pub trait Kind: Send + Sync {
         &[]
     }
 
+    /// The [`Kind::unobservable_fields`] that can still change in the
+    /// account after creation (a task's parameters, set by ALTER), so that a
+    /// change made outside floe to them goes unseen: the plan names them.
+    /// Create-only options are not among them. The default is none.
+    fn state_only_fields(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// Fills in, on a copy of the live attributes `live`, what introspection
     /// cannot see, from the attributes state recorded at the last apply (a
     /// model version's `from`: Snowflake keeps no trace of where a version
@@ -142,6 +150,20 @@ pub trait Kind: Send + Sync {
     /// read (the plan's live fingerprint, checked for staleness) are taken
     /// on the attributes as read. The default fills in nothing.
     fn complete_live(&self, _live: &mut Attributes, _recorded: &Attributes) {}
+
+    /// Recomputes, on the declared attributes, what this kind derives from
+    /// other resources (a feature view's entity tag values from its
+    /// entities' join keys), given their `effective` attributes: declared,
+    /// with each field under `lifecycle.ignore_changes` at its live value.
+    /// A dependent then follows what its dependency really is, so that a
+    /// plan never holds steps that contradict each other. The default
+    /// derives nothing.
+    fn follow(
+        &self,
+        _declared: &mut Attributes,
+        _effective: &dyn Fn(&Address) -> Option<Attributes>,
+    ) {
+    }
 
     /// How to bring `current` (live) to `declared`, given the fields that
     /// differ (never empty, never an ignored field). Task-graph kinds leave

@@ -84,7 +84,7 @@ fn plan_apply_then_nothing_left_to_do() {
         .stdout_has("+ feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
         .stdout_has("+ model.PUDO__CAPACITY_MODEL")
         .stdout_has("+ task.PUDO_TRAINING_ROOT")
-        .stdout_has("Plan: 29 to create, 0 to update, 0 to replace, 0 to delete");
+        .stdout_has("Plan: 30 to create, 0 to update, 0 to replace, 0 to delete");
     dev(&project, &["apply", "--auto-approve"])
         .code(0)
         .stdout_has("Apply complete")
@@ -92,7 +92,7 @@ fn plan_apply_then_nothing_left_to_do() {
     assert_clean(&project);
     let listed = dev(&project, &["state", "list"]);
     listed.code(0);
-    assert_eq!(listed.stdout.lines().count(), 29, "{}", listed.stdout);
+    assert_eq!(listed.stdout.lines().count(), 30, "{}", listed.stdout);
 }
 
 #[test]
@@ -242,7 +242,7 @@ fn without_a_terminal_apply_needs_auto_approve() {
     let project = Project::example();
     dev(&project, &["apply"])
         .code(1)
-        .stdout_has("Plan: 29 to create")
+        .stdout_has("Plan: 30 to create")
         .stderr_has("--auto-approve");
     assert!(!project.path().join("state/DEV.json").exists());
 }
@@ -298,7 +298,7 @@ fn a_killed_apply_loses_no_record_and_the_next_apply_converges() {
     let listed = dev(&project, &["state", "list"]);
     listed.code(0);
     let recorded = listed.stdout.lines().count();
-    assert!((5..29).contains(&recorded), "{}", listed.stdout);
+    assert!((5..30).contains(&recorded), "{}", listed.stdout);
     dev(&project, &["plan"]).code(0).stdout_has("to create");
     dev(&project, &["apply", "--auto-approve"])
         .code(1)
@@ -430,7 +430,7 @@ fn plan_json_and_target_narrow_what_is_shown() {
     let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(plan["format_version"], 1);
     assert_eq!(plan["environment"], "DEV");
-    assert_eq!(plan["changes"].as_array().unwrap().len(), 29);
+    assert_eq!(plan["changes"].as_array().unwrap().len(), 30);
     let model = plan["changes"]
         .as_array()
         .unwrap()

@@ -34,7 +34,7 @@ fn plan_apply_drift_and_revert_through_a_served_account() {
     write_connection(&project, port, PASSWORD);
 
     let over_wire = served(&project, &["plan"]);
-    over_wire.code(0).stdout_has("Plan: 29 to create");
+    over_wire.code(0).stdout_has("Plan: 30 to create");
     let local = in_process(&project, &["plan"]);
     assert_eq!(
         over_wire.stdout, local.stdout,
@@ -120,7 +120,7 @@ fn a_server_gone_mid_apply_stops_cleanly_and_the_rerun_converges() {
     let listed = in_process(&project, &["state", "list"]);
     listed.code(0);
     let recorded = listed.stdout.lines().count();
-    assert!((5..29).contains(&recorded), "{}", listed.stdout);
+    assert!((5..30).contains(&recorded), "{}", listed.stdout);
     assert!(
         !project.path().join("state/DEV.lock").exists(),
         "the lock was left behind"

@@ -221,7 +221,8 @@ fn models_and_tasks_are_canonical() {
         json!({
             "database": "ML_DB", "schema": "REG", "name": "ROOT", "warehouse": "WH", "schedule": "2 hours", "after": [],
             "when": null, "sql": "CALL train()", "config": {"mode": "full"}, "comment": null, "timeout_ms": 3600000,
-            "suspend_after_failures": 10, "allow_overlapping_execution": false, "enabled": true
+            "suspend_after_failures": 10, "allow_overlapping_execution": false,
+            "error_integration": null, "finalize": null, "enabled": true
         })
     );
     let child = attributes(&r, "task.CHILD");

@@ -6,7 +6,8 @@ use super::action::{Facts, decide};
 use super::compare::compare;
 use super::fingerprint::fingerprint;
 use super::plan::{
-    Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StepPurpose, UnmanagedObject,
+    Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
+    UnmanagedObject,
 };
 use super::steps::{Draft, order_steps};
 use super::{DiffError, graph};
@@ -41,8 +42,9 @@ pub(super) struct Views<'a> {
 
 /// Computes the plan. Pure: no I/O, no SQL executed.
 pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
+    let followed = follow_ignored(input.declared, &input.live.managed, input.kinds);
     let views = Views {
-        declared: input.declared.iter().map(|r| (&r.address, r)).collect(),
+        declared: followed.iter().map(|r| (&r.address, r)).collect(),
         state: &input.state.resources,
         live: &input.live.managed,
     };
@@ -81,8 +83,64 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
                 fqn: o.fqn.clone(),
             })
             .collect(),
+        compared_with_state: state_only_fields(input.declared, input.kinds),
         steps,
     })
+}
+
+/// For each kind with a declared resource, the fields introspection cannot
+/// see but the account can change ([`Kind::state_only_fields`]), which the
+/// plan says it compares with state only.
+fn state_only_fields(declared: &[Resource], kinds: &Kinds) -> Vec<StateOnlyFields> {
+    kinds
+        .iter()
+        .filter(|k| !k.state_only_fields().is_empty())
+        .filter(|k| declared.iter().any(|r| r.address.kind == k.kind()))
+        .map(|k| StateOnlyFields {
+            kind: k.kind(),
+            fields: k
+                .unobservable_fields()
+                .iter()
+                .map(|f| f.to_string())
+                .collect(),
+        })
+        .collect()
+}
+
+/// The declared resources, each with what it derives from others
+/// recomputed ([`Kind::follow`]) from their effective attributes: a field
+/// under `lifecycle.ignore_changes` keeps its live value, so nothing that
+/// depends on it plans for the declared value the account will never get.
+fn follow_ignored(
+    declared: &[Resource],
+    live: &BTreeMap<Address, LiveObject>,
+    kinds: &Kinds,
+) -> Vec<Resource> {
+    let effective: BTreeMap<&Address, Attributes> = declared
+        .iter()
+        .filter(|r| !r.lifecycle.ignore_changes.is_empty())
+        .filter_map(|r| {
+            let seen = &live.get(&r.address)?.attributes;
+            let mut attributes = r.attributes.clone();
+            for field in &r.lifecycle.ignore_changes {
+                if let Some(value) = seen.get(field) {
+                    attributes.insert(field.clone(), value.clone());
+                }
+            }
+            Some((&r.address, attributes))
+        })
+        .collect();
+    let lookup = |address: &Address| effective.get(address).cloned();
+    declared
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            if let Some(kind) = kinds.get(r.address.kind) {
+                kind.follow(&mut r.attributes, &lookup);
+            }
+            r
+        })
+        .collect()
 }
 
 /// Fingerprint over every declared resource (address, fqn, attributes).

@@ -17,8 +17,8 @@ pub use action::{Facts, decide};
 pub use build::{PlanInput, declared_fingerprint, live_fingerprint, plan};
 pub use fingerprint::{canonical_json, fingerprint};
 pub use plan::{
-    Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, ResourceChange, Step, StepId,
-    StepPurpose, UnmanagedObject,
+    Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, ResourceChange,
+    StateOnlyFields, Step, StepId, StepPurpose, UnmanagedObject,
 };
 
 use crate::model::{Address, KindName};

@@ -27,6 +27,9 @@
 //!     "depends_on": ["schema.ML"]
 //!   }],
 //!   "unmanaged": [{ "address": "task.OLD", "fqn": "DB.S.OLD" }],
+//!   "compared_with_state": [{ "kind": "task",   // fields no batched SHOW lists:
+//!       "fields": ["timeout_ms", "suspend_after_failures"] }],  // changes made
+//!                                       // outside floe to them go unseen
 //!   "steps": [{
 //!     "id": 1, "address": "warehouse.ML_WH",
 //!     "purpose": "create" | "update" | "replace" | "delete" | "record"
@@ -169,6 +172,16 @@ pub struct UnmanagedObject {
     pub fqn: String,
 }
 
+/// Fields of one kind that introspection cannot read in a batch, so the
+/// plan compares them with the last apply, never with the account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StateOnlyFields {
+    /// The kind.
+    pub kind: KindName,
+    /// Its fields compared declared vs state only.
+    pub fields: Vec<String>,
+}
+
 /// The plan for one environment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Plan {
@@ -184,6 +197,10 @@ pub struct Plan {
     pub changes: Vec<ResourceChange>,
     /// Objects reported, never touched.
     pub unmanaged: Vec<UnmanagedObject>,
+    /// Per declared kind, the fields compared with state only: a change
+    /// made to them outside floe is not seen.
+    #[serde(default)]
+    pub compared_with_state: Vec<StateOnlyFields>,
     /// The steps, in an order that respects `depends_on`.
     pub steps: Vec<Step>,
 }

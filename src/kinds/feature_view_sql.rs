@@ -434,6 +434,35 @@ impl Kind for FeatureViewKind {
         Ok(out)
     }
 
+    /// The tag value of each entity follows the join keys the entity really
+    /// has: with `ignore_changes: [join_keys]` on the entity its tag keeps
+    /// the live keys as its only allowed value, and a feature view tagged
+    /// with the declared keys would be refused by it.
+    fn follow(
+        &self,
+        declared: &mut Attributes,
+        effective: &dyn Fn(&Address) -> Option<Attributes>,
+    ) {
+        let Some(Value::Object(tags)) = declared.get_mut("entity_tags") else {
+            return;
+        };
+        for (entity, value) in tags.iter_mut() {
+            let address = Address::new(KindName::Entity, Ident::from_resolved(entity.as_str()));
+            let keys = effective(&address).and_then(|a| {
+                let keys: Vec<String> = a
+                    .get("join_keys")?
+                    .as_array()?
+                    .iter()
+                    .filter_map(|k| k.as_str().map(String::from))
+                    .collect();
+                (!keys.is_empty()).then(|| keys.join(","))
+            });
+            if let Some(keys) = keys {
+                *value = Value::String(keys);
+            }
+        }
+    }
+
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
         if let Some(field) = REPLACED.iter().find(|f| changed.iter().any(|c| c == *f)) {
             return Change::Replace {
@@ -474,7 +503,12 @@ impl Kind for FeatureViewKind {
             .map_or("DOWNSTREAM".to_string(), RefreshFreq::target_lag);
         let mut sql = vec![dynamic_table_sql(&names, a, &lag)];
         if let Some(cron) = freq.as_ref().and_then(RefreshFreq::cron) {
-            sql.extend(refresh_task_sql(&names, a, cron, false));
+            // The refresh task outlives a dynamic table dropped on its own
+            // (SHOW TASKS still lists it): its name is this feature view's,
+            // so whatever task of that name is live is replaced, suspended
+            // first as any change to a running task needs.
+            sql.push(format!("ALTER TASK IF EXISTS {} SUSPEND", names.object()));
+            sql.extend(refresh_task_sql(&names, a, cron, true));
         }
         sql
     }

@@ -6,7 +6,10 @@
 //! tasks of the same schema, at most 100; a task with `after` has no
 //! schedule), `when`, `sql`, `config` (a mapping, root only), `comment`,
 //! `timeout_ms`, `suspend_after_failures`, `allow_overlapping_execution`,
-//! `enabled`, plus the common fields.
+//! `error_integration` (a notification integration), `finalize` (the root
+//! task of the same schema this task is the finalizer of: a finalizer has no
+//! schedule, no `after`, no `config` and no children, and a root has at most
+//! one), `enabled`, plus the common fields.
 //!
 //! Address `task.NAME`, fqn `DB.SCHEMA.NAME`. Canonical attributes:
 //!
@@ -23,6 +26,8 @@
 //! | `timeout_ms` | USER_TASK_TIMEOUT_MS | `3600000` |
 //! | `suspend_after_failures` | SUSPEND_TASK_AFTER_NUM_FAILURES | `10` |
 //! | `allow_overlapping_execution` | boolean | `false` |
+//! | `error_integration` | resolved integration name or null | null |
+//! | `finalize` | resolved name of the finalized root task or null (SHOW TASKS' `task_relations.FinalizedRootTask`) | null |
 //! | `enabled` | boolean: resumed (true) or suspended | `true` |
 
 use serde::Deserialize;
@@ -50,6 +55,8 @@ pub const FIELDS: &[&str] = &[
     "timeout_ms",
     "suspend_after_failures",
     "allow_overlapping_execution",
+    "error_integration",
+    "finalize",
     "enabled",
 ];
 
@@ -85,6 +92,10 @@ pub struct Task {
     pub suspend_after_failures: u64,
     /// `allow_overlapping_execution`.
     pub allow_overlapping_execution: bool,
+    /// `error_integration`.
+    pub error_integration: Option<Spanned<Ident>>,
+    /// `finalize`: the root task this task finalizes.
+    pub finalize: Option<Spanned<Ident>>,
     /// `enabled`.
     pub enabled: bool,
 }
@@ -116,6 +127,10 @@ struct Raw {
     #[serde(default)]
     allow_overlapping_execution: Option<bool>,
     #[serde(default)]
+    error_integration: Option<Spanned<String>>,
+    #[serde(default)]
+    finalize: Option<Spanned<String>>,
+    #[serde(default)]
     enabled: Option<bool>,
     #[serde(default)]
     depends_on: Vec<Spanned<String>>,
@@ -144,6 +159,13 @@ impl Task {
             .as_ref()
             .and_then(|w| ident(w, "warehouse", &mut p).map(|i| Spanned::new(i, w.span.clone())));
         let schedule = read_schedule(raw.schedule.as_ref(), &mut p);
+        let spanned_ident = |written: &Option<Spanned<String>>, what: &str, p: &mut Diagnostics| {
+            written
+                .as_ref()
+                .and_then(|w| ident(w, what, p).map(|i| Spanned::new(i, w.span.clone())))
+        };
+        let error_integration = spanned_ident(&raw.error_integration, "integration", &mut p);
+        let finalize = spanned_ident(&raw.finalize, "task", &mut p);
         let mut after = ident_list(&raw.after, "task", &mut p);
         after.sort_by(|a, b| a.value.cmp(&b.value));
         check_graph_fields(node, &raw, &after, &mut p);
@@ -159,6 +181,13 @@ impl Task {
         let (Some(name), Some(schema)) = (name, schema) else {
             return Err(p);
         };
+        if finalize.as_ref().is_some_and(|f| f.value == name) {
+            p.push(
+                Diagnostic::error(format!("the task `{name}` cannot finalize itself"))
+                    .at(raw.name.span.clone())
+                    .hint("name the root task of the graph this task ends in `finalize`"),
+            );
+        }
         if after.iter().any(|a| a.value == name) {
             p.push(
                 Diagnostic::error(format!("the task `{name}` lists itself in `after`"))
@@ -192,6 +221,8 @@ impl Task {
             timeout_ms: raw.timeout_ms.unwrap_or(3_600_000),
             suspend_after_failures: raw.suspend_after_failures.unwrap_or(10),
             allow_overlapping_execution: raw.allow_overlapping_execution.unwrap_or(false),
+            error_integration,
+            finalize,
             enabled: raw.enabled.unwrap_or(true),
         })
     }
@@ -201,9 +232,51 @@ impl Task {
         &self.common.address.name
     }
 
-    /// True for a root task (no predecessors).
+    /// Checks `finalize` against the graph: a declared root task of the same
+    /// schema, finalized by this task only.
+    fn check_finalize(&self, world: &World<'_>, problems: &mut Diagnostics) {
+        let Some(f) = &self.finalize else {
+            return;
+        };
+        let Some(root) = world.task(&f.value) else {
+            return;
+        };
+        let problem = if root.schema.value != self.schema.value {
+            Some(format!(
+                "the task `{}` is in schema `{}`, but a finalizer lives in its graph's schema (`{}`)",
+                f.value, root.schema.value, self.schema.value
+            ))
+        } else if !root.is_root() {
+            Some(format!(
+                "the task `{}` is not a root task: only a graph's root task has a finalizer",
+                f.value
+            ))
+        } else {
+            let first = world.specs.iter().find_map(|s| match s {
+                super::Spec::Task(t) if t.finalize.as_ref().is_some_and(|g| g.value == f.value) => {
+                    Some(t.name())
+                }
+                _ => None,
+            });
+            first.filter(|n| *n != self.name()).map(|n| {
+                format!(
+                    "the root task `{}` already has the finalizer `{n}`",
+                    f.value
+                )
+            })
+        };
+        if let Some(message) = problem {
+            problems.push(
+                Diagnostic::error(message)
+                    .at(f.span.clone())
+                    .hint("a root task has at most one finalizer, in the same schema; name the graph's root task in `finalize`"),
+            );
+        }
+    }
+
+    /// True for a root task (no predecessors, not a finalizer).
     pub fn is_root(&self) -> bool {
-        self.after.is_empty()
+        self.after.is_empty() && self.finalize.is_none()
     }
 }
 
@@ -260,11 +333,15 @@ fn check_graph_fields(node: &Node, raw: &Raw, after: &[Spanned<Ident>], p: &mut 
             .hint("split the graph with an intermediate task"),
         );
     }
+    if let Some(f) = &raw.finalize {
+        check_finalizer_fields(node, raw, f, p);
+        return;
+    }
     match (&raw.schedule, raw.after.is_empty()) {
         (Some(s), false) => p.push(Diagnostic::error("a task with `after` cannot have a schedule").at(s.span.clone())
             .hint("only the root task of a graph is scheduled; remove `schedule` or `after`")),
         (None, true) => p.push(Diagnostic::error("a root task (no `after`) needs a schedule").at(node.span.clone())
-            .hint("add `schedule: 60 minutes` or a cron such as `schedule: 0 6 * * * UTC`, or run it `after` another task")),
+            .hint("add `schedule: 60 minutes` or a cron such as `schedule: 0 6 * * * UTC`, run it `after` another task, or make it the `finalize` task of a root")),
         _ => {}
     }
     if let Some(c) = node.get("config")
@@ -276,6 +353,32 @@ fn check_graph_fields(node: &Node, raw: &Raw, after: &[Spanned<Ident>], p: &mut 
                 .at(c.span.clone())
                 .hint("move `config` to the root task of the graph"),
         );
+    }
+}
+
+/// A finalizer runs when its root's graph run ends: Snowflake gives it no
+/// schedule, no predecessors, and the graph's `config` stays on the root.
+fn check_finalizer_fields(node: &Node, raw: &Raw, finalize: &Spanned<String>, p: &mut Diagnostics) {
+    let refuse = |p: &mut Diagnostics, what: &str, span: crate::diag::Span| {
+        p.push(
+            Diagnostic::error(format!("a finalizer task (`finalize`) cannot have {what}"))
+                .at(span)
+                .hint(format!(
+                    "the finalizer runs when a run of `{}` ends; remove {what} or `finalize`",
+                    finalize.value
+                )),
+        )
+    };
+    if let Some(s) = &raw.schedule {
+        refuse(p, "a schedule", s.span.clone());
+    }
+    if let Some(a) = raw.after.first() {
+        refuse(p, "`after`", a.span.clone());
+    }
+    if let Some(c) = node.get("config")
+        && !matches!(c.value, Value::Null)
+    {
+        refuse(p, "`config`", c.span.clone());
     }
 }
 
@@ -291,6 +394,11 @@ impl Kind for Task {
                 .iter()
                 .map(|a| Reference::new(KindName::Task, &a.value, &a.span, "after")),
         );
+        refs.extend(
+            self.finalize
+                .iter()
+                .map(|f| Reference::new(KindName::Task, &f.value, &f.span, "finalize")),
+        );
         refs
     }
 
@@ -299,7 +407,20 @@ impl Kind for Task {
     }
 
     fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {
+        self.check_finalize(world, problems);
         for a in &self.after {
+            if let Some(parent) = world.task(&a.value)
+                && parent.finalize.is_some()
+            {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "the task `{}` is a finalizer task, which cannot have children",
+                        a.value
+                    ))
+                    .at(a.span.clone())
+                    .hint("run this task `after` a task of the graph, not after its finalizer"),
+                );
+            }
             if let Some(parent) = world.task(&a.value)
                 && parent.schema.value != self.schema.value
             {
@@ -348,6 +469,14 @@ impl Kind for Task {
             (
                 "allow_overlapping_execution".to_string(),
                 json!(self.allow_overlapping_execution),
+            ),
+            (
+                "error_integration".to_string(),
+                json!(self.error_integration.as_ref().map(|i| i.value.as_str())),
+            ),
+            (
+                "finalize".to_string(),
+                json!(self.finalize.as_ref().map(|f| f.value.as_str())),
             ),
             ("enabled".to_string(), json!(self.enabled)),
         ])

@@ -8,7 +8,8 @@
 //! Names in SQL are built from the attributes' identifiers, never by
 //! splitting an fqn (a quoted schema may hold a dot). SHOW TASKS has no
 //! timeout or failure-count columns: those two fields are compared against
-//! state only. Tasks named `NAME$VERSION` are feature-view refresh tasks,
+//! state only. A finalizer's root is read from `task_relations`
+//! (`FinalizedRootTask`). Tasks named `NAME$VERSION` are feature-view refresh tasks,
 //! owned by the feature view, and are not reported.
 
 use std::collections::BTreeSet;
@@ -42,7 +43,9 @@ const COLUMNS: &[&str] = &[
     "definition",
     "condition",
     "allow_overlapping_execution",
+    "error_integration",
     "config",
+    "task_relations",
 ];
 
 /// Task properties set with `ALTER TASK ... SET`, by canonical key, in order.
@@ -51,6 +54,7 @@ const PROPERTIES: &[(&str, &str)] = &[
     ("schedule", "SCHEDULE"),
     ("config", "CONFIG"),
     ("allow_overlapping_execution", "ALLOW_OVERLAPPING_EXECUTION"),
+    ("error_integration", "ERROR_INTEGRATION"),
     ("timeout_ms", "USER_TASK_TIMEOUT_MS"),
     ("suspend_after_failures", "SUSPEND_TASK_AFTER_NUM_FAILURES"),
     ("comment", "COMMENT"),
@@ -91,7 +95,9 @@ fn task_sql(attributes: &Attributes, fqn: &str) -> String {
 fn property_sql(key: &str, value: &Value) -> Option<String> {
     match (key, value) {
         (_, Value::Null) => None,
-        ("warehouse", Value::String(w)) => Some(Ident::from_resolved(w.as_str()).to_sql()),
+        ("warehouse" | "error_integration", Value::String(w)) => {
+            Some(Ident::from_resolved(w.as_str()).to_sql())
+        }
         ("schedule", Value::String(s)) => Some(sql_string(
             &Schedule::parse(s).map_or_else(|_| s.clone(), |s| s.sql()),
         )),
@@ -147,6 +153,22 @@ fn predecessors(cell: Option<&str>) -> Result<Vec<String>, String> {
     let mut out: Vec<String> = written.iter().filter_map(|w| name_parts(w).pop()).collect();
     out.sort();
     Ok(out)
+}
+
+/// The resolved name of the root task a finalizer finalizes, from SHOW's
+/// `task_relations` (`{"Predecessors": [...], "FinalizedRootTask": "DB.S.ROOT"}`).
+fn finalized_root(cell: Option<&str>) -> Result<Option<String>, String> {
+    let cell = cell.map(str::trim).unwrap_or("");
+    if cell.is_empty() || cell.eq_ignore_ascii_case("null") {
+        return Ok(None);
+    }
+    let relations: Value = serde_json::from_str(cell)
+        .map_err(|e| format!("task_relations is not JSON ({e}): {cell}"))?;
+    Ok(relations
+        .get("FinalizedRootTask")
+        .and_then(Value::as_str)
+        .and_then(|root| name_parts(root).pop())
+        .filter(|name| !name.is_empty()))
 }
 
 /// Null for SHOW's ways of saying "none": NULL, empty, `null`.
@@ -207,6 +229,14 @@ fn read_row(row: &Row<'_>, name: &str, db: &str) -> Result<LiveObject, String> {
         ("comment".to_string(), comment),
         ("allow_overlapping_execution".to_string(), json!(overlap)),
         (
+            "error_integration".to_string(),
+            json!(optional(row, "error_integration")),
+        ),
+        (
+            "finalize".to_string(),
+            json!(finalized_root(row.get("task_relations"))?),
+        ),
+        (
             "enabled".to_string(),
             json!(
                 row.get("state")
@@ -229,8 +259,10 @@ fn read_row(row: &Row<'_>, name: &str, db: &str) -> Result<LiveObject, String> {
 #[derive(Default)]
 struct Alter {
     remove_after: Vec<String>,
+    unset_finalize: bool,
     unset: Vec<&'static str>,
     set: Vec<String>,
+    set_finalize: Option<String>,
     add_after: Vec<String>,
     body: Vec<String>,
 }
@@ -248,6 +280,18 @@ impl Alter {
         self.add_after = sql(&want, &have);
     }
 
+    /// A finalizer's root changes with SET FINALIZE (which replaces it) and
+    /// leaves with UNSET FINALIZE, each its own statement.
+    fn finalize(&mut self, declared: &Attributes) {
+        match text(declared, "finalize") {
+            Some(root) => self.set_finalize = Some(qualified(declared, root)),
+            None => self.unset_finalize = true,
+        }
+    }
+
+    /// In order: what a task leaves (predecessors, finalized root,
+    /// properties) before what it gains, so that a child, a root and a
+    /// finalizer can each become another.
     fn statements(self, task: &str) -> Vec<String> {
         let mut sql = Vec::new();
         if !self.remove_after.is_empty() {
@@ -256,11 +300,17 @@ impl Alter {
                 self.remove_after.join(", ")
             ));
         }
+        if self.unset_finalize {
+            sql.push(format!("ALTER TASK {task} UNSET FINALIZE"));
+        }
         if !self.unset.is_empty() {
             sql.push(format!("ALTER TASK {task} UNSET {}", self.unset.join(", ")));
         }
         if !self.set.is_empty() {
             sql.push(format!("ALTER TASK {task} SET {}", self.set.join(" ")));
+        }
+        if let Some(root) = self.set_finalize {
+            sql.push(format!("ALTER TASK {task} SET FINALIZE = {root}"));
         }
         if !self.add_after.is_empty() {
             sql.push(format!(
@@ -315,6 +365,12 @@ impl Kind for TaskKind {
         UNOBSERVABLE
     }
 
+    /// Both are task parameters an ALTER (or a colleague) can change: only
+    /// `SHOW PARAMETERS IN TASK`, one statement per task, lists them.
+    fn state_only_fields(&self) -> &'static [&'static str] {
+        UNOBSERVABLE
+    }
+
     /// In-place ALTERs for everything but a move to another schema; a
     /// change of `enabled` alone is the planner's suspend or resume.
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
@@ -328,6 +384,9 @@ impl Kind for TaskKind {
         let mut alter = Alter::default();
         if has("after") {
             alter.after(attributes, current);
+        }
+        if has("finalize") {
+            alter.finalize(attributes);
         }
         for (key, keyword) in PROPERTIES.iter().filter(|(k, _)| has(k)) {
             match property_sql(key, attributes.get(*key).unwrap_or(&Value::Null)) {
@@ -362,6 +421,9 @@ impl Kind for TaskKind {
                 sql.push_str(&format!(" {keyword} = {v}"));
             }
         }
+        if let Some(root) = text(attributes, "finalize") {
+            sql.push_str(&format!(" FINALIZE = {}", qualified(attributes, root)));
+        }
         let after: Vec<String> = names(attributes, "after")
             .iter()
             .map(|n| qualified(attributes, n))
@@ -384,10 +446,14 @@ impl Kind for TaskKind {
         true
     }
 
+    /// A finalizer sits below the root it finalizes: suspended and resumed
+    /// with its graph, and changed only while that root is suspended.
     fn graph_node(&self, attributes: &Attributes) -> Option<GraphNode> {
+        let finalized = text(attributes, "finalize").map(String::from);
         Some(GraphNode {
             predecessors: names(attributes, "after")
                 .into_iter()
+                .chain(finalized)
                 .map(|n| Address::new(KindName::Task, Ident::from_resolved(n)))
                 .collect(),
             enabled: attributes.get("enabled") == Some(&json!(true)),
@@ -714,6 +780,30 @@ sql: SELECT 3
     }
 
     #[test]
+    fn config_floats_read_back_to_the_last_digit() {
+        let mut floats = vec![94.52706955539223, 0.009221885624698875];
+        floats.extend(crate::load::yaml::tests::random_doubles(300));
+        let config: Vec<String> = floats
+            .iter()
+            .enumerate()
+            .map(|(i, f)| format!("k{i}: {f:e}"))
+            .collect();
+        let graph = THREE.replace(
+            "schedule: 5 minutes\n",
+            &format!("schedule: 5 minutes\nconfig: {{{}}}\n", config.join(", ")),
+        );
+        let env = env(&graph);
+        let (_dir, account) = deployed(&env);
+        let root = get(&env, "task.ROOT");
+        assert_eq!(root.attributes["config"]["k0"], json!(94.52706955539223));
+        assert_eq!(task(&account, "ROOT")["config"], root.attributes["config"]);
+        assert_eq!(
+            changed_fields(&root, &task(&account, "ROOT")),
+            vec!["enabled".to_string()]
+        );
+    }
+
+    #[test]
     fn interval_spellings_compare_equal() {
         let written = env(&THREE.replace("5 minutes", "60 minutes"));
         let canonical = env(&THREE.replace("5 minutes", "1 hour"));
@@ -851,9 +941,13 @@ sql: SELECT 1
             Some("  SELECT 1;  "),
             None,
             Some("false"),
+            Some("null"),
             None,
+            Some(r#"{"Predecessors":[],"FinalizedRootTask":"\"ML_DB\".\"S\".\"my root\""}"#),
         ];
         let attributes = parse(one_row(COLUMNS, &row)).unwrap().remove(0).attributes;
+        assert_eq!(attributes["finalize"], json!("my root"));
+        assert_eq!(attributes["error_integration"], Value::Null);
         assert_eq!(attributes["after"], json!(["Z", "a.\"b\""]));
         assert_eq!(attributes["warehouse"], Value::Null);
         assert_eq!(attributes["comment"], Value::Null);
@@ -864,7 +958,7 @@ sql: SELECT 1
             .copied()
             .filter(|c| *c != "predecessors")
             .collect();
-        let err = parse(one_row(&without, &[None; 11])).unwrap_err();
+        let err = parse(one_row(&without, &[None; 13])).unwrap_err();
         assert_eq!(err.message, "column \"predecessors\" is missing");
         let mut bad = row;
         bad[5] = Some("every now and then");

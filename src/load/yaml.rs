@@ -412,7 +412,7 @@ fn parse_int(text: &str) -> Option<i64> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn parse(text: &str) -> Result<Vec<Node>, Diagnostic> {
@@ -435,6 +435,47 @@ mod tests {
         assert_eq!((f.span.line, f.span.column), (6, 4));
         let (key, _) = doc.get_entry("f").unwrap();
         assert_eq!((key.span.line, key.span.column), (6, 1));
+    }
+
+    /// Finite doubles from a fixed-seed xorshift over their bit patterns.
+    pub(crate) fn random_doubles(count: usize) -> Vec<f64> {
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        let mut out = Vec::with_capacity(count);
+        while out.len() < count {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let f = f64::from_bits(state);
+            if f.is_finite() {
+                out.push(f);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn floats_survive_yaml_then_json_text_exactly() {
+        let mut written: Vec<String> = ["94.52706955539223", "0.009221885624698875"]
+            .map(String::from)
+            .to_vec();
+        for f in random_doubles(500) {
+            written.push(format!("{f}"));
+            written.push(format!("{f:e}"));
+            // Short decimals, as people write metrics and thresholds.
+            written.push(format!("{}", (f.abs().fract() * 1e6).round() / 1e6));
+        }
+        for text in written {
+            let expected: f64 = text.parse().unwrap();
+            let docs = parse(&format!("x: {text}\n")).unwrap();
+            let json = docs[0].get("x").unwrap().to_json();
+            let printed = serde_json::to_string(&json).unwrap();
+            let read: serde_json::Value = serde_json::from_str(&printed).unwrap();
+            assert_eq!(
+                read.as_f64().map(f64::to_bits),
+                Some(expected.to_bits()),
+                "{text} was printed as {printed} and read back as {read}"
+            );
+        }
     }
 
     #[test]

@@ -45,12 +45,29 @@ pub fn plan_text(plan: &Plan, options: TextOptions) -> String {
         }
         out.push('\n');
     }
+    write_state_only(&mut out, plan);
     if options.sql {
         write_sql(&mut out, plan);
     }
     out.push_str(&closing_line(plan));
     out.push('\n');
     out
+}
+
+/// One note per kind whose fields no batched statement reads: compared
+/// with the last apply, so a change made outside floe to them goes unseen.
+fn write_state_only(out: &mut String, plan: &Plan) {
+    for group in &plan.compared_with_state {
+        let _ = writeln!(
+            out,
+            "Note: {} {} compared with the last apply only (no SHOW lists them), so a change made outside floe to them is not seen.",
+            group.kind.address_name(),
+            group.fields.join(" and "),
+        );
+    }
+    if !plan.compared_with_state.is_empty() {
+        out.push('\n');
+    }
 }
 
 fn write_change(out: &mut String, change: &ResourceChange, width: usize, color: bool) {

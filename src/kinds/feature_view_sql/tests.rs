@@ -353,6 +353,29 @@ fn refresh_freq_moves_between_lags_and_crons_in_place() {
 }
 
 #[test]
+fn a_cron_dynamic_table_dropped_alone_is_created_again_beside_its_surviving_task() {
+    let (_dir, account, env) = setup(&[CRON_FV]);
+    let fv = declared(&env, "feature_view.PUDO_HOURLY$V1");
+    run(&account, &FeatureViewKind.create_sql(&fv));
+    run(
+        &account,
+        &["DROP DYNAMIC TABLE ML_DB.FS.PUDO_HOURLY$V1".to_string()],
+    );
+    let task = "SHOW TASKS LIKE 'PUDO_HOURLY$V1' IN SCHEMA ML_DB.FS";
+    assert_eq!(show(&account, task).len(), 1, "the refresh task survives");
+    assert!(
+        live(&FeatureViewKind, &account)
+            .iter()
+            .all(|o| o.address != fv.address)
+    );
+    run(&account, &FeatureViewKind.create_sql(&fv));
+    assert_eq!(live_fv(&account, &fv.address).attributes, fv.attributes);
+    let tasks = show(&account, task);
+    assert_eq!(tasks.len(), 1);
+    assert_eq!(tasks.iter().next().unwrap().get("state"), Some("started"));
+}
+
+#[test]
 fn quotes_dollar_quotes_and_semicolons_stay_inside_their_statement() {
     let fv = "\
 kind: FeatureView

@@ -208,6 +208,12 @@ pub struct Task {
     pub last_suspended_on: Option<Millis>,
     /// Tags set on the task.
     pub tags: Tags,
+    /// FINALIZE: the root task this finalizer task is attached to.
+    #[serde(default)]
+    pub finalize: Option<QualifiedName>,
+    /// ERROR_INTEGRATION.
+    #[serde(default)]
+    pub error_integration: Option<Ident>,
 }
 
 /// A tag.

@@ -232,6 +232,30 @@ mod tests {
     }
 
     #[test]
+    fn metadata_numbers_are_kept_to_the_last_digit() {
+        let (_dir, acc) = account();
+        acc.execute_sync(
+            r#"ALTER MODEL OSS.REG.M MODIFY VERSION V1 SET METADATA = '{"metrics": {"r2": 0.009221885624698875, "t": 94.52706955539223}}'"#,
+        )
+        .unwrap();
+        let rows = acc
+            .execute_sync(
+                "SELECT METADATA FROM OSS.INFORMATION_SCHEMA.MODEL_VERSIONS \
+                 WHERE MODEL_VERSION_NAME = 'V1' AND SCHEMA_NAME = 'REG'",
+            )
+            .unwrap();
+        let cell = rows
+            .iter()
+            .next()
+            .unwrap()
+            .get("METADATA")
+            .unwrap()
+            .to_string();
+        assert!(cell.contains("0.009221885624698875"), "{cell}");
+        assert!(cell.contains("94.52706955539223"), "{cell}");
+    }
+
+    #[test]
     fn model_versions_filters_projects_and_resolves_the_current_database() {
         let (_dir, acc) = account();
         let all = acc

@@ -1,6 +1,7 @@
 //! Tasks and task graphs: creation suspended, the root-must-be-suspended
-//! rule for every change to a graph, predecessors, and
-//! SYSTEM$TASK_DEPENDENTS_ENABLE.
+//! rule for every change to a graph, predecessors, finalizer tasks
+//! (`FINALIZE = <root>`: no schedule, no predecessors, no children, one per
+//! root), and SYSTEM$TASK_DEPENDENTS_ENABLE.
 
 use std::collections::BTreeSet;
 
@@ -24,7 +25,7 @@ impl Exec<'_> {
     }
 
     /// The roots of the graph(s) `q` belongs to (`q` itself when it has no
-    /// predecessors).
+    /// predecessors; the finalized root for a finalizer).
     fn roots(&self, q: &QualifiedName) -> Vec<QualifiedName> {
         let mut roots = Vec::new();
         let mut seen = BTreeSet::new();
@@ -34,6 +35,7 @@ impl Exec<'_> {
                 continue;
             }
             match self.task_at(&current) {
+                Some(t) if t.finalize.is_some() => stack.extend(t.finalize.iter().cloned()),
                 Some(t) if !t.predecessors.is_empty() => {
                     stack.extend(t.predecessors.iter().cloned())
                 }
@@ -85,8 +87,10 @@ impl Exec<'_> {
         let mut out: Vec<QualifiedName> = Vec::new();
         for name in names {
             let p = self.qualify(name, "CREATE TASK")?;
-            if self.task_at(&p).is_none() {
-                return Err(error::object_missing(&p.display()));
+            match self.task_at(&p) {
+                None => return Err(error::object_missing(&p.display())),
+                Some(t) if t.finalize.is_some() => return Err(finalizer_has_children(&p)),
+                Some(_) => {}
             }
             if &p == of || self.descendants(of).contains(&p) {
                 return Err(error::invalid(format!(
@@ -143,12 +147,15 @@ impl Exec<'_> {
             last_committed_on: None,
             last_suspended_on: None,
             tags: Vec::new(),
+            finalize: None,
+            error_integration: None,
         };
         for prop in props {
-            self.set_task_prop(&mut task, prop)?;
+            self.set_task_prop(&mut task, prop, &q)?;
         }
         task.predecessors = self.predecessors(after, &q)?;
         check_predecessor_count(&task)?;
+        check_finalizer_shape(&task)?;
         task.tags = self.resolve_tags(tags)?;
         Ok(Outcome::status(
             created(Kind::Task, &q.name),
@@ -156,9 +163,23 @@ impl Exec<'_> {
         ))
     }
 
-    fn set_task_prop(&self, task: &mut Task, prop: &Prop) -> Result<(), SqlError> {
+    fn set_task_prop(
+        &self,
+        task: &mut Task,
+        prop: &Prop,
+        q: &QualifiedName,
+    ) -> Result<(), SqlError> {
         match prop.key.as_str() {
             "WAREHOUSE" => task.warehouse = Some(self.existing_warehouse(prop)?),
+            "FINALIZE" => task.finalize = Some(self.finalized_root(prop, q)?),
+            // Integrations are account objects the local account does not
+            // keep: the name is recorded as given.
+            "ERROR_INTEGRATION" => match &prop.value {
+                Value::Name(n) if n.parts.len() == 1 => {
+                    task.error_integration = n.parts.last().cloned()
+                }
+                other => return Err(error::invalid_value(&prop.key, &other.written())),
+            },
             "SCHEDULE" => task.schedule = Some(string(prop)?),
             "CONFIG" => task.config = Some(string(prop)?),
             "COMMENT" => task.comment = Some(super::target::comment_text(&prop.value)?),
@@ -188,7 +209,7 @@ impl Exec<'_> {
         else {
             return Ok(Outcome::done(Vec::new()));
         };
-        let is_root = task.predecessors.is_empty();
+        let is_root = task.predecessors.is_empty() && task.finalize.is_none();
         match &alter.action {
             AlterAction::Suspend | AlterAction::Resume if is_root => {}
             AlterAction::Suspend | AlterAction::Resume => self.require_graph_suspended(&q)?,
@@ -220,10 +241,20 @@ impl Exec<'_> {
             }
             AlterAction::Set(props) => {
                 for prop in props {
-                    self.set_task_prop(&mut task, prop)?;
+                    self.set_task_prop(&mut task, prop, &q)?;
+                }
+                check_finalizer_shape(&task)?;
+            }
+            AlterAction::Unset(keys) => {
+                let was_finalizer = task.finalize.is_some();
+                unset_task_props(&mut task, keys);
+                // A finalizer let go becomes a root of its own, suspended
+                // (SHOW's last_suspended_reason FINALIZER_BECAME_ROOT).
+                if was_finalizer && task.finalize.is_none() && task.state == "started" {
+                    task.state = "suspended".into();
+                    task.last_suspended_on = Some(self.now);
                 }
             }
-            AlterAction::Unset(keys) => unset_task_props(&mut task, keys),
             AlterAction::AddAfter(names) => {
                 for p in self.predecessors(names, &q)? {
                     if !task.predecessors.contains(&p) {
@@ -231,6 +262,7 @@ impl Exec<'_> {
                     }
                 }
                 check_predecessor_count(&task)?;
+                check_finalizer_shape(&task)?;
             }
             AlterAction::RemoveAfter(names) => {
                 for name in names {
@@ -258,6 +290,7 @@ impl Exec<'_> {
         let mut changes = Vec::new();
         let mut all = vec![q.clone()];
         all.extend(self.descendants(&q));
+        all.extend(self.finalizer_of(&q));
         for name in all {
             if let Some(t) = self.task_at(&name)
                 && t.state != "started"
@@ -277,16 +310,79 @@ impl Exec<'_> {
         })
     }
 
-    /// Changes that remove `q` from the predecessors of its children.
+    /// Changes that remove `q` from the predecessors of its children and
+    /// detach its finalizer, which becomes a root of its own.
     pub(crate) fn forget_predecessor(&self, q: &QualifiedName) -> Vec<Change> {
-        self.children(q)
+        let mut changes: Vec<Change> = self
+            .children(q)
             .into_iter()
             .filter_map(|child| {
                 let mut t = self.task_at(&child)?.clone();
                 t.predecessors.retain(|p| p != q);
                 Some(put(&child, t))
             })
-            .collect()
+            .collect();
+        if let Some(f) = self.finalizer_of(q)
+            && let Some(t) = self.task_at(&f)
+        {
+            let mut t = t.clone();
+            t.finalize = None;
+            if t.state == "started" {
+                t.state = "suspended".into();
+                t.last_suspended_on = Some(self.now);
+            }
+            changes.push(put(&f, t));
+        }
+        changes
+    }
+
+    /// The finalizer task attached to the root `root`.
+    fn finalizer_of(&self, root: &QualifiedName) -> Option<QualifiedName> {
+        self.catalog
+            .objects_in(&root.database, &root.schema, Namespace::Task)
+            .find_map(|(key, o)| match o {
+                Object::Task(t) if t.finalize.as_ref() == Some(root) => Some(key.qualified()),
+                _ => None,
+            })
+    }
+
+    /// Resolves `FINALIZE = <root>` for the task `of`: an existing root task
+    /// of the same schema, suspended, with no other finalizer; `of` itself
+    /// has no children.
+    fn finalized_root(&self, prop: &Prop, of: &QualifiedName) -> Result<QualifiedName, SqlError> {
+        let Value::Name(name) = &prop.value else {
+            return Err(error::invalid_value(&prop.key, &prop.value.written()));
+        };
+        let root = self.qualify(name, "FINALIZE")?;
+        let Some(task) = self.task_at(&root) else {
+            return Err(error::object_missing(&root.display()));
+        };
+        if &root == of || !task.predecessors.is_empty() || task.finalize.is_some() {
+            return Err(error::invalid(format!(
+                "Task '{}' cannot be finalized by '{}': only a root task has a finalizer task.",
+                root.display(),
+                of.display()
+            )));
+        }
+        if root.database != of.database || root.schema != of.schema {
+            return Err(error::invalid(format!(
+                "Finalizer task '{}' must be in the schema of its root task '{}'.",
+                of.display(),
+                root.display()
+            )));
+        }
+        if let Some(other) = self.finalizer_of(&root).filter(|f| f != of) {
+            return Err(error::invalid(format!(
+                "Task '{}' already has the finalizer task '{}'.",
+                root.display(),
+                other.display()
+            )));
+        }
+        if !self.children(of).is_empty() {
+            return Err(finalizer_has_children(of));
+        }
+        self.require_graph_suspended(&root)?;
+        Ok(root)
     }
 }
 
@@ -308,6 +404,8 @@ fn string(prop: &Prop) -> Result<String, SqlError> {
 fn unset_task_props(task: &mut Task, keys: &[String]) {
     for key in keys {
         match key.as_str() {
+            "FINALIZE" => task.finalize = None,
+            "ERROR_INTEGRATION" => task.error_integration = None,
             "WAREHOUSE" => task.warehouse = None,
             "SCHEDULE" => task.schedule = None,
             "CONFIG" => task.config = None,
@@ -320,6 +418,31 @@ fn unset_task_props(task: &mut Task, keys: &[String]) {
     }
 }
 
+fn finalizer_has_children(q: &QualifiedName) -> SqlError {
+    error::invalid(format!(
+        "Task '{}' is a finalizer task, which cannot have children.",
+        q.display()
+    ))
+}
+
+/// A finalizer task has neither a schedule nor predecessors.
+fn check_finalizer_shape(task: &Task) -> Result<(), SqlError> {
+    if task.finalize.is_none() {
+        return Ok(());
+    }
+    let what = if task.schedule.is_some() {
+        "a schedule"
+    } else if !task.predecessors.is_empty() {
+        "predecessors"
+    } else {
+        return Ok(());
+    };
+    Err(error::invalid(format!(
+        "Finalizer task '{}' cannot have {what}.",
+        task.name
+    )))
+}
+
 fn check_predecessor_count(task: &Task) -> Result<(), SqlError> {
     if task.predecessors.len() > MAX_PREDECESSORS {
         return Err(error::invalid(format!(
@@ -329,4 +452,144 @@ fn check_predecessor_count(task: &Task) -> Result<(), SqlError> {
         )));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::local::LocalAccount;
+
+    fn account() -> (tempfile::TempDir, LocalAccount) {
+        let dir = tempfile::tempdir().unwrap();
+        let account = LocalAccount::open(&dir.path().join("account"), &[], None).unwrap();
+        for sql in [
+            "CREATE DATABASE DB",
+            "CREATE SCHEMA DB.S",
+            "CREATE SCHEMA DB.OTHER",
+            "CREATE TASK DB.S.ROOT SCHEDULE = '60 MINUTE' AS SELECT 1",
+            "CREATE TASK DB.S.CHILD AFTER DB.S.ROOT AS SELECT 2",
+            "CREATE TASK DB.S.FIN FINALIZE = DB.S.ROOT ERROR_INTEGRATION = ALERTS AS SELECT 3",
+        ] {
+            account
+                .execute_sync(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        }
+        (dir, account)
+    }
+
+    fn cell(account: &LocalAccount, task: &str, column: &str) -> Option<String> {
+        let rows = account
+            .execute_sync(&format!("SHOW TASKS LIKE '{task}' IN SCHEMA DB.S"))
+            .unwrap();
+        let row = rows
+            .iter()
+            .next()
+            .unwrap_or_else(|| panic!("no task {task}"));
+        row.get(column).map(String::from)
+    }
+
+    fn refused(account: &LocalAccount, sql: &str, message: &str) {
+        let e = account.execute_sync(sql).unwrap_err();
+        assert!(e.message.contains(message), "{sql}: {e}");
+    }
+
+    #[test]
+    fn show_tasks_relates_a_root_and_its_finalizer() {
+        let (_dir, account) = account();
+        assert_eq!(
+            cell(&account, "FIN", "task_relations").as_deref(),
+            Some(r#"{"Predecessors":[],"FinalizedRootTask":"\"DB\".\"S\".\"ROOT\""}"#)
+        );
+        assert_eq!(
+            cell(&account, "ROOT", "task_relations").as_deref(),
+            Some(r#"{"Predecessors":[],"FinalizerTask":"\"DB\".\"S\".\"FIN\""}"#)
+        );
+        assert_eq!(
+            cell(&account, "FIN", "error_integration").as_deref(),
+            Some("ALERTS")
+        );
+        assert_eq!(
+            cell(&account, "ROOT", "error_integration").as_deref(),
+            Some("null")
+        );
+        account
+            .execute_sync("ALTER TASK DB.S.FIN UNSET ERROR_INTEGRATION")
+            .unwrap();
+        assert_eq!(
+            cell(&account, "FIN", "error_integration").as_deref(),
+            Some("null")
+        );
+    }
+
+    #[test]
+    fn a_finalizer_has_no_schedule_predecessors_or_children_and_a_root_one_finalizer() {
+        let (_dir, account) = account();
+        account
+            .execute_sync("CREATE TASK DB.S.ROOT2 SCHEDULE = '60 MINUTE' AS SELECT 1")
+            .unwrap();
+        refused(
+            &account,
+            "CREATE TASK DB.S.F2 FINALIZE = DB.S.ROOT2 SCHEDULE = '5 MINUTE' AS SELECT 1",
+            "cannot have a schedule",
+        );
+        refused(
+            &account,
+            "CREATE TASK DB.S.F2 FINALIZE = DB.S.CHILD AS SELECT 1",
+            "only a root task has a finalizer task",
+        );
+        refused(
+            &account,
+            "CREATE TASK DB.S.F2 FINALIZE = DB.S.ROOT AS SELECT 1",
+            "already has the finalizer task",
+        );
+        refused(
+            &account,
+            "CREATE TASK DB.S.LATE AFTER DB.S.FIN AS SELECT 1",
+            "cannot have children",
+        );
+        refused(
+            &account,
+            "ALTER TASK DB.S.FIN ADD AFTER DB.S.CHILD",
+            "cannot have predecessors",
+        );
+        refused(
+            &account,
+            "CREATE TASK DB.OTHER.F2 FINALIZE = DB.S.ROOT AS SELECT 1",
+            "must be in the schema of its root task",
+        );
+        refused(
+            &account,
+            "CREATE TASK DB.S.F2 FINALIZE = DB.S.NOPE AS SELECT 1",
+            "NOPE",
+        );
+    }
+
+    #[test]
+    fn a_finalizer_is_resumed_with_its_graph_and_let_go_suspended() {
+        let (_dir, account) = account();
+        account.execute_sync("ALTER TASK DB.S.FIN RESUME").unwrap();
+        account.execute_sync("ALTER TASK DB.S.ROOT RESUME").unwrap();
+        refused(&account, "ALTER TASK DB.S.FIN MODIFY AS SELECT 4", "ROOT");
+        account
+            .execute_sync("ALTER TASK DB.S.ROOT SUSPEND")
+            .unwrap();
+        account
+            .execute_sync("ALTER TASK DB.S.FIN UNSET FINALIZE")
+            .unwrap();
+        assert_eq!(cell(&account, "FIN", "state").as_deref(), Some("suspended"));
+        account
+            .execute_sync("ALTER TASK DB.S.FIN SET FINALIZE = DB.S.ROOT")
+            .unwrap();
+        account
+            .execute_sync("SELECT SYSTEM$TASK_DEPENDENTS_ENABLE('DB.S.ROOT')")
+            .unwrap();
+        assert_eq!(cell(&account, "FIN", "state").as_deref(), Some("started"));
+        account
+            .execute_sync("ALTER TASK DB.S.ROOT SUSPEND")
+            .unwrap();
+        account.execute_sync("DROP TASK DB.S.ROOT").unwrap();
+        assert_eq!(
+            cell(&account, "FIN", "task_relations").as_deref(),
+            Some(r#"{"Predecessors":[]}"#)
+        );
+    }
 }

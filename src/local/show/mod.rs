@@ -57,6 +57,7 @@ pub fn show(catalog: &Catalog, session: &SessionState, show: &Show) -> Result<Ro
         return parameters::show(catalog, show, |name| qualify(session, name));
     }
     let items = candidates(catalog, session, show)?;
+    let finalizers = rows::finalizers(&items);
     let like = show.like.as_deref().map(|p| p.to_lowercase());
     let limit = show.limit.map_or(MAX_ROWS, |n| (n as usize).min(MAX_ROWS));
     let listed: Vec<Item> = items
@@ -74,7 +75,7 @@ pub fn show(catalog: &Catalog, session: &SessionState, show: &Show) -> Result<Ro
         .filter(|item| !show.root_only || is_root(item))
         .take(limit)
         .collect();
-    let mut rows = rows::render(show.kind, show.terse, session, &listed);
+    let mut rows = rows::render(show.kind, show.terse, session, &listed, &finalizers);
     if show.kind == ShowKind::Warehouses && !catalog.edition.has_enterprise_features() {
         drop_columns(&mut rows, QUERY_ACCELERATION_COLUMNS);
     }

@@ -3,7 +3,7 @@
 
 use super::Item;
 use crate::local::ast::ShowKind;
-use crate::local::catalog::{Model, ModelVersion, Object, ObjectKey};
+use crate::local::catalog::{Model, ModelVersion, Object, ObjectKey, QualifiedName};
 use crate::local::exec::SessionState;
 use crate::local::exec::size_display;
 use crate::local::time;
@@ -14,6 +14,20 @@ pub(crate) use super::columns::columns;
 const OWNER: &str = "ACCOUNTADMIN";
 
 type Cells = Vec<Option<String>>;
+
+/// Root task → its finalizer task, for `task_relations`.
+pub(crate) type Finalizers = std::collections::BTreeMap<QualifiedName, QualifiedName>;
+
+/// The finalizers among `items`, by the root they finalize.
+pub(crate) fn finalizers(items: &[Item]) -> Finalizers {
+    items
+        .iter()
+        .filter_map(|item| match item {
+            Item::Object(k, Object::Task(t)) => Some((t.finalize.clone()?, k.qualified())),
+            _ => None,
+        })
+        .collect()
+}
 
 fn s(v: impl Into<String>) -> Option<String> {
     Some(v.into())
@@ -40,7 +54,13 @@ fn cluster_by(exprs: &[String]) -> Option<String> {
 }
 
 /// Renders the listed items as SHOW's result set.
-pub(crate) fn render(kind: ShowKind, terse: bool, session: &SessionState, items: &[Item]) -> Rows {
+pub(crate) fn render(
+    kind: ShowKind,
+    terse: bool,
+    session: &SessionState,
+    items: &[Item],
+    finalizers: &Finalizers,
+) -> Rows {
     let columns = columns(kind, terse);
     let rows = items
         .iter()
@@ -49,7 +69,7 @@ pub(crate) fn render(kind: ShowKind, terse: bool, session: &SessionState, items:
                 Item::Object(k, Object::DynamicTable(d)) if kind == ShowKind::Tables => {
                     dynamic_table_as_table(k, d)
                 }
-                _ => full_row(session, item),
+                _ => full_row(session, item, finalizers),
             };
             if terse && columns.len() < full.len() {
                 terse_row(kind, item, &full)
@@ -80,7 +100,7 @@ fn terse_row(kind: ShowKind, item: &Item, full: &Cells) -> Cells {
     row
 }
 
-fn full_row(session: &SessionState, item: &Item) -> Cells {
+fn full_row(session: &SessionState, item: &Item, finalizers: &Finalizers) -> Cells {
     match item {
         Item::Database(d) => vec![
             ts(d.created_on),
@@ -127,7 +147,7 @@ fn full_row(session: &SessionState, item: &Item) -> Cells {
             None,
         ],
         Item::Warehouse(w) => warehouse_row(session, w),
-        Item::Object(k, o) => object_row(k, o),
+        Item::Object(k, o) => object_row(k, o, finalizers),
         Item::Version(q, m, v) => version_row(q, m, v),
     }
 }
@@ -185,7 +205,7 @@ fn warehouse_row(session: &SessionState, w: &crate::local::catalog::Warehouse) -
     ]
 }
 
-fn object_row(k: &ObjectKey, o: &Object) -> Cells {
+fn object_row(k: &ObjectKey, o: &Object, finalizers: &Finalizers) -> Cells {
     let (db, sc) = (s(k.database.as_str()), s(k.schema.as_str()));
     match o {
         Object::Tag(t) => vec![
@@ -242,7 +262,7 @@ fn object_row(k: &ObjectKey, o: &Object) -> Cells {
             s("OFF"),
         ],
         Object::DynamicTable(d) => dynamic_table_row(k, d),
-        Object::Task(t) => task_row(k, t),
+        Object::Task(t) => task_row(k, t, finalizers.get(&k.qualified())),
         Object::Model(m) => model_row(k, m),
     }
 }
@@ -306,10 +326,21 @@ fn dynamic_table_row(k: &ObjectKey, d: &crate::local::catalog::DynamicTable) -> 
     ]
 }
 
-fn task_row(k: &ObjectKey, t: &crate::local::catalog::Task) -> Cells {
+/// A SHOW TASKS row; `finalizer` is the finalizer task of a root task.
+fn task_row(
+    k: &ObjectKey,
+    t: &crate::local::catalog::Task,
+    finalizer: Option<&QualifiedName>,
+) -> Cells {
     let preds: Vec<String> = t.predecessors.iter().map(|p| p.quoted()).collect();
     let pretty = serde_json::to_string_pretty(&preds).unwrap_or_else(|_| "[]".into());
-    let relations = serde_json::json!({ "Predecessors": preds }).to_string();
+    let mut relations = serde_json::json!({ "Predecessors": preds });
+    if let Some(f) = finalizer {
+        relations["FinalizerTask"] = f.quoted().into();
+    }
+    if let Some(root) = &t.finalize {
+        relations["FinalizedRootTask"] = root.quoted().into();
+    }
     vec![
         ts(t.created_on),
         s(t.name.as_str()),
@@ -327,13 +358,15 @@ fn task_row(k: &ObjectKey, t: &crate::local::catalog::Task) -> Cells {
         s(&t.definition),
         t.condition.clone(),
         tf(t.allow_overlapping_execution),
-        s("null"),
+        s(t.error_integration
+            .as_ref()
+            .map_or("null".to_string(), |i| i.to_string())),
         t.last_committed_on.and_then(ts),
         t.last_suspended_on.and_then(ts),
         s("ROLE"),
         t.config.clone(),
         None,
-        s(relations),
+        s(relations.to_string()),
         t.last_suspended_on.map(|_| "USER_SUSPENDED".to_string()),
     ]
 }
