@@ -25,6 +25,8 @@ pub struct Environments {
     pub project: Option<String>,
     /// `default_connection:`.
     pub default_connection: Option<String>,
+    /// Where `default_connection:`'s value is written.
+    pub default_connection_span: Option<Span>,
     /// The environments, in file order (branch matching tries them in this order).
     pub environments: Vec<Environment>,
     /// `local.seed`: SQL files run when a local account is created, relative to the root.
@@ -48,6 +50,8 @@ pub struct Environment {
     pub protected: bool,
     /// `connection:`.
     pub connection: Option<String>,
+    /// Where `connection:`'s value is written.
+    pub connection_span: Option<Span>,
     /// `vars:` (a mapping node, or null).
     pub vars: Node,
     /// Where the environment's key is written.
@@ -145,6 +149,7 @@ impl Environments {
             span,
             project: raw.project,
             default_connection: raw.default_connection,
+            default_connection_span: doc.get("default_connection").map(|n| n.span.clone()),
             environments,
             local_seed,
         })
@@ -245,6 +250,7 @@ fn read_environment(name: String, span: Span, node: &Node) -> Result<Environment
         database,
         protected: raw.protected,
         connection: raw.connection,
+        connection_span: node.get("connection").map(|n| n.span.clone()),
         vars,
         span,
     })
