@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::leftovers;
 use crate::cli::{ConnectionArgs, EnvArgs};
 use crate::connect::{self, LOCAL_CONNECTION};
 use crate::diag::{Diagnostic, Diagnostics, Span};
@@ -90,6 +91,9 @@ impl Workspace {
             let path = local::account_path(&self.root, self.env_name());
             let account = LocalAccount::open(&path, &self.seeds, local_latency()?)
                 .map_err(|e| Diagnostic::error(e.to_string()))?;
+            if let Some(warning) = leftovers::lost_account(self, &path, account.opened()) {
+                eprint!("{warning}");
+            }
             return Ok(Arc::new(account));
         }
         let config = connect::load_connection(&name).map_err(|e| {

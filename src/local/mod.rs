@@ -25,6 +25,7 @@ use std::time::Duration;
 
 use self::catalog::{Catalog, Change};
 use self::exec::SessionState;
+pub use self::store::Opened;
 use self::store::Store;
 use crate::session::{BoxFuture, ExecError, Rows, Session, SqlError};
 
@@ -45,6 +46,20 @@ pub enum LocalError {
         /// The file.
         path: PathBuf,
         /// What is wrong.
+        message: String,
+    },
+    /// A journal record that is not the last one is damaged: the records
+    /// after it cannot be applied in order, and are not dropped either.
+    #[error(
+        "the local account journal {} is damaged at line {line}: {message}; floe left the file untouched so that no record is lost. Repair or remove that line by hand (each line is a JSON list, a tab and a checksum), or start over with `floe local reset`",
+        path.display()
+    )]
+    JournalDamaged {
+        /// The journal.
+        path: PathBuf,
+        /// The 1-based line of the damaged record.
+        line: usize,
+        /// What is wrong with it.
         message: String,
     },
     /// A seed file could not be read.
@@ -91,6 +106,7 @@ pub fn reset(path: &Path) -> Result<bool, LocalError> {
 pub struct LocalAccount {
     label: String,
     latency: Option<Duration>,
+    opened: Opened,
     inner: Mutex<Inner>,
 }
 
@@ -109,19 +125,27 @@ impl LocalAccount {
         seed_files: &[PathBuf],
         latency: Option<Duration>,
     ) -> Result<LocalAccount, LocalError> {
-        let (store, catalog) = Store::open(path, || seed(seed_files))?;
+        let (store, catalog, opened) = Store::open(path, || seed(seed_files))?;
         let label = path
             .file_stem()
             .map_or_else(|| "local".to_string(), |s| s.to_string_lossy().into_owned());
         Ok(LocalAccount {
             label,
             latency,
+            opened,
             inner: Mutex::new(Inner {
                 store,
                 catalog,
                 session: SessionState::default(),
             }),
         })
+    }
+
+    /// What opening found: an existing account, a new one, or a snapshot
+    /// whose journal was gone. The caller decides whether that deserves a
+    /// warning (it does when state says objects exist).
+    pub fn opened(&self) -> Opened {
+        self.opened
     }
 
     /// Executes one or more `;`-separated statements and returns the result
