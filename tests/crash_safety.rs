@@ -125,7 +125,7 @@ fn assert_clean(project: &Project) {
 #[test]
 fn a_task_killed_before_its_resume_is_recorded_suspended_and_drift_blames_no_one() {
     let project = project();
-    let mut child = slow_apply(&project, 400);
+    let mut child = slow_apply(&project, 800);
     let log = read_until(&mut child, &["ok", "create", "task.CHILD"]);
     child.kill().expect("the apply can be killed");
     child.wait().expect("the apply ends");
@@ -154,7 +154,7 @@ fn a_task_killed_before_its_resume_is_recorded_suspended_and_drift_blames_no_one
 fn a_second_ctrl_c_says_what_it_leaves_and_the_next_plan_points_at_it() {
     let project = applied();
     project.edit("resources/all.yaml", "sql: SELECT 2", "sql: SELECT 3");
-    let mut child = slow_apply(&project, 700);
+    let mut child = slow_apply(&project, 1000);
     let log = read_until(&mut child, &["ok", "suspend", "task.ROOT"]);
     signal(&child, "-INT");
     std::thread::sleep(std::time::Duration::from_millis(200));
