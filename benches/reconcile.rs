@@ -191,6 +191,7 @@ async fn timed_apply(latency: Duration, parallelism: usize) -> Duration {
         StateSink {
             state: &mut state,
             store: &store,
+            kinds: &kinds,
         },
         &Observers::default(),
         &options,

@@ -342,6 +342,7 @@ mod tests {
             database: Ident::from_resolved("DB"),
             protected: false,
             connection: None,
+            connection_span: None,
             vars: Node::new(Value::Null, Span::file("e")),
             span: Span::file("e"),
         }

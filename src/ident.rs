@@ -28,13 +28,17 @@ pub enum IdentError {
     BadQuoting(String),
     /// An unquoted identifier with characters Snowflake does not allow unquoted.
     #[error(
-        "`{0}` is not a valid unquoted identifier: use letters, digits, `_` and `$`, starting with a letter or `_`, or quote it (`'\"{0}\"'`)"
+        "`{0}` is not a valid unquoted identifier: use letters, digits, `_` and `$`, starting with a letter or `_`, or quote it (`{quoted}`)",
+        quoted = yaml_quoted(.0)
     )]
     BadUnquoted(String),
     /// Longer than Snowflake's 255 characters.
     #[error("the identifier `{0}` is longer than Snowflake's 255 characters")]
     TooLong(String),
 }
+
+/// The longest identifier Snowflake takes, in characters.
+pub const MAX_IDENTIFIER_CHARS: usize = 255;
 
 impl Ident {
     /// Resolves an identifier as written in YAML or SQL: `ml_wh` → `ML_WH`,
@@ -58,7 +62,7 @@ impl Ident {
             }
             written.to_ascii_uppercase()
         };
-        if resolved.chars().count() > 255 {
+        if resolved.chars().count() > MAX_IDENTIFIER_CHARS {
             return Err(IdentError::TooLong(written.to_string()));
         }
         Ok(Ident(resolved))
@@ -95,6 +99,13 @@ impl fmt::Display for Ident {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
     }
+}
+
+/// How to write `name` in YAML so that it resolves to exactly `name`: a
+/// double-quoted identifier (`"` doubled inside) in a single-quoted YAML
+/// string (`'` doubled inside): `a"b` → `'"a""b"'`.
+pub fn yaml_quoted(name: &str) -> String {
+    format!("'\"{}\"'", name.replace('"', "\"\"").replace('\'', "''"))
 }
 
 /// True when `s` may be written unquoted: `[A-Za-z_][A-Za-z0-9_$]*`.
@@ -191,6 +202,19 @@ mod tests {
             Ident::parse(&"A".repeat(256)),
             Err(IdentError::TooLong(_))
         ));
+    }
+
+    #[test]
+    fn the_quoting_hint_is_itself_a_valid_name() {
+        let err = Ident::parse("a\"b").unwrap_err();
+        assert!(err.to_string().contains("(`'\"a\"\"b\"'`)"), "{err}");
+        assert_eq!(yaml_quoted("it's"), "'\"it''s\"'");
+        // The suggestion, read back as YAML reads a single-quoted string, is the name.
+        for name in ["a\"b", "it's", "my name"] {
+            let suggested = yaml_quoted(name);
+            let yaml_value = suggested[1..suggested.len() - 1].replace("''", "'");
+            assert_eq!(Ident::parse(&yaml_value).unwrap().as_str(), name);
+        }
     }
 
     #[test]

@@ -190,6 +190,16 @@ pub trait Kind: Send + Sync {
         None
     }
 
+    /// For task-graph kinds: `attributes` with the task resumed (`running`)
+    /// or suspended. Apply records what is true after each step: Snowflake
+    /// creates tasks suspended and a suspend step suspends one, so until its
+    /// resume step succeeds state says the task is suspended, and a run cut
+    /// short in between leaves a state that matches the account. `None`
+    /// (the default) for kinds without a graph.
+    fn with_running(&self, _attributes: &Attributes, _running: bool) -> Option<Attributes> {
+        None
+    }
+
     /// For task-graph kinds: statements that suspend the task `fqn` whose
     /// canonical attributes are `attributes` (names in SQL are built from
     /// the attributes' identifiers; `fqn` is for people and fallbacks).

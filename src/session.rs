@@ -224,7 +224,7 @@ pub struct LoginContext {
 }
 
 /// A session opened for one login, with the context that became current.
-pub struct Opened {
+pub struct LoginSession {
     /// The new session; statements run in it see only its own context.
     pub session: Arc<dyn Session>,
     /// What is current in it, as Snowflake names it in the login answer.
@@ -237,7 +237,7 @@ pub trait Account: Send + Sync {
     /// Opens session `session_id` with the context `login` asked for.
     /// Names that do not exist are not current, as on Snowflake, where the
     /// login still succeeds.
-    fn open_session(&self, session_id: u64, login: &LoginContext) -> Result<Opened, ExecError>;
+    fn open_session(&self, session_id: u64, login: &LoginContext) -> Result<LoginSession, ExecError>;
 }
 
 #[cfg(test)]

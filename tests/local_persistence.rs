@@ -174,3 +174,48 @@ fn reset_deletes_the_account() {
     assert!(floe::local::reset(&account_path(dir.path(), "DEV")).unwrap());
     assert!(ok(&open(&dir), "SHOW DATABASES").is_empty());
 }
+
+#[test]
+fn a_damaged_record_inside_the_journal_is_an_error_and_the_file_is_kept() {
+    let dir = TempDir::new().unwrap();
+    let acc = open(&dir);
+    ok(&acc, SETUP);
+    for name in ["A_WH", "B_WH", "C_WH"] {
+        ok(&acc, &format!("CREATE WAREHOUSE {name}"));
+    }
+    drop(acc);
+    // Line 1 is the header, 2 the setup, 3 to 5 the warehouses: damage line 3.
+    let text = fs::read_to_string(journal(&dir)).unwrap();
+    let damaged = text.replacen("A_WH", "Z_WH", 1);
+    fs::write(journal(&dir), &damaged).unwrap();
+    let message = match LocalAccount::open(&account_path(dir.path(), "DEV"), &[], None) {
+        Err(e @ LocalError::JournalDamaged { line: 3, .. }) => e.to_string(),
+        Err(e) => panic!("unexpected error {e}"),
+        Ok(_) => panic!("a damaged journal was opened, cutting the records after it"),
+    };
+    assert!(message.contains("DEV.journal"), "{message}");
+    assert!(message.contains("line 3"), "{message}");
+    assert_eq!(fs::read_to_string(journal(&dir)).unwrap(), damaged);
+
+    // A damaged header is no stale journal either.
+    let header = damaged.replacen("generation", "generaton", 1);
+    fs::write(journal(&dir), &header).unwrap();
+    assert!(matches!(
+        LocalAccount::open(&account_path(dir.path(), "DEV"), &[], None),
+        Err(LocalError::JournalDamaged { line: 1, .. })
+    ));
+    assert_eq!(fs::read_to_string(journal(&dir)).unwrap(), header);
+}
+
+#[test]
+fn opening_says_whether_the_account_was_there() {
+    use floe::local::Opened;
+    let dir = TempDir::new().unwrap();
+    let acc = open(&dir);
+    assert_eq!(acc.opened(), Opened::Created);
+    ok(&acc, SETUP);
+    drop(acc);
+    assert_eq!(open(&dir).opened(), Opened::Existing);
+    fs::remove_file(journal(&dir)).unwrap();
+    assert_eq!(open(&dir).opened(), Opened::JournalMissing);
+}

@@ -1,7 +1,7 @@
 //! The two ways people watch an apply: a progress display on a terminal,
 //! one log line per finished step otherwise. Both only observe events.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::Write;
 use std::sync::Mutex;
 
@@ -9,6 +9,7 @@ use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::events::{Event, Observer};
 use crate::diff::{StepId, StepPurpose};
+use crate::model::Address;
 
 fn verb(purpose: StepPurpose) -> &'static str {
     match purpose {
@@ -39,27 +40,46 @@ impl LogObserver {
     }
 }
 
+impl LogObserver {
+    /// `step 7 ` padded to the width of the largest id, so that the verbs
+    /// line up; the same numbers as `plan --sql` and the closing summary.
+    fn step(&self, id: StepId) -> String {
+        let width = self.total.to_string().len();
+        format!("step {id:<width$}")
+    }
+}
+
 impl Observer for LogObserver {
     fn on_event(&self, event: &Event) {
         let line = match event {
             Event::StepFinished {
+                id,
                 address,
                 purpose,
                 error: None,
                 ..
-            } => format!("ok    {:<8} {address}", verb(*purpose)),
+            } => format!("ok    {} {:<8} {address}", self.step(*id), verb(*purpose)),
             Event::StepFinished {
+                id,
                 address,
                 purpose,
                 error: Some(error),
                 ..
-            } => format!("FAIL  {:<8} {address}: {error}", verb(*purpose)),
+            } => format!(
+                "FAIL  {} {:<8} {address}: {error}",
+                self.step(*id),
+                verb(*purpose)
+            ),
             Event::StepSkipped {
+                id,
                 address,
                 purpose,
                 cause,
-                ..
-            } => format!("skip  {:<8} {address}: {cause}", verb(*purpose)),
+            } => format!(
+                "skip  {} {:<8} {address}: {cause}",
+                self.step(*id),
+                verb(*purpose)
+            ),
             Event::StepStarted { .. } | Event::Done { .. } => return,
         };
         // A poisoned lock only means another observer call panicked; the
@@ -109,7 +129,7 @@ impl Observer for ProgressObserver {
                 purpose,
             } => {
                 let spinner = self.multi.add(ProgressBar::new_spinner());
-                spinner.set_message(format!("{} {address}", verb(*purpose)));
+                spinner.set_message(format!("step {id} {} {address}", verb(*purpose)));
                 spinner.enable_steady_tick(std::time::Duration::from_millis(120));
                 running.insert(*id, spinner);
             }
@@ -125,6 +145,42 @@ impl Observer for ProgressObserver {
             }
             Event::StepSkipped { .. } => self.overall.inc(1),
             Event::Done { .. } => self.overall.finish_and_clear(),
+        }
+    }
+}
+
+/// Remembers the tasks a suspend step stopped and no resume step has
+/// started again yet: what a run that quits at once leaves suspended.
+#[derive(Default)]
+pub struct SuspendedTasks(Mutex<BTreeSet<Address>>);
+
+impl SuspendedTasks {
+    /// The tasks suspended by this run and not resumed, sorted.
+    pub fn now(&self) -> Vec<Address> {
+        let set = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        set.iter().cloned().collect()
+    }
+}
+
+impl Observer for SuspendedTasks {
+    fn on_event(&self, event: &Event) {
+        if let Event::StepFinished {
+            address,
+            purpose,
+            ok: true,
+            ..
+        } = event
+        {
+            let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
+            match purpose {
+                StepPurpose::Suspend => {
+                    set.insert(address.clone());
+                }
+                StepPurpose::Resume => {
+                    set.remove(address);
+                }
+                _ => {}
+            }
         }
     }
 }

@@ -9,7 +9,9 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use super::events::{Event, FailedStep, Observers, SkippedStep, Summary};
-use crate::diff::{Plan, Step, StepId, StepPurpose};
+use crate::diff::{Plan, Step, StepId, StepPurpose, fingerprint, visible_fingerprint};
+use crate::kind::{Kind, Kinds};
+use crate::model::{Address, Attributes};
 use crate::session::Session;
 use crate::state::{State, StateEntry, StateStore, clock};
 
@@ -109,6 +111,9 @@ pub struct StateSink<'a> {
     pub state: &'a mut State,
     /// Where it is persisted after each step.
     pub store: &'a StateStore,
+    /// The kinds, which say what a step leaves true of a task graph
+    /// ([`crate::kind::Kind::with_running`]).
+    pub kinds: &'a Kinds,
 }
 
 /// Executes the plan's steps and records each success in state.
@@ -175,10 +180,17 @@ pub async fn apply(
                 Err(e) => (task_step[&e.id()], Outcome::crashed(&e)),
             };
             match outcome {
-                Outcome::Done => match record(walk.steps[&id], plan, &mut *sink.state, options) {
-                    Ok(()) => recorded.push(id),
-                    Err(e) => results.push((id, Err(e))),
-                },
+                Outcome::Done => {
+                    let recording = Recording {
+                        plan,
+                        kinds: sink.kinds,
+                        options,
+                    };
+                    match recording.record(walk.steps[&id], &mut *sink.state) {
+                        Ok(changed) => recorded.push((id, changed)),
+                        Err(e) => results.push((id, Err(e))),
+                    }
+                }
                 Outcome::Failed(e) => results.push((id, Err(e))),
                 // Back to pending: the next pass skips it with the cause.
                 Outcome::NotStarted => {
@@ -186,8 +198,8 @@ pub async fn apply(
                 }
             }
         }
-        let saved = persist(&recorded, &walk, sink.state, sink.store);
-        results.extend(recorded.into_iter().map(|id| (id, saved.clone())));
+        let saved = persist(&recorded, sink.state, sink.store);
+        results.extend(recorded.into_iter().map(|(id, _)| (id, saved.clone())));
         results.sort_by_key(|(id, _)| *id);
         for (id, result) in results {
             walk.finish(id, result);
@@ -387,56 +399,103 @@ async fn run_step(
     Outcome::Done
 }
 
-/// Updates the state in memory after a successful step.
-fn record(
-    step: &Step,
-    plan: &Plan,
-    state: &mut State,
-    options: &ApplyOptions,
-) -> Result<(), StepError> {
-    match step.purpose {
-        StepPurpose::Suspend | StepPurpose::Resume => {}
-        StepPurpose::Delete | StepPurpose::Forget => {
-            state.resources.remove(&step.address);
+/// What recording a step in state needs besides the state itself.
+struct Recording<'a> {
+    plan: &'a Plan,
+    kinds: &'a Kinds,
+    options: &'a ApplyOptions,
+}
+
+impl Recording<'_> {
+    /// Updates the state in memory after a successful step; returns whether
+    /// it changed.
+    ///
+    /// State records what is true once the step has run. For a task that is
+    /// what the plan declared, except whether it runs: a created or replaced
+    /// task is suspended (Snowflake creates tasks suspended), an updated one
+    /// runs as it did before, and only a resume step records it running. So
+    /// a run stopped between a task's creation and its resume leaves state
+    /// saying the task is suspended, as it is.
+    fn record(&self, step: &Step, state: &mut State) -> Result<bool, StepError> {
+        let address = &step.address;
+        let kind = self.kinds.get(address.kind).map(AsRef::as_ref);
+        match step.purpose {
+            StepPurpose::Suspend | StepPurpose::Resume => {
+                let running = step.purpose == StepPurpose::Resume;
+                let updated = state.resources.get(address).and_then(|entry| {
+                    let attributes = kind?.with_running(&entry.attributes, running)?;
+                    (attributes != entry.attributes).then_some(attributes)
+                });
+                let (Some(attributes), Some(kind)) = (updated, kind) else {
+                    return Ok(false);
+                };
+                if let Some(entry) = state.resources.get_mut(address) {
+                    set_attributes(entry, kind, attributes);
+                }
+            }
+            StepPurpose::Delete | StepPurpose::Forget => {
+                state.resources.remove(address);
+            }
+            StepPurpose::Create
+            | StepPurpose::Update
+            | StepPurpose::Replace
+            | StepPurpose::Record => {
+                let mut entry = self.planned_entry(address)?;
+                let running = match step.purpose {
+                    StepPurpose::Create | StepPurpose::Replace => Some(false),
+                    _ => state
+                        .resources
+                        .get(address)
+                        .and_then(|before| kind?.graph_node(&before.attributes))
+                        .map(|node| node.enabled),
+                };
+                if let (Some(kind), Some(running)) = (kind, running)
+                    && let Some(attributes) = kind.with_running(&entry.attributes, running)
+                {
+                    set_attributes(&mut entry, kind, attributes);
+                }
+                state.resources.insert(address.clone(), entry);
+            }
         }
-        StepPurpose::Create | StepPurpose::Update | StepPurpose::Replace | StepPurpose::Record => {
-            let entry = plan.change(&step.address).and_then(|c| {
-                Some(StateEntry {
-                    kind: c.kind,
-                    fqn: c.fqn.clone(),
-                    declared_fingerprint: c.declared_fingerprint.clone()?,
-                    live_fingerprint: c.expected_live_fingerprint.clone()?,
-                    attributes: c.after.clone()?,
-                    depends_on: c.depends_on.clone(),
-                    applied_at: clock::now_rfc3339(),
-                    git_commit: options.git_commit.clone(),
-                })
-            });
-            let entry = entry.ok_or_else(|| StepError {
-                statement: String::new(),
-                message: format!("the plan has no attributes to record for {}", step.address),
-            })?;
-            state.resources.insert(step.address.clone(), entry);
-        }
+        Ok(true)
     }
-    Ok(())
+
+    /// The entry the plan says state records for `address` once applied.
+    fn planned_entry(&self, address: &Address) -> Result<StateEntry, StepError> {
+        let entry = self.plan.change(address).and_then(|c| {
+            Some(StateEntry {
+                kind: c.kind,
+                fqn: c.fqn.clone(),
+                declared_fingerprint: c.declared_fingerprint.clone()?,
+                live_fingerprint: c.expected_live_fingerprint.clone()?,
+                attributes: c.after.clone()?,
+                depends_on: c.depends_on.clone(),
+                applied_at: clock::now_rfc3339(),
+                git_commit: self.options.git_commit.clone(),
+            })
+        });
+        entry.ok_or_else(|| StepError {
+            statement: String::new(),
+            message: format!("the plan has no attributes to record for {address}"),
+        })
+    }
+}
+
+/// Replaces an entry's attributes and both fingerprints that derive from them.
+fn set_attributes(entry: &mut StateEntry, kind: &dyn Kind, attributes: Attributes) {
+    entry.declared_fingerprint = fingerprint(&attributes);
+    entry.live_fingerprint = visible_fingerprint(kind, &attributes);
+    entry.attributes = attributes;
 }
 
 /// Writes the state once for the steps just recorded, unless none of them
-/// changed it (suspends and resumes are not recorded).
+/// changed it (a suspend or resume of a task state already says so).
 fn persist(
-    recorded: &[StepId],
-    walk: &Walk<'_, '_>,
+    recorded: &[(StepId, bool)],
     state: &mut State,
     store: &StateStore,
 ) -> Result<(), StepError> {
-    let changes_state = recorded.iter().any(|id| {
-        !matches!(
-            walk.steps[id].purpose,
-            StepPurpose::Suspend | StepPurpose::Resume
-        )
-    });
-    if !changes_state {
+    if !recorded.iter().any(|(_, changed)| *changed) {
         return Ok(());
     }
     store.save(state).map_err(|e| StepError {

@@ -76,9 +76,11 @@ async fn run(plan: &Plan, session: Arc<FakeSession>, parallelism: usize) -> Run 
         git_commit: Some("abc123".into()),
         ..ApplyOptions::default()
     };
+    let kinds = kinds();
     let sink = StateSink {
         state: &mut state,
         store: &store,
+        kinds: &kinds,
     };
     let session: Arc<dyn Session> = session;
     let summary = apply(plan, session, sink, &observers, &options).await;
@@ -154,12 +156,16 @@ async fn a_failure_starts_nothing_new_and_skips_dependents_with_the_cause() {
     );
     assert_eq!(session.executed(), [create_sql("A")]);
     assert!(
-        result.log.contains("FAIL  create   warehouse.A: 002003"),
+        result
+            .log
+            .contains("FAIL  step 1 create   warehouse.A: 002003"),
         "{}",
         result.log
     );
     assert!(
-        result.log.contains("skip  create   warehouse.B: step"),
+        result
+            .log
+            .contains("skip  step 2 create   warehouse.B: step 1"),
         "{}",
         result.log
     );
@@ -202,9 +208,11 @@ async fn deletes_remove_addresses_from_state() {
     let store = StateStore::new(dir.path(), "DEV");
     store.save(&mut before).unwrap();
     let session: Arc<dyn Session> = FakeSession::new();
+    let kinds = kinds();
     let sink = StateSink {
         state: &mut before,
         store: &store,
+        kinds: &kinds,
     };
     let summary = apply(
         &plan,
@@ -337,5 +345,102 @@ async fn a_plan_file_edited_into_a_cycle_reports_its_steps_as_skipped() {
         result.summary.skipped[0].cause.contains("cycle"),
         "{:?}",
         result.summary
+    );
+}
+
+#[tokio::test]
+async fn a_task_is_recorded_suspended_until_its_resume_succeeds() {
+    let (root, _) = task("ROOT", &[], "select 1");
+    let (child, _) = task("CHILD", &["ROOT"], "select 2");
+    let plan = plan_of(&[root, child], &State::new("DEV"), &Live::default());
+    // The run stops after both tasks are created, before any resume.
+    let session = FakeSession::new();
+    session.fail_on("ALTER TASK DB.SCH.CHILD RESUME");
+    let result = run(&plan, session, 4).await;
+    assert_eq!(result.summary.failed.len(), 1, "{:?}", result.summary);
+    let saved = result.store.load().unwrap();
+    for name in ["task.ROOT", "task.CHILD"] {
+        let entry = &saved.resources[&addr(name)];
+        assert_eq!(entry.attributes["enabled"], json!(false), "{name}");
+        let planned = plan.change(&addr(name)).unwrap();
+        assert_ne!(
+            Some(&entry.declared_fingerprint),
+            planned.declared_fingerprint.as_ref()
+        );
+    }
+
+    // A run that resumes them records them running, as the plan declared.
+    let (root, _) = task("ROOT", &[], "select 1");
+    let (child, _) = task("CHILD", &["ROOT"], "select 2");
+    let plan = plan_of(&[root, child], &State::new("DEV"), &Live::default());
+    let result = run(&plan, FakeSession::new(), 4).await;
+    assert!(result.summary.is_success(), "{:?}", result.summary);
+    let saved = result.store.load().unwrap();
+    for name in ["task.ROOT", "task.CHILD"] {
+        let entry = &saved.resources[&addr(name)];
+        let planned = plan.change(&addr(name)).unwrap();
+        assert_eq!(entry.attributes["enabled"], json!(true), "{name}");
+        assert_eq!(
+            Some(&entry.declared_fingerprint),
+            planned.declared_fingerprint.as_ref()
+        );
+        assert_eq!(
+            Some(&entry.live_fingerprint),
+            planned.expected_live_fingerprint.as_ref()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_suspended_root_is_recorded_suspended_until_resumed() {
+    let (root, root_live) = task("ROOT", &[], "select 1");
+    let (child, mut child_live) = task("CHILD", &["ROOT"], "select 2");
+    child_live
+        .attributes
+        .insert("sql".into(), json!("select old"));
+    let mut before = State::new("DEV");
+    for object in [&root_live, &child_live] {
+        let entry = crate::state::StateEntry::from_live(object, vec![], None);
+        before.import(object.address.clone(), entry).unwrap();
+    }
+    let live_now = Live {
+        managed: [
+            (root_live.address.clone(), root_live),
+            (child_live.address.clone(), child_live),
+        ]
+        .into(),
+        unmanaged: vec![],
+    };
+    let plan = plan_of(&[root, child], &before, &live_now);
+    // Stopped after the suspend: the change fails, and so does the resume.
+    let session = FakeSession::new();
+    session.fail_on("CREATE OR ALTER TASK DB.SCH.CHILD");
+    session.fail_on("ALTER TASK DB.SCH.ROOT RESUME");
+    let dir = tempfile::tempdir().unwrap();
+    let store = StateStore::new(dir.path(), "DEV");
+    let kinds = kinds();
+    let sink = StateSink {
+        state: &mut before,
+        store: &store,
+        kinds: &kinds,
+    };
+    let session: Arc<dyn Session> = session;
+    let summary = apply(
+        &plan,
+        session,
+        sink,
+        &Observers::default(),
+        &ApplyOptions::default(),
+    )
+    .await;
+    assert_eq!(summary.failed.len(), 2, "{summary:?}");
+    let saved = store.load().unwrap();
+    assert_eq!(
+        saved.resources[&addr("task.ROOT")].attributes["enabled"],
+        json!(false)
+    );
+    assert_eq!(
+        saved.resources[&addr("task.CHILD")].attributes["enabled"],
+        json!(true)
     );
 }

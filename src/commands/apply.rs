@@ -8,15 +8,16 @@
 //! terminal) or needs `--auto-approve`. State is written after every step by
 //! [`crate::apply::apply`].
 
+use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
 use crate::apply::{
-    ApplyOptions, Interrupt, LogObserver, Observer, Observers, ProgressObserver, StateSink, apply,
-    check_destroy, check_fresh,
+    ApplyOptions, Interrupt, LogObserver, Observer, Observers, ProgressObserver, StateSink,
+    SuspendedTasks, apply, check_destroy, check_fresh,
 };
 use crate::cli::ApplyArgs;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -77,15 +78,22 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
         if args.plan_file.is_none() && !args.auto_approve {
             confirm(&workspace, out)?;
         }
-        let observers = observers(plan.steps.len());
+        let suspended = Arc::new(SuspendedTasks::default());
+        let observers = observers(plan.steps.len(), suspended.clone());
+        let left_behind = LeftBehind {
+            environment: workspace.env_name().to_string(),
+            lock: workspace.store.lock_path(),
+            suspended,
+        };
         let options = ApplyOptions {
             parallelism: usize::from(args.parallelism.max(1)),
             git_commit: workspace.resolved.selection.git.commit.clone(),
-            interrupt: interrupt_on_ctrl_c(),
+            interrupt: interrupt_on_ctrl_c(left_behind),
         };
         let sink = StateSink {
             state: &mut state,
             store: &workspace.store,
+            kinds: &kinds,
         };
         let summary = apply(&plan, session, sink, &observers, &options).await;
         write(out, &format!("\n{}", render::summary_text(&summary)))?;
@@ -137,9 +145,36 @@ fn confirm(workspace: &Workspace, out: &mut dyn Write) -> Result<(), Diagnostics
     }
 }
 
+/// What quitting at once leaves for the user to clean up.
+struct LeftBehind {
+    environment: String,
+    lock: PathBuf,
+    suspended: Arc<SuspendedTasks>,
+}
+
+impl LeftBehind {
+    /// The lines printed when a second Ctrl-C quits at once.
+    fn text(&self) -> String {
+        let env = &self.environment;
+        let mut text = format!(
+            "\nQuit at once. Left behind:\n  the lock {} (when no apply is running, remove it with `floe state unlock --env {env}`)\n",
+            self.lock.display()
+        );
+        for task in self.suspended.now() {
+            let _ = writeln!(
+                text,
+                "  {task}, suspended by this apply (state records it suspended; `floe apply --env {env}` resumes it)"
+            );
+        }
+        text
+    }
+}
+
 /// The first Ctrl-C stops the apply cleanly (running steps finish, state is
-/// written, suspended task graphs are resumed); a second one exits at once.
-fn interrupt_on_ctrl_c() -> Interrupt {
+/// written, suspended task graphs are resumed); a second one exits at once,
+/// saying what it leaves behind: the lock and the task graphs still
+/// suspended.
+fn interrupt_on_ctrl_c(left_behind: LeftBehind) -> Interrupt {
     let interrupt = Interrupt::default();
     let raise = interrupt.clone();
     tokio::spawn(async move {
@@ -154,18 +189,20 @@ fn interrupt_on_ctrl_c() -> Interrupt {
              (Ctrl-C again to quit at once; state keeps what finished)."
         );
         if tokio::signal::ctrl_c().await.is_ok() {
+            let _ = write!(std::io::stderr(), "{}", left_behind.text());
             std::process::exit(130);
         }
     });
     interrupt
 }
 
-/// A progress display on a terminal, one log line per step otherwise (stderr).
-fn observers(total: usize) -> Observers {
+/// A progress display on a terminal, one log line per step otherwise
+/// (stderr), and the record of the tasks suspended.
+fn observers(total: usize, suspended: Arc<SuspendedTasks>) -> Observers {
     let observer: Arc<dyn Observer> = if std::io::stderr().is_terminal() {
         Arc::new(ProgressObserver::new(total))
     } else {
         Arc::new(LogObserver::new(Box::new(std::io::stderr()), total))
     };
-    Observers::new(vec![observer])
+    Observers::new(vec![observer, suspended])
 }

@@ -11,14 +11,16 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
+use super::leftovers;
 use crate::cli::{ConnectionArgs, EnvArgs};
 use crate::connect::{self, LOCAL_CONNECTION};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::diff::{self, Plan, PlanInput};
 use crate::ident::Ident;
 use crate::kind::{Kinds, Scope};
 use crate::live::{self, Introspection, LiveError};
 use crate::load::Project;
+use crate::load::environments::ENVIRONMENTS_FILE;
 use crate::local::{self, LocalAccount};
 use crate::model::{Address, KindName};
 use crate::resolve::{EnvSelection, ResolvedEnv};
@@ -32,6 +34,8 @@ pub struct Workspace {
     pub root: PathBuf,
     /// `default_connection` of environments.yaml.
     pub default_connection: Option<String>,
+    /// Where `default_connection` is written.
+    default_connection_span: Option<Span>,
     /// The environment's declarations.
     pub resolved: ResolvedEnv,
     /// Its state files.
@@ -51,6 +55,7 @@ impl Workspace {
         Ok(Workspace {
             root: root.to_path_buf(),
             default_connection: project.environments.default_connection.clone(),
+            default_connection_span: project.environments.default_connection_span.clone(),
             seeds: project.seed_files().iter().map(|p| root.join(p)).collect(),
             edition: project.local_edition(),
             resolved,
@@ -90,10 +95,21 @@ impl Workspace {
             let account = LocalAccount::open(&path, &self.seeds, local_latency()?)
                 .map_err(|e| Diagnostic::error(e.to_string()))?
                 .with_edition(self.edition);
+            if let Some(warning) = leftovers::lost_account(self, &path, account.opened()) {
+                eprint!("{warning}");
+            }
             return Ok(Arc::new(account));
         }
-        let config = connect::load_connection(&name)
-            .map_err(|e| Diagnostic::error(e.to_string()).hint(e.hint()))?;
+        let config = connect::load_connection(&name).map_err(|e| {
+            let d = Diagnostic::error(e.to_string());
+            let d = match self.connection_origin(args) {
+                Some((span, field)) => d
+                    .at(span)
+                    .caused_by(format!("`{field}` in {ENVIRONMENTS_FILE} names it")),
+                None => d,
+            };
+            d.hint(e.hint())
+        })?;
         let session = SnowflakeSession::connect(&config, SessionOptions::default())
             .await
             .map_err(|e| {
@@ -102,6 +118,24 @@ impl Workspace {
                 ))
             })?;
         Ok(Arc::new(session))
+    }
+
+    /// Where environments.yaml chose the connection of this run, when it
+    /// did (neither `--connection` nor `FLOE_CONNECTION` is set): the place
+    /// of the `connection` or `default_connection` that named it.
+    fn connection_origin(&self, args: &ConnectionArgs) -> Option<(Span, &'static str)> {
+        let set = |v: Option<&str>| v.is_some_and(|v| !v.trim().is_empty());
+        let from_env = std::env::var("FLOE_CONNECTION").ok();
+        if set(args.connection.as_deref()) || set(from_env.as_deref()) {
+            return None;
+        }
+        let env = self.resolved.environment();
+        if set(env.connection.as_deref()) {
+            return env.connection_span.clone().map(|s| (s, "connection"));
+        }
+        self.default_connection_span
+            .clone()
+            .map(|s| (s, "default_connection"))
     }
 
     /// What this environment reads: its database and the schemas it

@@ -15,6 +15,7 @@ mod drift;
 mod engine;
 mod env;
 mod graph;
+mod leftovers;
 mod local;
 mod plan;
 mod state;

@@ -8,6 +8,7 @@
 use std::io::Write;
 
 use super::engine::{self, Workspace, color_stdout, write};
+use super::leftovers;
 use super::{Context, ExitCode};
 use crate::cli::PlanArgs;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -21,6 +22,9 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
     let targets = engine::targets(&args.target)?;
     let state = workspace.load_state()?;
     let kinds = reconciler_kinds();
+    if let Some(warning) = leftovers::interrupted_run(&workspace, &state, &kinds) {
+        eprint!("{warning}");
+    }
     let (plan, introspection) = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
         let introspection = workspace.introspect(session, &kinds, &state).await?;

@@ -14,6 +14,7 @@ mod plan;
 mod steps;
 
 pub use action::{Facts, decide};
+pub(crate) use build::visible_fingerprint;
 pub use build::{PlanInput, declared_fingerprint, live_fingerprint, plan};
 pub use fingerprint::{canonical_json, fingerprint};
 pub use plan::{

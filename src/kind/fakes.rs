@@ -340,6 +340,12 @@ impl Kind for ToyTask {
         })
     }
 
+    fn with_running(&self, attributes: &Attributes, running: bool) -> Option<Attributes> {
+        let mut attributes = attributes.clone();
+        attributes.insert("enabled".into(), json!(running));
+        Some(attributes)
+    }
+
     fn suspend_sql(&self, fqn: &str, _attributes: &Attributes) -> Vec<String> {
         vec![format!("ALTER TASK {fqn} SUSPEND")]
     }

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::graph::sql_refs;
 use crate::ident::Ident;
 use crate::load::de::Spanned;
 use crate::load::suggest::did_you_mean;
@@ -95,6 +96,14 @@ impl Common {
         let depends_on = depends_on
             .iter()
             .filter_map(|d| match d.value.parse::<Address>() {
+                Ok(a) if a == address => {
+                    problems.push(
+                        Diagnostic::error(format!("{address} depends on itself"))
+                            .at(d.span.clone())
+                            .hint(format!("remove `{}` from depends_on", d.value)),
+                    );
+                    None
+                }
                 Ok(a) => Some(Spanned::new(a, d.span.clone())),
                 Err(e) => {
                     problems.push(
@@ -208,6 +217,34 @@ pub fn upper(s: &str) -> String {
 /// SQL text as stored: trimmed, without a final `;`.
 pub fn trimmed_sql(sql: &str) -> String {
     sql.trim().trim_end_matches(';').trim_end().to_string()
+}
+
+/// Records an error when the SQL of `field` holds more than one statement:
+/// a view's query is one statement, and a task's body is one statement, a
+/// procedure call or a Snowflake Scripting block (`scripting`: such a block
+/// is let through, its statements end with `;`).
+pub fn single_statement(
+    written: &Spanned<String>,
+    field: &str,
+    scripting: bool,
+    problems: &mut Diagnostics,
+) {
+    if scripting && sql_refs::is_scripting_block(&written.value) {
+        return;
+    }
+    if let Some(at) = sql_refs::statement_separator(&written.value) {
+        problems.push(
+            Diagnostic::error(format!(
+                "the {field} holds more than one statement: a `;` at line {}, column {} of the SQL ends the first",
+                at.line, at.column
+            ))
+            .at(written.span.clone())
+            .hint(format!(
+                "keep one statement in `{field}` (a `;` inside a string, a comment or a $$ block is fine); \
+                 several statements belong in a stored procedure or a Snowflake Scripting block (tasks), or in separate resources"
+            )),
+        );
+    }
 }
 
 /// An optional text as JSON: absent or empty is null.

@@ -41,12 +41,13 @@ use serde::de::IgnoredAny;
 use serde_json::json;
 
 use super::common::{
-    Common, RawLifecycle, choice, empty_to_null, ident, ident_list, trimmed_sql, upper,
+    Common, RawLifecycle, choice, empty_to_null, ident, ident_list, single_statement, trimmed_sql,
+    upper,
 };
 use super::schedule::{Cron, Duration, ScheduleError};
 use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::ident::Ident;
+use crate::ident::{Ident, MAX_IDENTIFIER_CHARS};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
@@ -231,6 +232,7 @@ impl FeatureView {
                 .collect()
         });
         let columns = read_columns(&raw, &mut p);
+        single_statement(&raw.query, "query", false, &mut p);
         let query = trimmed_sql(&raw.query.value);
         if query.is_empty() {
             p.push(
@@ -242,7 +244,26 @@ impl FeatureView {
         let (Some(name), Some(schema), Some(refresh)) = (name, schema, refresh) else {
             return Err(p);
         };
-        let address = Address::new(KindName::FeatureView, name.concat(&format!("${version}")));
+        let object = name.concat(&format!("${version}"));
+        if object.as_str().chars().count() > MAX_IDENTIFIER_CHARS {
+            p.push(
+                Diagnostic::error(format!(
+                    "the feature view's object name `{}` is {} characters long, more than Snowflake's {MAX_IDENTIFIER_CHARS}",
+                    object.to_sql(),
+                    object.as_str().chars().count()
+                ))
+                .at(raw.name.span.clone())
+                .caused_by(format!(
+                    "floe names the view or dynamic table `NAME$VERSION`, adding `${version}` to the name"
+                ))
+                .hint(format!(
+                    "shorten the name to at most {} characters",
+                    MAX_IDENTIFIER_CHARS.saturating_sub(version.chars().count() + 1)
+                )),
+            );
+            return Err(p);
+        }
+        let address = Address::new(KindName::FeatureView, object);
         let common = Common::build(
             address,
             &raw.name.span,

@@ -26,6 +26,24 @@ pub enum ScheduleError {
         "`{0}` is not a cron: write 5 fields and a time zone, e.g. `0 6 * * * Europe/Paris` ({1})"
     )]
     BadCron(String, String),
+    /// A time zone that is not in the IANA time zone database.
+    #[error(
+        "`{0}` is not a time zone of the IANA time zone database: write a name such as `UTC`, `Europe/Paris` or `America/Los_Angeles`"
+    )]
+    UnknownTimeZone(String),
+}
+
+/// The IANA time zone names (zones and links) Snowflake takes in a cron, one
+/// per line; `#` lines are comments. Compiled in, so validation stays offline
+/// and gives the same answer on every machine.
+const TIME_ZONES: &str = include_str!("time_zones.txt");
+
+/// True when `name` is an IANA time zone name (compared ignoring ASCII case).
+pub fn is_time_zone(name: &str) -> bool {
+    TIME_ZONES
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .any(|zone| zone.eq_ignore_ascii_case(name))
 }
 
 /// A positive whole number of seconds.
@@ -162,6 +180,9 @@ impl Cron {
             && tz.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
         if !tz_ok {
             return Err(bad(format!("`{tz}` is not a time zone name")));
+        }
+        if !is_time_zone(tz) {
+            return Err(ScheduleError::UnknownTimeZone(tz.to_string()));
         }
         Ok(Cron {
             fields,
@@ -309,6 +330,27 @@ mod tests {
         assert!(Cron::parse("61 6 * * * UTC").is_err());
         assert!(Cron::parse("*/15 * * * * UTC").is_ok());
         assert!(Cron::parse("0 6 * * * 123").is_err());
+    }
+
+    #[test]
+    fn time_zones_come_from_the_iana_database() {
+        for zone in [
+            "UTC",
+            "Etc/UTC",
+            "Europe/Paris",
+            "America/Los_Angeles",
+            "US/Pacific",
+        ] {
+            assert!(Cron::parse(&format!("0 3 * * * {zone}")).is_ok(), "{zone}");
+        }
+        assert_eq!(
+            Cron::parse("USING CRON 0 3 * * * Mars/Olympus"),
+            Err(ScheduleError::UnknownTimeZone("Mars/Olympus".into()))
+        );
+        assert!(!is_time_zone("Europe"));
+        assert!(!is_time_zone(
+            "# IANA time zone names (zones and links) of tzdata 2025b, one per line;"
+        ));
     }
 
     #[test]

@@ -34,7 +34,9 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list, trimmed_sql};
+use super::common::{
+    Common, RawLifecycle, empty_to_null, ident, ident_list, single_statement, trimmed_sql,
+};
 use super::schedule::Schedule;
 use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
@@ -170,6 +172,7 @@ impl Task {
         after.sort_by(|a, b| a.value.cmp(&b.value));
         check_graph_fields(node, &raw, &after, &mut p);
         let config = read_config(node, &mut p);
+        single_statement(&raw.sql, "sql", true, &mut p);
         let sql = trimmed_sql(&raw.sql.value);
         if sql.is_empty() {
             p.push(

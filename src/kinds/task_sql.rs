@@ -460,6 +460,12 @@ impl Kind for TaskKind {
         })
     }
 
+    fn with_running(&self, attributes: &Attributes, running: bool) -> Option<Attributes> {
+        let mut attributes = attributes.clone();
+        attributes.insert("enabled".into(), json!(running));
+        Some(attributes)
+    }
+
     fn suspend_sql(&self, fqn: &str, attributes: &Attributes) -> Vec<String> {
         vec![format!("ALTER TASK {} SUSPEND", task_sql(attributes, fqn))]
     }

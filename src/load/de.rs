@@ -237,11 +237,10 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
     }
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
-        // `version: 1` and `comment: 42` are strings to the user.
+        // YAML reads `query: 42` as a number: a text field refuses it rather
+        // than guess, and says how to write the text.
         let result = match &self.0.value {
-            Value::Int(_) | Value::Float(..) | Value::Bool(_) => {
-                visitor.visit_string(self.0.value.scalar_text().unwrap_or_default())
-            }
+            Value::Int(_) | Value::Float(..) | Value::Bool(_) => Err(not_text(&self.0.value)),
             _ => self.any(visitor),
         };
         result.map_err(|e| e.at(&self.0.span))
@@ -318,6 +317,25 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
             _ => Err(de::Error::invalid_type(unexpected(&self.0.value), &visitor)),
         }
         .map_err(|e: DeError| e.at(&span))
+    }
+}
+
+/// A number or boolean where text is required.
+fn not_text(value: &Value) -> DeError {
+    let written = value.scalar_text().unwrap_or_default();
+    DeError {
+        message: format!(
+            "expected a string, found {}",
+            friendly_unexpected(&unexpected(value))
+        ),
+        span: None,
+        hint: Some(format!(
+            "YAML reads `{written}` as a {}: quote it to write the text, `'{written}'`",
+            match value {
+                Value::Bool(_) => "boolean",
+                _ => "number",
+            }
+        )),
     }
 }
 
@@ -438,11 +456,28 @@ mod tests {
 
     #[test]
     fn spanned_fields_keep_their_place() {
-        let doc = node("name: ml_wh\nmax_cluster_count: 3\ntags: [a, 1]\n");
+        let doc = node("name: ml_wh\nmax_cluster_count: 3\ntags: [a, '1']\n");
         let wh: Wh = from_node(&doc).unwrap();
         assert_eq!(wh.name.value, "ml_wh");
         assert_eq!(wh.name.span, Span::new("w.yaml", 1, 7));
         assert_eq!(wh.tags, vec!["a", "1"]);
+    }
+
+    #[test]
+    fn numbers_and_booleans_are_not_text() {
+        let err = from_node::<Wh>(&node("name: 42\n")).unwrap_err();
+        assert_eq!(err.message, "expected a string, found integer `42`");
+        assert_eq!(
+            err.place,
+            Some(crate::diag::Place::Span(Span::new("w.yaml", 1, 7)))
+        );
+        assert_eq!(
+            err.hints,
+            vec!["YAML reads `42` as a number: quote it to write the text, `'42'`"]
+        );
+        let err = from_node::<Wh>(&node("name: x\ntags: [a, true]\n")).unwrap_err();
+        assert_eq!(err.message, "expected a string, found boolean `true`");
+        assert!(from_node::<Wh>(&node("name: x\ntags: [a, 1.5]\n")).is_err());
     }
 
     #[test]

@@ -27,6 +27,8 @@ pub struct Environments {
     pub project: Option<String>,
     /// `default_connection:`.
     pub default_connection: Option<String>,
+    /// Where `default_connection:`'s value is written.
+    pub default_connection_span: Option<Span>,
     /// The environments, in file order (branch matching tries them in this order).
     pub environments: Vec<Environment>,
     /// `local.seed`: SQL files run when a local account is created, relative to the root.
@@ -53,6 +55,8 @@ pub struct Environment {
     pub protected: bool,
     /// `connection:`.
     pub connection: Option<String>,
+    /// Where `connection:`'s value is written.
+    pub connection_span: Option<Span>,
     /// `vars:` (a mapping node, or null).
     pub vars: Node,
     /// Where the environment's key is written.
@@ -152,6 +156,7 @@ impl Environments {
             span,
             project: raw.project,
             default_connection: raw.default_connection,
+            default_connection_span: doc.get("default_connection").map(|n| n.span.clone()),
             environments,
             local_seed,
             local_edition,
@@ -271,6 +276,7 @@ fn read_environment(name: String, span: Span, node: &Node) -> Result<Environment
         database,
         protected: raw.protected,
         connection: raw.connection,
+        connection_span: node.get("connection").map(|n| n.span.clone()),
         vars,
         span,
     })

@@ -193,6 +193,7 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Node>, Diagnostic>
         anchors: HashMap::new(),
         documents: Vec::new(),
     };
+    check_printable(text, file)?;
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
@@ -205,6 +206,30 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Node>, Diagnostic>
         builder.on_event(event, at)?;
     }
     Ok(builder.documents)
+}
+
+/// YAML's printable set (YAML 1.2, production `c-printable`): tab, line
+/// breaks, and every other character but the C0 and C1 controls, DEL,
+/// surrogates and U+FFFE/U+FFFF. The parser lets some through; a file
+/// holding one is refused at its place, as the specification demands.
+fn is_printable(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{85}')
+        || matches!(c, '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        || c >= '\u{10000}'
+}
+
+fn check_printable(text: &str, file: &Path) -> Result<(), Diagnostic> {
+    for (index, line) in text.split('\n').enumerate() {
+        if let Some((column, c)) = line.chars().enumerate().find(|(_, c)| !is_printable(*c)) {
+            return Err(Diagnostic::error(format!(
+                "invalid YAML: the control character U+{:04X} is not allowed in a YAML file",
+                u32::from(c)
+            ))
+            .at(Span::new(file, index + 1, column + 1))
+            .hint("remove it; to put it in a value, write it as an escape in a double-quoted string, e.g. \"\\x01\""));
+        }
+    }
+    Ok(())
 }
 
 /// Parses a file that must hold exactly one document (a missing or empty one is null).
@@ -499,6 +524,19 @@ pub(crate) mod tests {
             err.to_string(),
             "the key `a` appears twice in this mapping (at t.yaml:3:1)"
         );
+    }
+
+    #[test]
+    fn control_characters_are_refused_at_their_place() {
+        let err = parse("a: 1\nb: x\u{1}y\n").unwrap_err();
+        assert!(err.message.contains("U+0001"), "{}", err.message);
+        assert_eq!(
+            err.place,
+            Some(crate::diag::Place::Span(Span::new("t.yaml", 2, 5)))
+        );
+        assert!(parse("a: \"x\\x01y\"\r\nb: \tc\n").is_ok());
+        assert!(parse("a: \u{7f}\n").is_err());
+        assert!(parse("a: caf\u{e9} \u{1F600}\n").is_ok());
     }
 
     #[test]

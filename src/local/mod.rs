@@ -26,9 +26,10 @@ use std::time::Duration;
 pub use self::catalog::Edition;
 use self::catalog::{Catalog, Change};
 use self::exec::SessionState;
+pub use self::store::Opened;
 use self::store::Store;
 use crate::session::{
-    Account, BoxFuture, ExecError, LoginContext, MULTI_STATEMENT_COUNT, Opened, Parameters, Rows,
+    Account, BoxFuture, ExecError, LoginContext, LoginSession, MULTI_STATEMENT_COUNT, Parameters, Rows,
     Session, SqlError,
 };
 
@@ -49,6 +50,20 @@ pub enum LocalError {
         /// The file.
         path: PathBuf,
         /// What is wrong.
+        message: String,
+    },
+    /// A journal record that is not the last one is damaged: the records
+    /// after it cannot be applied in order, and are not dropped either.
+    #[error(
+        "the local account journal {} is damaged at line {line}: {message}; floe left the file untouched so that no record is lost. Repair or remove that line by hand (each line is a JSON list, a tab and a checksum), or start over with `floe local reset`",
+        path.display()
+    )]
+    JournalDamaged {
+        /// The journal.
+        path: PathBuf,
+        /// The 1-based line of the damaged record.
+        line: usize,
+        /// What is wrong with it.
         message: String,
     },
     /// A seed file could not be read.
@@ -105,6 +120,7 @@ pub struct LocalAccount {
 struct Shared {
     label: String,
     latency: Option<Duration>,
+    opened: Opened,
     data: Mutex<Data>,
 }
 
@@ -123,13 +139,14 @@ impl LocalAccount {
         seed_files: &[PathBuf],
         latency: Option<Duration>,
     ) -> Result<LocalAccount, LocalError> {
-        let (store, catalog) = Store::open(path, || seed(seed_files))?;
+        let (store, catalog, opened) = Store::open(path, || seed(seed_files))?;
         let label = path
             .file_stem()
             .map_or_else(|| "local".to_string(), |s| s.to_string_lossy().into_owned());
         let shared = Shared {
             label,
             latency,
+            opened,
             data: Mutex::new(Data {
                 store,
                 catalog,
@@ -148,6 +165,13 @@ impl LocalAccount {
     pub fn with_edition(self, edition: Edition) -> LocalAccount {
         self.data().edition = edition;
         self
+    }
+
+    /// What opening found: an existing account, a new one, or a snapshot
+    /// whose journal was gone. The caller decides whether that deserves a
+    /// warning (it does when state says objects exist).
+    pub fn opened(&self) -> Opened {
+        self.shared.opened
     }
 
     /// Executes a script of one or more `;`-separated statements, as a
@@ -334,7 +358,7 @@ fn context_of(state: &SessionState) -> LoginContext {
 }
 
 impl Account for LocalAccount {
-    fn open_session(&self, session_id: u64, login: &LoginContext) -> Result<Opened, ExecError> {
+    fn open_session(&self, session_id: u64, login: &LoginContext) -> Result<LoginSession, ExecError> {
         let state = {
             let mut data = self.data();
             let data = &mut *data;
@@ -349,7 +373,7 @@ impl Account for LocalAccount {
             exec::login_state(&data.catalog, session_id, login)
         };
         let current = context_of(&state);
-        Ok(Opened {
+        Ok(LoginSession {
             session: Arc::new(self.session_with(state)),
             current,
         })

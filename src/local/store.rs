@@ -16,8 +16,10 @@
 //! the snapshot's is stale (a crash between the two renames) and ignored.
 //! A last line without its newline or with a bad checksum is a torn write
 //! of a killed process: readers ignore it and the next writer truncates it.
-//! So a kill at any moment leaves the old or the new catalog. Reads never
-//! write. This module knows nothing of SQL.
+//! So a kill at any moment leaves the old or the new catalog. A bad line
+//! with records after it is no torn write but damage: it is an error naming
+//! the file and the line, and the journal is left as it is, so no record
+//! after it is lost. Reads never write. This module knows nothing of SQL.
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{BufRead, BufReader, Read, Seek, SeekFrom, Write};
@@ -56,6 +58,18 @@ pub(crate) struct Store {
     snapshot_len: u64,
 }
 
+/// What opening found on disk, for the caller to tell the user about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// The snapshot and its journal were there.
+    Existing,
+    /// There was no snapshot: a new account was created from the seed files.
+    Created,
+    /// The snapshot was there without its journal: what was committed since
+    /// the snapshot was written is gone, and a new empty journal was started.
+    JournalMissing,
+}
+
 /// Holds the account's file lock until dropped.
 pub(crate) struct LockGuard(File);
 
@@ -85,7 +99,7 @@ impl Store {
     pub(crate) fn open(
         snapshot: &Path,
         init: impl FnOnce() -> Result<Catalog, LocalError>,
-    ) -> Result<(Store, Catalog), LocalError> {
+    ) -> Result<(Store, Catalog, Opened), LocalError> {
         let dir = snapshot.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(dir).map_err(io_error(dir))?;
         let lock_path = snapshot.with_extension("lock");
@@ -105,18 +119,30 @@ impl Store {
             snapshot_len: 0,
         };
         let mut catalog = Catalog::default();
+        let opened;
         {
             let lock_file = store.lock_file.try_clone().map_err(io_error(&lock_path))?;
             fs4::FileExt::lock(&lock_file).map_err(io_error(&lock_path))?;
             let _guard = LockGuard(lock_file);
+            // Writers hold this lock: a dead writer's temporary file is a
+            // leftover of a killed process, never a write in progress.
+            for path in [&store.snapshot, &store.journal] {
+                crate::state::remove_stale_temp_files(path);
+            }
             if store.snapshot.exists() {
+                opened = if store.journal.exists() {
+                    Opened::Existing
+                } else {
+                    Opened::JournalMissing
+                };
                 store.reload(&mut catalog, true)?;
             } else {
+                opened = Opened::Created;
                 catalog = init()?;
                 store.write_snapshot(&catalog, 1)?;
             }
         }
-        Ok((store, catalog))
+        Ok((store, catalog, opened))
     }
 
     /// Takes the lock: exclusive to write, shared to read.
@@ -185,9 +211,16 @@ impl Store {
         BufReader::new(file)
             .read_line(&mut header)
             .map_err(io_error(&self.journal))?;
-        Ok(serde_json::from_str::<JournalHeader>(header.trim_end())
-            .ok()
-            .map(|h| h.generation))
+        // The header is written whole (temp file and rename), never torn: a
+        // header that does not parse is damage, not a stale journal.
+        match serde_json::from_str::<JournalHeader>(header.trim_end()) {
+            Ok(h) => Ok(Some(h.generation)),
+            Err(e) => Err(LocalError::JournalDamaged {
+                path: self.journal.clone(),
+                line: 1,
+                message: format!("its header is not `{{\"generation\": N}}` ({e})"),
+            }),
+        }
     }
 
     fn reload(&mut self, catalog: &mut Catalog, writer: bool) -> Result<(), LocalError> {
@@ -219,8 +252,9 @@ impl Store {
         }
     }
 
-    /// Applies journal lines past `offset`; stops at a torn line, which a
-    /// writer truncates away.
+    /// Applies journal lines past `offset`. A bad last line is a torn write:
+    /// reading stops there and a writer truncates it away. A bad line with
+    /// more after it is damage: an error, and nothing is written.
     fn read_journal(&mut self, catalog: &mut Catalog, writer: bool) -> Result<(), LocalError> {
         let mut file = File::open(&self.journal).map_err(io_error(&self.journal))?;
         let mut bytes = Vec::new();
@@ -237,7 +271,14 @@ impl Store {
         while let Some(len) = bytes[consumed..].iter().position(|b| *b == b'\n') {
             let line = &bytes[consumed..consumed + len];
             let Some(changes) = parse_line(line) else {
-                break;
+                let last = consumed + len + 1 == bytes.len();
+                if last {
+                    break;
+                }
+                // The catalog holds part of the journal now: start over
+                // from the snapshot on the next read.
+                self.generation = 0;
+                return Err(self.damaged_at(self.offset + consumed as u64));
             };
             catalog.apply(&changes);
             consumed += len + 1;
@@ -253,6 +294,19 @@ impl Store {
                 .map_err(io_error(&self.journal))?;
         }
         Ok(())
+    }
+
+    /// The error for a damaged record starting at byte `at` of the journal.
+    fn damaged_at(&self, at: u64) -> LocalError {
+        let line = fs::read(&self.journal).map_or(0, |bytes| {
+            let end = usize::try_from(at).unwrap_or(usize::MAX).min(bytes.len());
+            bytes[..end].iter().filter(|b| **b == b'\n').count() + 1
+        });
+        LocalError::JournalDamaged {
+            path: self.journal.clone(),
+            line,
+            message: "its checksum or its JSON is wrong, and records follow it".into(),
+        }
     }
 
     fn write_snapshot(&mut self, catalog: &Catalog, generation: u64) -> Result<(), LocalError> {

@@ -115,7 +115,7 @@ impl Drop for StateLock {
     }
 }
 
-fn read_holder(path: &Path) -> Option<LockInfo> {
+pub(super) fn read_holder(path: &Path) -> Option<LockInfo> {
     let text = std::fs::read_to_string(path).ok()?;
     serde_json::from_str(&text).ok()
 }

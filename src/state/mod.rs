@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-pub use atomic::write_atomic;
+pub use atomic::{remove_stale_temp_files, write_atomic};
 pub use error::StateError;
 pub use lock::{LockInfo, StateLock};
 
@@ -248,7 +248,19 @@ impl StateStore {
             path: self.dir.clone(),
             source,
         })?;
-        StateLock::acquire(&self.lock_path(), command)
+        let lock = StateLock::acquire(&self.lock_path(), command)?;
+        // Writers hold this lock: a temporary file of a dead writer is a
+        // leftover of a killed run, never a write in progress.
+        for path in [self.path(), self.backup_path()] {
+            remove_stale_temp_files(&path);
+        }
+        Ok(lock)
+    }
+
+    /// Who holds the environment's lock, when a lock file is there and
+    /// readable.
+    pub fn lock_holder(&self) -> Option<LockInfo> {
+        lock::read_holder(&self.lock_path())
     }
 
     /// Removes the lock whoever holds it (`floe state unlock`); returns the

@@ -29,7 +29,7 @@ use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
 use crate::connect::Secret;
-use crate::session::{Account, ExecError, LoginContext, Opened, Session};
+use crate::session::{Account, ExecError, LoginContext, LoginSession, Session};
 use routes::Routes;
 
 /// Where the server reports what goes wrong outside any request (a failed
@@ -70,8 +70,8 @@ impl fmt::Debug for Warnings {
 pub struct SharedSession(pub Arc<dyn Session>);
 
 impl Account for SharedSession {
-    fn open_session(&self, _session_id: u64, login: &LoginContext) -> Result<Opened, ExecError> {
-        Ok(Opened {
+    fn open_session(&self, _session_id: u64, login: &LoginContext) -> Result<LoginSession, ExecError> {
+        Ok(LoginSession {
             session: Arc::clone(&self.0),
             current: login.clone(),
         })

@@ -1,0 +1,302 @@
+//! Runs cut short (SIGKILL, one or two Ctrl-C, a failing statement) and
+//! damaged local account files: what is left on disk and on screen, and how
+//! the next run finds its way back, driven through the `floe` binary.
+
+mod common;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+
+use common::{Output, Project};
+
+const ENVIRONMENTS: &str = "\
+project: test
+default_connection: local
+local:
+  seed: [config/seed.sql]
+environments:
+  DEV:
+    branches: [dev]
+    database: TEST_DB
+";
+
+const RESOURCES: &str = "\
+kind: Schema
+name: OPS
+---
+kind: Warehouse
+name: ML_WH
+---
+kind: Task
+name: ROOT
+schema: OPS
+warehouse: ML_WH
+schedule: 1 hour
+sql: SELECT 1
+---
+kind: Task
+name: CHILD
+schema: OPS
+warehouse: ML_WH
+after: [ROOT]
+sql: SELECT 2
+";
+
+/// A project with one task graph in a fresh local DEV account.
+fn project() -> Project {
+    Project::with_environments(ENVIRONMENTS)
+        .file("config/seed.sql", "CREATE DATABASE TEST_DB;\n")
+        .file("resources/all.yaml", RESOURCES)
+}
+
+/// Runs `floe <args> --branch dev` (environment DEV).
+fn dev(project: &Project, args: &[&str]) -> Output {
+    let all: Vec<&str> = args.iter().chain(&["--branch", "dev"]).copied().collect();
+    project.run(&all)
+}
+
+fn applied() -> Project {
+    let project = project();
+    dev(&project, &["apply", "--auto-approve"])
+        .code(0)
+        .stdout_has("Apply complete");
+    project
+}
+
+/// Starts `floe apply --auto-approve --branch dev --parallelism 1` with
+/// `latency_ms` before every local statement, its output piped.
+fn slow_apply(project: &Project, latency_ms: u64) -> Child {
+    Command::new(env!("CARGO_BIN_EXE_floe"))
+        .arg("-C")
+        .arg(project.path())
+        .args([
+            "apply",
+            "--auto-approve",
+            "--parallelism",
+            "1",
+            "--branch",
+            "dev",
+        ])
+        .env("FLOE_LOCAL_LATENCY_MS", latency_ms.to_string())
+        .env("HOME", project.path().join(".home"))
+        .env_remove("FLOE_CONNECTION")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("floe starts")
+}
+
+/// Reads the child's log lines until one holds every word of `words`;
+/// returns the lines read, and the rest of the log on a thread.
+fn read_until(child: &mut Child, words: &[&str]) -> std::thread::JoinHandle<Vec<String>> {
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("the log is text");
+        let found = words.iter().all(|w| line.contains(w));
+        seen.push(line);
+        if found {
+            return std::thread::spawn(move || {
+                seen.extend(lines.map_while(Result::ok));
+                seen
+            });
+        }
+    }
+    panic!(
+        "the apply ended without logging {words:?}:\n{}",
+        seen.join("\n")
+    );
+}
+
+fn signal(child: &Child, name: &str) {
+    let sent = Command::new("kill")
+        .args([name, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success());
+}
+
+fn assert_clean(project: &Project) {
+    dev(project, &["plan", "--detailed-exitcode"])
+        .code(0)
+        .stdout_has("No changes. DEV matches the declarations.");
+}
+
+#[test]
+fn a_task_killed_before_its_resume_is_recorded_suspended_and_drift_blames_no_one() {
+    let project = project();
+    let mut child = slow_apply(&project, 800);
+    let log = read_until(&mut child, &["ok", "create", "task.CHILD"]);
+    child.kill().expect("the apply can be killed");
+    child.wait().expect("the apply ends");
+    let log = log.join().expect("the log is read").join("\n");
+    assert!(!log.contains("resume"), "{log}");
+    dev(&project, &["state", "show", "task.CHILD"])
+        .code(0)
+        .stdout_has("\"enabled\": false");
+    // State says what the account holds: nothing changed outside floe.
+    dev(&project, &["drift"]).code(0);
+    // The next plan resumes the tasks, as an ordinary change, and says how
+    // to remove the lock the killed run left.
+    dev(&project, &["plan"])
+        .code(0)
+        .stderr_has("warning: ")
+        .stderr_has("state/DEV.lock")
+        .stderr_has("`floe state unlock --env DEV`")
+        .stderr_has("task.ROOT was left suspended")
+        .stdout_lacks("outside floe");
+    dev(&project, &["state", "unlock"]).code(0);
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    assert_clean(&project);
+}
+
+#[test]
+fn a_second_ctrl_c_says_what_it_leaves_and_the_next_plan_points_at_it() {
+    let project = applied();
+    project.edit("resources/all.yaml", "sql: SELECT 2", "sql: SELECT 3");
+    let mut child = slow_apply(&project, 1000);
+    let log = read_until(&mut child, &["ok", "suspend", "task.ROOT"]);
+    signal(&child, "-INT");
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    signal(&child, "-INT");
+    let status = child.wait().expect("the apply ends");
+    let log = log.join().expect("the log is read").join("\n");
+    assert_eq!(status.code(), Some(130), "{log}");
+    assert!(log.contains("Quit at once. Left behind:"), "{log}");
+    assert!(log.contains("state/DEV.lock"), "{log}");
+    assert!(log.contains("floe state unlock --env DEV"), "{log}");
+    assert!(log.contains("task.ROOT, suspended by this apply"), "{log}");
+    assert!(project.path().join("state/DEV.lock").exists());
+    dev(&project, &["plan"])
+        .code(0)
+        .stderr_has("`floe state unlock --env DEV`")
+        .stderr_has("task.ROOT was left suspended")
+        .stdout_lacks("outside floe");
+    dev(&project, &["state", "unlock"]).code(0);
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    assert_clean(&project);
+    dev(
+        &project,
+        &[
+            "local",
+            "exec",
+            "SHOW TASKS LIKE 'ROOT' IN DATABASE TEST_DB",
+        ],
+    )
+    .code(0)
+    .stdout_has("started");
+}
+
+#[test]
+fn the_summary_numbers_steps_as_the_progress_lines_do() {
+    let project = project().file(
+        "resources/fs.yaml",
+        "kind: Schema\nname: FS\nfeature_store: true\n---\n\
+         kind: Entity\nname: PUDO\nschema: FS\njoin_keys: [PUDO_ID]\n---\n\
+         kind: FeatureView\nname: DAILY\nversion: V1\nschema: FS\nentities: [PUDO]\n\
+         refresh_freq: 1 hour\nwarehouse: ML_WH\n\
+         query: SELECT PUDO_ID FROM TEST_DB.RAW.MISSING\n---\n\
+         kind: Task\nname: USES_FV\nschema: OPS\nwarehouse: ML_WH\nschedule: 1 hour\n\
+         sql: SELECT * FROM TEST_DB.FS.DAILY$V1\n",
+    );
+    let out = dev(&project, &["apply", "--auto-approve"]);
+    out.code(1).stdout_has("Apply failed");
+    let mut checked = 0;
+    for line in out.stdout.lines() {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let (id, address) = match words.as_slice() {
+            ["failed", "step", id, address, ..] | ["skipped", "step", id, address, ..] => {
+                (*id, address.trim_end_matches(':'))
+            }
+            _ => continue,
+        };
+        // The same step, by the same number, in the progress lines.
+        let step = format!(" step {id} ");
+        assert!(
+            out.stderr.lines().any(|l| l.contains(&step)
+                && l.split_whitespace()
+                    .any(|w| w.trim_end_matches(':') == address)),
+            "no progress line for `{line}`\n{}",
+            out.stderr
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "{}", out.stdout);
+}
+
+#[test]
+fn temp_files_of_killed_runs_are_removed_and_live_ones_kept() {
+    let project = applied();
+    // A pid above the kernel's limit (2^22) is never a running process.
+    let dead = ".DEV.json.4194305.tmp";
+    let alive = format!(".DEV.json.{}.tmp", std::process::id());
+    for dir in ["state", ".floe/local"] {
+        for name in [dead, alive.as_str(), ".PROD.json.4194305.tmp"] {
+            std::fs::write(project.path().join(dir).join(name), "partial").unwrap();
+        }
+    }
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    for dir in ["state", ".floe/local"] {
+        let path = |name: &str| project.path().join(dir).join(name);
+        assert!(!path(dead).exists(), "{dir}/{dead} is left");
+        assert!(path(&alive).exists(), "{dir}/{alive} was removed");
+        assert!(path(".PROD.json.4194305.tmp").exists());
+    }
+}
+
+#[test]
+fn a_damaged_journal_record_is_an_error_that_loses_nothing() {
+    let project = applied();
+    let path = project.path().join(".floe/local/DEV.journal");
+    let journal = std::fs::read_to_string(&path).unwrap();
+    let lines: Vec<&str> = journal.lines().collect();
+    assert!(lines.len() >= 6, "{journal}");
+    let damaged_line = 4;
+    let mut damaged: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+    damaged[damaged_line - 1] = damaged[damaged_line - 1].replacen("\"op\"", "\"oq\"", 1);
+    assert_ne!(damaged[damaged_line - 1], lines[damaged_line - 1]);
+    let damaged = damaged.join("\n") + "\n";
+    std::fs::write(&path, &damaged).unwrap();
+    for command in [&["plan"][..], &["apply", "--auto-approve"], &["drift"]] {
+        dev(&project, command)
+            .code(1)
+            .stderr_has(".floe/local/DEV.journal is damaged at line 4")
+            .stderr_lacks("panicked");
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), damaged);
+    }
+    std::fs::write(&path, &journal).unwrap();
+    assert_clean(&project);
+}
+
+#[test]
+fn a_torn_journal_tail_is_recovered() {
+    let project = applied();
+    let path = project.path().join(".floe/local/DEV.journal");
+    let mut journal = std::fs::read_to_string(&path).unwrap();
+    journal.push_str("[{\"op\":\"drop_sch");
+    std::fs::write(&path, &journal).unwrap();
+    assert_clean(&project);
+}
+
+#[test]
+fn a_lost_local_account_beside_recorded_state_is_warned_about() {
+    let project = applied();
+    let local = project.path().join(".floe/local");
+    std::fs::remove_file(local.join("DEV.journal")).unwrap();
+    dev(&project, &["plan"])
+        .code(0)
+        .stderr_has("warning: the journal")
+        .stderr_has("DEV.journal of the local account was missing")
+        .stderr_has("records 4 objects");
+    std::fs::remove_file(local.join("DEV.json")).unwrap();
+    std::fs::remove_file(local.join("DEV.journal")).unwrap();
+    dev(&project, &["plan"])
+        .code(0)
+        .stderr_has("warning: the local account")
+        .stderr_has("did not exist, so a new one was created from the seed files")
+        .stderr_has("records 4 objects")
+        .stdout_has("deleted outside floe");
+    // Nothing recorded, nothing to warn about.
+    let fresh = self::project();
+    dev(&fresh, &["plan"]).code(0).stderr_lacks("warning:");
+}
