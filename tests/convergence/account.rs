@@ -137,7 +137,7 @@ impl Warehouse {
 
     /// The name in SQL.
     pub(crate) fn sql_name(&self) -> String {
-        self.name.trim_matches('\'').to_string()
+        sql_name(self.name)
     }
 }
 

@@ -17,6 +17,8 @@ pub(crate) struct Version {
 
 #[derive(Debug, Clone)]
 pub(crate) struct Model {
+    /// The schema as written in YAML.
+    pub(crate) schema: &'static str,
     pub(crate) comment: Option<String>,
     /// Index of the declared default version, and whether it is written lower-case.
     pub(crate) default_version: Option<(usize, bool)>,
@@ -52,7 +54,7 @@ impl Fields for Model {
     }
 }
 
-pub(crate) fn model(versions: usize, open: Open) -> impl Strategy<Value = Model> {
+pub(crate) fn model(versions: usize, schema: &'static str, open: Open) -> impl Strategy<Value = Model> {
     let version = |i: usize| {
         (
             text_field(),
@@ -75,7 +77,8 @@ pub(crate) fn model(versions: usize, open: Open) -> impl Strategy<Value = Model>
         prop::option::of(0..versions),
         (0..versions).map(version).collect::<Vec<_>>(),
     )
-        .prop_map(|(comment, default_version, champion, versions)| Model {
+        .prop_map(move |(comment, default_version, champion, versions)| Model {
+            schema,
             comment,
             default_version,
             champion,
@@ -85,7 +88,7 @@ pub(crate) fn model(versions: usize, open: Open) -> impl Strategy<Value = Model>
 
 impl Model {
     pub(crate) fn yaml(&self) -> String {
-        let mut s = "kind: Model\nname: MODEL_A\nschema: APP\n".to_string();
+        let mut s = format!("kind: Model\nname: MODEL_A\nschema: {}\n", self.schema);
         line(&mut s, "comment", &self.comment);
         if let Some((i, lower)) = self.default_version {
             let name = format!("{}{}", if lower { "v" } else { "V" }, i + 1);

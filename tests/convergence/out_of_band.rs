@@ -5,6 +5,7 @@ use crate::feature_store::*;
 use crate::models::*;
 use crate::project::*;
 use crate::tasks::*;
+use crate::text::*;
 use crate::*;
 
 /// A change a colleague makes in the account: statements run in order, on
@@ -37,7 +38,7 @@ pub(crate) fn out_of_band_changes(r: &Resources, open: Open) -> Vec<Change> {
     let mut changes = Vec::new();
     let comment = format!("COMMENT = '{OUT_OF_BAND}'");
     for s in &r.schemas {
-        let sql = format!("ALTER SCHEMA TEST_DB.{} SET {comment}", s.name);
+        let sql = format!("ALTER SCHEMA TEST_DB.{} SET {comment}", sql_name(s.name));
         changes.push(change(s.name, sql));
     }
     for w in &r.warehouses {
@@ -112,7 +113,7 @@ pub(crate) fn feature_view_changes(f: &FeatureView, open: Open, changes: &mut Ve
 }
 
 pub(crate) fn model_changes(m: &Model, changes: &mut Vec<Change>) {
-    let model = "TEST_DB.APP.MODEL_A";
+    let model = format!("TEST_DB.{}.MODEL_A", sql_name(m.schema));
     let mut add = |sql: String| changes.push(change("MODEL_A", sql));
     add(format!("ALTER MODEL {model} SET COMMENT = '{OUT_OF_BAND}'"));
     add(format!(
@@ -141,7 +142,7 @@ pub(crate) fn model_changes(m: &Model, changes: &mut Vec<Change>) {
 }
 
 pub(crate) fn task_changes(tasks: &[Task], open: Open, changes: &mut Vec<Change>) {
-    let fqn = |t: &Task| format!("TEST_DB.APP.{}", t.name);
+    let fqn = |t: &Task| format!("TEST_DB.{}.{}", sql_name(t.schema), t.name);
     let Some(root) = tasks.first() else { return };
     // A graph changes only under a suspended root; a colleague resumes it after.
     let under_root = |t: &Task, sql: String| Change {
@@ -199,7 +200,10 @@ pub(crate) fn task_changes(tasks: &[Task], open: Open, changes: &mut Vec<Change>
                 }
             });
             if t.after.len() > 1 {
-                sets.push(format!("REMOVE AFTER TEST_DB.APP.{first}"));
+                sets.push(format!(
+                    "REMOVE AFTER TEST_DB.{}.{first}",
+                    sql_name(t.schema)
+                ));
             }
         }
         for set in sets {

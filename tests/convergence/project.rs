@@ -54,6 +54,8 @@ pub(crate) struct Shape {
     /// For each child task, the earlier tasks (0 = the root) it runs after.
     pub(crate) children: Vec<Vec<usize>>,
     pub(crate) finalizer: bool,
+    /// How the schema of tasks and models is written (`APP`, `app`, `'"App"'`).
+    pub(crate) app_schema: &'static str,
 }
 
 pub(crate) fn shape(open: Open) -> impl Strategy<Value = Shape> {
@@ -69,14 +71,16 @@ pub(crate) fn shape(open: Open) -> impl Strategy<Value = Shape> {
         0usize..4,
         children,
         any::<bool>(),
+        prop::sample::select(&["APP", "app", "'\"App\"'"][..]),
     )
-        .prop_map(move |(w, e, f, m, children, fin)| Shape {
+        .prop_map(move |(w, e, f, m, children, fin, app)| Shape {
             second_warehouse: w,
             second_entity: e,
             second_feature_view: f,
             model_versions: m,
             children,
             finalizer: fin && open.finalizer,
+            app_schema: app,
         })
 }
 
@@ -106,12 +110,12 @@ pub(crate) fn resources(shape: Shape, open: Open) -> BoxedStrategy<Resources> {
         feature_views.push(feature_view("FV_DAILY", &shape).boxed());
     }
     let model = if shape.model_versions > 0 {
-        model(shape.model_versions, open).prop_map(Some).boxed()
+        model(shape.model_versions, shape.app_schema, open).prop_map(Some).boxed()
     } else {
         Just(None).boxed()
     };
     (
-        (schema("FS", true), schema("APP", false)),
+        (schema("FS", true), schema(shape.app_schema, false)),
         warehouses,
         entities,
         feature_views,

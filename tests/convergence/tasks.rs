@@ -14,6 +14,8 @@ use crate::*;
 #[derive(Debug, Clone)]
 pub(crate) struct Task {
     pub(crate) name: String,
+    /// The schema as written in YAML.
+    pub(crate) schema: &'static str,
     /// Predecessors' names (empty: the root).
     pub(crate) after: Vec<String>,
     /// The root this task finalizes.
@@ -57,6 +59,7 @@ pub(crate) fn task(
     shape: &Shape,
     open: Open,
 ) -> BoxedStrategy<Task> {
+    let app_schema = shape.app_schema;
     let root = after.is_empty();
     let schedule = if root {
         prop_oneof![
@@ -98,6 +101,7 @@ pub(crate) fn task(
         pick(BOOLS),
     )
         .prop_map(move |(w, sch, when, sql, cfg, c, t, s, o, e)| Task {
+            schema: app_schema,
             name: name.clone(),
             after: after.clone(),
             finalize: None,
@@ -117,7 +121,10 @@ pub(crate) fn task(
 
 impl Task {
     pub(crate) fn yaml(&self) -> String {
-        let mut s = format!("kind: Task\nname: {}\nschema: APP\n", self.name);
+        let mut s = format!(
+            "kind: Task\nname: {}\nschema: {}\n",
+            self.name, self.schema
+        );
         if !self.after.is_empty() {
             s.push_str(&format!("after: [{}]\n", self.after.join(", ")));
         }

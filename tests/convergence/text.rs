@@ -51,8 +51,13 @@ pub(crate) fn text() -> impl Strategy<Value = String> {
 }
 
 /// An optional `key: <text>` line.
+/// An optional comment or description, now and then empty or padded with spaces.
 pub(crate) fn text_field() -> impl Strategy<Value = Option<String>> {
-    prop::option::of((text(), any::<u8>()).prop_map(|(t, s)| scalar(&t, s)))
+    prop::option::of(prop_oneof![
+        8 => (text(), any::<u8>()).prop_map(|(t, s)| scalar(&t, s)),
+        1 => Just("\"\"".to_string()),
+        1 => text().prop_map(|t| scalar(&format!("  {t} "), 2)),
+    ])
 }
 
 pub(crate) fn pick(options: &'static [&'static str]) -> impl Strategy<Value = Option<String>> {
@@ -98,6 +103,17 @@ pub(crate) fn json_map(open: Open) -> impl Strategy<Value = String> {
         }
         format!("{{{}}}", entries.join(", "))
     })
+}
+
+/// How SQL names an identifier written `yaml` in YAML: `'"App"'` is the
+/// quoted `"App"`, `app` is `APP`.
+pub(crate) fn sql_name(yaml: &str) -> String {
+    let name = yaml.trim_matches('\'');
+    if name.starts_with('"') {
+        name.to_string()
+    } else {
+        name.to_ascii_uppercase()
+    }
 }
 
 pub(crate) fn line(out: &mut String, key: &str, value: &Option<String>) {
