@@ -159,8 +159,12 @@ fn case(open: Open) -> impl Strategy<Value = Case> {
                     false => &all,
                 };
                 let c = &changes[pick.index(changes.len())];
-                // Changes to one object would step on each other.
-                if out_of_band.iter().all(|o| o.target != c.target) {
+                // Changes to one object would step on each other, and a
+                // drop on any change that names what it dropped.
+                if out_of_band
+                    .iter()
+                    .all(|o| o.target != c.target && !o.drops() && !c.drops())
+                {
                     out_of_band.push(c.clone());
                 }
             }

@@ -54,7 +54,11 @@ impl Fields for Model {
     }
 }
 
-pub(crate) fn model(versions: usize, schema: &'static str, open: Open) -> impl Strategy<Value = Model> {
+pub(crate) fn model(
+    versions: usize,
+    schema: &'static str,
+    open: Open,
+) -> impl Strategy<Value = Model> {
     let version = |i: usize| {
         (
             text_field(),
@@ -77,13 +81,15 @@ pub(crate) fn model(versions: usize, schema: &'static str, open: Open) -> impl S
         prop::option::of(0..versions),
         (0..versions).map(version).collect::<Vec<_>>(),
     )
-        .prop_map(move |(comment, default_version, champion, versions)| Model {
-            schema,
-            comment,
-            default_version,
-            champion,
-            versions,
-        })
+        .prop_map(
+            move |(comment, default_version, champion, versions)| Model {
+                schema,
+                comment,
+                default_version,
+                champion,
+                versions,
+            },
+        )
 }
 
 impl Model {

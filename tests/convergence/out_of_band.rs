@@ -18,7 +18,14 @@ pub(crate) struct Change {
     pub(crate) open: bool,
 }
 
-pub(crate) fn change(target: &str, sql: String) -> Change {
+impl Change {
+    /// Whether the change drops an object (a schema takes its content with it).
+    pub(crate) fn drops(&self) -> bool {
+        self.sql.iter().any(|s| s.starts_with("DROP "))
+    }
+}
+
+fn change(target: &str, sql: String) -> Change {
     Change {
         target: target.to_string(),
         sql: vec![sql],
@@ -38,8 +45,15 @@ pub(crate) fn out_of_band_changes(r: &Resources, open: Open) -> Vec<Change> {
     let mut changes = Vec::new();
     let comment = format!("COMMENT = '{OUT_OF_BAND}'");
     for s in &r.schemas {
-        let sql = format!("ALTER SCHEMA TEST_DB.{} SET {comment}", sql_name(s.name));
-        changes.push(change(s.name, sql));
+        let schema = format!("TEST_DB.{}", sql_name(s.name));
+        changes.push(change(
+            s.name,
+            format!("ALTER SCHEMA {schema} SET {comment}"),
+        ));
+        if !s.feature_store {
+            // Takes the tasks and the model with it.
+            changes.push(change(s.name, format!("DROP SCHEMA {schema}")));
+        }
     }
     for w in &r.warehouses {
         let name = w.sql_name();
@@ -57,6 +71,7 @@ pub(crate) fn out_of_band_changes(r: &Resources, open: Open) -> Vec<Change> {
     for e in &r.entities {
         let tag = format!("TEST_DB.FS.SNOWML_FEATURE_STORE_ENTITY_{}", e.name);
         changes.push(change(e.name, format!("ALTER TAG {tag} SET {comment}")));
+        changes.push(change(e.name, format!("DROP TAG {tag}")));
         if e.description.is_some() {
             changes.push(change(e.name, format!("ALTER TAG {tag} UNSET COMMENT")));
         }

@@ -110,7 +110,9 @@ pub(crate) fn resources(shape: Shape, open: Open) -> BoxedStrategy<Resources> {
         feature_views.push(feature_view("FV_DAILY", &shape).boxed());
     }
     let model = if shape.model_versions > 0 {
-        model(shape.model_versions, shape.app_schema, open).prop_map(Some).boxed()
+        model(shape.model_versions, shape.app_schema, open)
+            .prop_map(Some)
+            .boxed()
     } else {
         Just(None).boxed()
     };

@@ -121,10 +121,7 @@ pub(crate) fn task(
 
 impl Task {
     pub(crate) fn yaml(&self) -> String {
-        let mut s = format!(
-            "kind: Task\nname: {}\nschema: {}\n",
-            self.name, self.schema
-        );
+        let mut s = format!("kind: Task\nname: {}\nschema: {}\n", self.name, self.schema);
         if !self.after.is_empty() {
             s.push_str(&format!("after: [{}]\n", self.after.join(", ")));
         }
