@@ -49,9 +49,11 @@ pub(crate) struct Warehouse {
     pub(crate) comment: Option<String>,
     pub(crate) enable_query_acceleration: Option<String>,
     pub(crate) query_acceleration_max_scale_factor: Option<String>,
+    pub(crate) environments: Option<String>,
 }
 fields!(Warehouse: size_type, auto_suspend, auto_resume, clusters, scaling_policy,
-    initially_suspended, comment, enable_query_acceleration, query_acceleration_max_scale_factor);
+    initially_suspended, comment, enable_query_acceleration, query_acceleration_max_scale_factor,
+    environments);
 
 /// Every spelling Snowflake accepts, up to 5X-Large (X6LARGE is the
 /// out-of-band size).
@@ -92,8 +94,9 @@ pub(crate) fn warehouse(name: &'static str) -> impl Strategy<Value = Warehouse> 
         text_field(),
         pick(BOOLS),
         pick(&["0", "3", "8", "100"]),
+        pick(&["[DEV]", "[PROD, DEV]"]),
     )
-        .prop_map(move |(st, asp, ar, cl, sp, is, c, qa, qf)| Warehouse {
+        .prop_map(move |(st, asp, ar, cl, sp, is, c, qa, qf, env)| Warehouse {
             name,
             size_type: st,
             auto_suspend: asp,
@@ -104,6 +107,7 @@ pub(crate) fn warehouse(name: &'static str) -> impl Strategy<Value = Warehouse> 
             comment: c,
             enable_query_acceleration: qa,
             query_acceleration_max_scale_factor: qf,
+            environments: env,
         })
 }
 
@@ -132,6 +136,7 @@ impl Warehouse {
             "query_acceleration_max_scale_factor",
             &self.query_acceleration_max_scale_factor,
         );
+        line(&mut s, "environments", &self.environments);
         s
     }
 

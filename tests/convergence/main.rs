@@ -5,20 +5,21 @@
 //! forms (warehouse sizes in every spelling, durations in every unit, crons
 //! with time zones, comments with quotes, unicode and `$$`, nested metrics
 //! and task config with floats, aliases, default versions, task graphs with
-//! `after`/`when`/`config`), one random edit of one field, and one random
-//! change made behind floe's back with `floe local exec`. Three properties:
+//! `after`/`when`/`config`, quoted names), one to three random edits of one
+//! field each, and one or two random changes made behind floe's back with
+//! `floe local exec`, as a colleague would. Three properties:
 //!
 //! - **P1** `apply` succeeds, then `plan` has no changes;
-//! - **P2** after the edit, `apply` succeeds, then `plan` has no changes;
-//! - **P3** after the out-of-band change, `drift` reports it (exit 2), one
-//!   `apply` succeeds, then `plan` has no changes.
+//! - **P2** after the edits, `apply` succeeds, then `plan` has no changes;
+//! - **P3** after the out-of-band changes, `drift` reports them (exit 2),
+//!   one `apply` succeeds, then `plan` has no changes.
 //!
 //! A failure prints the property, the generated project (every file), the
-//! edit, the out-of-band SQL and the output of the command that broke it
+//! edits, the out-of-band SQL and the output of the command that broke it
 //! (the non-empty plan), so it can be replayed by hand.
 //!
-//! `cargo test --test convergence` runs a few cases from a fixed seed. The
-//! long run is ignored by default:
+//! `cargo test --test convergence` runs five cases from a fixed seed (about
+//! ten seconds in debug). The long run is ignored by default:
 //!
 //! ```sh
 //! FLOE_CONVERGENCE_CASES=200 cargo test --release --test convergence -- --ignored
@@ -52,8 +53,8 @@ use proptest::sample::Index;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRng, TestRunner};
 
 /// Field forms and out-of-band changes the reconciler does not converge on
-/// yet, generated only with `FLOE_CONVERGENCE_OPEN=1`. Each is one line to
-/// turn on for good once floe handles it.
+/// yet, generated only when `FLOE_CONVERGENCE_OPEN` names them. Each is one
+/// line in [`SUPPORTED`] to turn on for good once floe handles it.
 #[derive(Debug, Clone, Copy)]
 struct Open {
     /// Floats with all 17 significant digits (model metrics, task config):
@@ -81,7 +82,7 @@ const SUPPORTED: Open = Open {
     ignore_join_keys: false,
 };
 
-/// Everything, with `FLOE_CONVERGENCE_OPEN=1`.
+/// Everything, with `FLOE_CONVERGENCE_OPEN=all`.
 const OPEN: Open = Open {
     full_precision_floats: true,
     unset_feature_view_tag: true,
@@ -98,6 +99,10 @@ environments:
   DEV:
     branches: [dev, \"feature/*\"]
     database: TEST_DB
+  PROD:
+    branches: [main]
+    database: TEST_DB
+    protected: true
 local:
   seed: [config/local/raw.sql]
 ";

@@ -30,9 +30,10 @@ pub(crate) struct Task {
     pub(crate) suspend_after_failures: Option<String>,
     pub(crate) allow_overlapping_execution: Option<String>,
     pub(crate) enabled: Option<String>,
+    pub(crate) depends_on: Option<String>,
 }
 fields!(Task: warehouse, schedule, when, sql, config, comment, timeout_ms,
-    suspend_after_failures, allow_overlapping_execution, enabled);
+    suspend_after_failures, allow_overlapping_execution, enabled, depends_on);
 
 pub(crate) const TASK_SQL: &[&str] = &[
     "SELECT 1",
@@ -99,8 +100,9 @@ pub(crate) fn task(
         pick(&["0", "1", "10"]),
         overlapping,
         pick(BOOLS),
+        pick(&["[warehouse.WH_A]", "[\"schema.FS\", warehouse.wh_a]"]),
     )
-        .prop_map(move |(w, sch, when, sql, cfg, c, t, s, o, e)| Task {
+        .prop_map(move |(w, sch, when, sql, cfg, c, t, s, o, e, d)| Task {
             schema: app_schema,
             name: name.clone(),
             after: after.clone(),
@@ -115,6 +117,7 @@ pub(crate) fn task(
             suspend_after_failures: s,
             allow_overlapping_execution: o,
             enabled: e,
+            depends_on: d,
         })
         .boxed()
 }
@@ -144,6 +147,7 @@ impl Task {
             &self.allow_overlapping_execution,
         );
         line(&mut s, "enabled", &self.enabled);
+        line(&mut s, "depends_on", &self.depends_on);
         s
     }
 
