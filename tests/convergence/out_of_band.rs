@@ -50,7 +50,14 @@ pub(crate) fn out_of_band_changes(r: &Resources, open: Open) -> Vec<Change> {
             s.name,
             format!("ALTER SCHEMA {schema} SET {comment}"),
         ));
-        if !s.feature_store {
+        if s.feature_store {
+            for tag in [
+                "SNOWML_FEATURE_STORE_OBJECT",
+                "SNOWML_FEATURE_VIEW_METADATA",
+            ] {
+                changes.push(change(s.name, format!("DROP TAG {schema}.{tag}")));
+            }
+        } else {
             // Takes the tasks and the model with it.
             changes.push(change(s.name, format!("DROP SCHEMA {schema}")));
         }
