@@ -139,6 +139,12 @@ pub(crate) fn refresh(shape: &Shape) -> impl Strategy<Value = Refresh> + use<> {
 }
 
 pub(crate) fn entity_lists(shape: &Shape) -> Vec<&'static str> {
+    if shape.quoted {
+        return match shape.second_entity {
+            true => vec!["['\"ePoint\"']", "['\"ePoint\"', '\"eCarrier\"']"],
+            false => vec!["['\"ePoint\"']"],
+        };
+    }
     if shape.second_entity {
         vec![
             "[E_POINT]",
@@ -238,7 +244,7 @@ impl FeatureView {
     /// The object's name in SQL, `"NAME$version"` quoted when needed.
     pub(crate) fn object(&self) -> String {
         let version = self.version.trim_matches('\'');
-        let object = format!("{}${version}", self.name);
+        let object = format!("{}${version}", bare(self.name));
         if object
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '$')

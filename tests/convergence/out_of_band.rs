@@ -76,7 +76,7 @@ pub(crate) fn out_of_band_changes(r: &Resources, open: Open) -> Vec<Change> {
         changes.push(change(&name, format!("DROP WAREHOUSE {name}")));
     }
     for e in &r.entities {
-        let tag = format!("TEST_DB.FS.SNOWML_FEATURE_STORE_ENTITY_{}", e.name);
+        let tag = entity_tag(e);
         changes.push(change(e.name, format!("ALTER TAG {tag} SET {comment}")));
         changes.push(change(e.name, format!("DROP TAG {tag}")));
         if e.description.is_some() {
@@ -84,7 +84,7 @@ pub(crate) fn out_of_band_changes(r: &Resources, open: Open) -> Vec<Change> {
         }
     }
     for f in &r.feature_views {
-        feature_view_changes(f, open, &mut changes);
+        feature_view_changes(f, &entity_tag(&r.entities[0]), open, &mut changes);
     }
     if let Some(m) = &r.model {
         model_changes(m, &mut changes);
@@ -93,7 +93,16 @@ pub(crate) fn out_of_band_changes(r: &Resources, open: Open) -> Vec<Change> {
     changes
 }
 
-pub(crate) fn feature_view_changes(f: &FeatureView, open: Open, changes: &mut Vec<Change>) {
+/// The entity's tag, fully qualified.
+fn entity_tag(e: &Entity) -> String {
+    let tag = format!("SNOWML_FEATURE_STORE_ENTITY_{}", bare(e.name));
+    match e.name.contains('"') {
+        true => format!("TEST_DB.FS.\"{tag}\""),
+        false => format!("TEST_DB.FS.{}", tag.to_ascii_uppercase()),
+    }
+}
+
+fn feature_view_changes(f: &FeatureView, tag: &str, open: Open, changes: &mut Vec<Change>) {
     let object = f.object();
     let (kind, cron) = match &f.refresh {
         Refresh::View => ("VIEW", false),
@@ -103,9 +112,7 @@ pub(crate) fn feature_view_changes(f: &FeatureView, open: Open, changes: &mut Ve
         changes.push(open_change(f.name, format!("DROP {kind} {object}")));
     }
     if open.unset_feature_view_tag {
-        let sql = format!(
-            "ALTER {kind} {object} UNSET TAG TEST_DB.FS.SNOWML_FEATURE_STORE_ENTITY_E_POINT"
-        );
+        let sql = format!("ALTER {kind} {object} UNSET TAG {tag}");
         changes.push(open_change(f.name, sql));
     }
     let mut add = |sql: String| changes.push(change(f.name, sql));
@@ -164,7 +171,7 @@ pub(crate) fn model_changes(m: &Model, changes: &mut Vec<Change>) {
 }
 
 pub(crate) fn task_changes(tasks: &[Task], open: Open, changes: &mut Vec<Change>) {
-    let fqn = |t: &Task| format!("TEST_DB.{}.{}", sql_name(t.schema), t.name);
+    let fqn = |t: &Task| format!("TEST_DB.{}.{}", sql_name(t.schema), sql_name(&t.name));
     let Some(root) = tasks.first() else { return };
     // A graph changes only under a suspended root; a colleague resumes it after.
     let under_root = |t: &Task, sql: String| Change {
@@ -218,13 +225,17 @@ pub(crate) fn task_changes(tasks: &[Task], open: Open, changes: &mut Vec<Change>
             sets.push(match t.when {
                 Some(_) => "REMOVE WHEN".to_string(),
                 None => {
-                    format!("MODIFY WHEN SYSTEM$GET_PREDECESSOR_RETURN_VALUE('{first}') = 'nope'")
+                    format!(
+                        "MODIFY WHEN SYSTEM$GET_PREDECESSOR_RETURN_VALUE('{}') = 'nope'",
+                        bare(first)
+                    )
                 }
             });
             if t.after.len() > 1 {
                 sets.push(format!(
-                    "REMOVE AFTER TEST_DB.{}.{first}",
-                    sql_name(t.schema)
+                    "REMOVE AFTER TEST_DB.{}.{}",
+                    sql_name(t.schema),
+                    sql_name(first)
                 ));
             }
         }

@@ -10,6 +10,7 @@ use crate::account::*;
 use crate::feature_store::*;
 use crate::models::*;
 use crate::tasks::*;
+use crate::text::*;
 use crate::*;
 
 /// Lets an edit copy one field of a resource from another of the same shape.
@@ -56,6 +57,28 @@ pub(crate) struct Shape {
     pub(crate) finalizer: bool,
     /// How the schema of tasks and models is written (`APP`, `app`, `'"App"'`).
     pub(crate) app_schema: &'static str,
+    /// Entities, feature views and tasks have quoted mixed-case names.
+    pub(crate) quoted: bool,
+}
+
+impl Shape {
+    /// How YAML writes the resource named `plain`: as is, or quoted in mixed case.
+    pub(crate) fn name(&self, plain: &'static str) -> &'static str {
+        if !self.quoted {
+            return plain;
+        }
+        match plain {
+            "E_POINT" => "'\"ePoint\"'",
+            "E_CARRIER" => "'\"eCarrier\"'",
+            "FV_AMOUNT" => "'\"fvAmount\"'",
+            "FV_DAILY" => "'\"fv daily\"'",
+            "ROOT" => "'\"Root\"'",
+            "STEP_1" => "'\"Step 1\"'",
+            "STEP_2" => "'\"step_2\"'",
+            "STEP_3" => "'\"Step-3\"'",
+            other => other,
+        }
+    }
 }
 
 pub(crate) fn shape(open: Open) -> impl Strategy<Value = Shape> {
@@ -72,8 +95,9 @@ pub(crate) fn shape(open: Open) -> impl Strategy<Value = Shape> {
         children,
         any::<bool>(),
         prop::sample::select(&["APP", "app", "'\"App\"'"][..]),
+        any::<bool>(),
     )
-        .prop_map(move |(w, e, f, m, children, fin, app)| Shape {
+        .prop_map(move |(w, e, f, m, children, fin, app, quoted)| Shape {
             second_warehouse: w,
             second_entity: e,
             second_feature_view: f,
@@ -81,6 +105,7 @@ pub(crate) fn shape(open: Open) -> impl Strategy<Value = Shape> {
             children,
             finalizer: fin && open.finalizer,
             app_schema: app,
+            quoted,
         })
 }
 
@@ -100,14 +125,20 @@ pub(crate) fn resources(shape: Shape, open: Open) -> BoxedStrategy<Resources> {
     if shape.second_warehouse {
         warehouses.push(warehouse("'\"Wh_b\"'").boxed());
     }
-    let mut entities =
-        vec![entity("E_POINT", &["[ID]", "[id]", "[ID, DAY]", "[id, day]"], open).boxed()];
+    let mut entities = vec![
+        entity(
+            shape.name("E_POINT"),
+            &["[ID]", "[id]", "[ID, DAY]", "[id, day]"],
+            open,
+        )
+        .boxed(),
+    ];
     if shape.second_entity {
-        entities.push(entity("E_CARRIER", &["[CARRIER]", "[carrier]"], open).boxed());
+        entities.push(entity(shape.name("E_CARRIER"), &["[CARRIER]", "[carrier]"], open).boxed());
     }
-    let mut feature_views = vec![feature_view("FV_AMOUNT", &shape).boxed()];
+    let mut feature_views = vec![feature_view(shape.name("FV_AMOUNT"), &shape).boxed()];
     if shape.second_feature_view {
-        feature_views.push(feature_view("FV_DAILY", &shape).boxed());
+        feature_views.push(feature_view(shape.name("FV_DAILY"), &shape).boxed());
     }
     let model = if shape.model_versions > 0 {
         model(shape.model_versions, shape.app_schema, open)
@@ -189,22 +220,34 @@ impl Resources {
     pub(crate) fn files(&self) -> Vec<(String, String)> {
         let mut files = Vec::new();
         for s in &self.schemas {
-            files.push((format!("resources/schemas/{}.yaml", s.name), s.yaml()));
+            files.push((
+                format!("resources/schemas/{}.yaml", file_name(s.name)),
+                s.yaml(),
+            ));
         }
         for (i, w) in self.warehouses.iter().enumerate() {
             files.push((format!("resources/warehouses/{i}.yaml"), w.yaml()));
         }
         for e in &self.entities {
-            files.push((format!("resources/entities/{}.yaml", e.name), e.yaml()));
+            files.push((
+                format!("resources/entities/{}.yaml", file_name(e.name)),
+                e.yaml(),
+            ));
         }
         for f in &self.feature_views {
-            files.push((format!("resources/feature_views/{}.yaml", f.name), f.yaml()));
+            files.push((
+                format!("resources/feature_views/{}.yaml", file_name(f.name)),
+                f.yaml(),
+            ));
         }
         if let Some(m) = &self.model {
             files.push(("resources/models/MODEL_A.yaml".to_string(), m.yaml()));
         }
         for t in &self.tasks {
-            files.push((format!("resources/tasks/{}.yaml", t.name), t.yaml()));
+            files.push((
+                format!("resources/tasks/{}.yaml", file_name(&t.name)),
+                t.yaml(),
+            ));
         }
         files
     }

@@ -74,7 +74,8 @@ pub(crate) fn task(
     };
     let when = match after.first() {
         Some(first) => prop::option::of(Just(format!(
-            "\"SYSTEM$GET_PREDECESSOR_RETURN_VALUE('{first}') = 'ok'\""
+            "\"SYSTEM$GET_PREDECESSOR_RETURN_VALUE('{}') = 'ok'\"",
+            bare(first)
         )))
         .boxed(),
         None => Just(None).boxed(),
@@ -157,12 +158,11 @@ impl Task {
 }
 
 pub(crate) fn tasks(shape: &Shape, open: Open) -> BoxedStrategy<Vec<Task>> {
-    let name = |i: usize| {
-        if i == 0 {
-            "ROOT".to_string()
-        } else {
-            format!("STEP_{i}")
-        }
+    let name = |i: usize| match i {
+        0 => shape.name("ROOT").to_string(),
+        i => shape
+            .name(["STEP_1", "STEP_2", "STEP_3"][i - 1])
+            .to_string(),
     };
     let mut all = vec![task(name(0), Vec::new(), shape, open)];
     for (i, after) in shape.children.iter().enumerate() {
@@ -170,10 +170,11 @@ pub(crate) fn tasks(shape: &Shape, open: Open) -> BoxedStrategy<Vec<Task>> {
         all.push(task(name(i + 1), after, shape, open));
     }
     if shape.finalizer {
+        let root = name(0);
         all.push(
             task("FINALIZER".to_string(), Vec::new(), shape, open)
-                .prop_map(|mut t| {
-                    t.finalize = Some("ROOT".to_string());
+                .prop_map(move |mut t| {
+                    t.finalize = Some(root.clone());
                     t.schedule = None;
                     t.config = None;
                     t.allow_overlapping_execution = None;

@@ -116,6 +116,16 @@ pub(crate) fn sql_name(yaml: &str) -> String {
     }
 }
 
+/// The name inside its quotes: `'"Root"'` is `Root`.
+pub(crate) fn bare(yaml: &str) -> &str {
+    yaml.trim_matches('\'').trim_matches('"')
+}
+
+/// A file name for a resource called `yaml`.
+pub(crate) fn file_name(yaml: &str) -> String {
+    bare(yaml).replace(|c: char| !c.is_ascii_alphanumeric(), "_")
+}
+
 pub(crate) fn line(out: &mut String, key: &str, value: &Option<String>) {
     if let Some(v) = value {
         out.push_str(&format!("{key}: {v}\n"));
