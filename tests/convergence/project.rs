@@ -22,6 +22,8 @@ pub(crate) trait Fields {
     fn take(&mut self, other: &dyn Any, i: usize) -> String;
 }
 
+/// `fields!(Kind: a, b, c)` implements [`Fields`] over the named fields,
+/// each copied whole (a tuple field is one edit).
 macro_rules! fields {
     ($t:ty: $($f:ident),* $(,)?) => {
         impl Fields for $t {
