@@ -237,7 +237,11 @@ pub trait Account: Send + Sync {
     /// Opens session `session_id` with the context `login` asked for.
     /// Names that do not exist are not current, as on Snowflake, where the
     /// login still succeeds.
-    fn open_session(&self, session_id: u64, login: &LoginContext) -> Result<LoginSession, ExecError>;
+    fn open_session(
+        &self,
+        session_id: u64,
+        login: &LoginContext,
+    ) -> Result<LoginSession, ExecError>;
 }
 
 #[cfg(test)]

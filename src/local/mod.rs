@@ -29,8 +29,8 @@ use self::exec::SessionState;
 pub use self::store::Opened;
 use self::store::Store;
 use crate::session::{
-    Account, BoxFuture, ExecError, LoginContext, LoginSession, MULTI_STATEMENT_COUNT, Parameters, Rows,
-    Session, SqlError,
+    Account, BoxFuture, ExecError, LoginContext, LoginSession, MULTI_STATEMENT_COUNT, Parameters,
+    Rows, Session, SqlError,
 };
 
 /// Why a local account could not be opened or created.
@@ -358,7 +358,11 @@ fn context_of(state: &SessionState) -> LoginContext {
 }
 
 impl Account for LocalAccount {
-    fn open_session(&self, session_id: u64, login: &LoginContext) -> Result<LoginSession, ExecError> {
+    fn open_session(
+        &self,
+        session_id: u64,
+        login: &LoginContext,
+    ) -> Result<LoginSession, ExecError> {
         let state = {
             let mut data = self.data();
             let data = &mut *data;

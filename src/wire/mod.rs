@@ -70,7 +70,11 @@ impl fmt::Debug for Warnings {
 pub struct SharedSession(pub Arc<dyn Session>);
 
 impl Account for SharedSession {
-    fn open_session(&self, _session_id: u64, login: &LoginContext) -> Result<LoginSession, ExecError> {
+    fn open_session(
+        &self,
+        _session_id: u64,
+        login: &LoginContext,
+    ) -> Result<LoginSession, ExecError> {
         Ok(LoginSession {
             session: Arc::clone(&self.0),
             current: login.clone(),

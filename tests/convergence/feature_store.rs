@@ -174,6 +174,9 @@ pub(crate) fn columns() -> impl Strategy<Value = Option<String>> {
                     continue;
                 }
                 seen.push(name);
+                // The feature store describes feature columns only: never a
+                // join key (`ID`) or the timestamp column.
+                let comment = comment.filter(|_| name == "AMOUNT");
                 match comment {
                     Some(c) => s.push_str(&format!(
                         "\n  - {{name: {name}, comment: {}}}",

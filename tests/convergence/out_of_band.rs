@@ -173,19 +173,31 @@ pub(crate) fn model_changes(m: &Model, changes: &mut Vec<Change>) {
 pub(crate) fn task_changes(tasks: &[Task], open: Open, changes: &mut Vec<Change>) {
     let fqn = |t: &Task| format!("TEST_DB.{}.{}", sql_name(t.schema), sql_name(&t.name));
     let Some(root) = tasks.first() else { return };
-    // A graph changes only under a suspended root; a colleague resumes it after.
-    let under_root = |t: &Task, sql: String| Change {
-        target: t.name.clone(),
-        open: false,
-        sql: if root.enabled() {
-            vec![
-                format!("ALTER TASK {} SUSPEND", fqn(root)),
-                sql,
-                format!("ALTER TASK {} RESUME", fqn(root)),
-            ]
-        } else {
-            vec![sql]
-        },
+    // A graph changes only under a suspended root, and a task of a graph only
+    // while it is suspended itself; a colleague resumes both after, children
+    // before roots.
+    let under_root = |t: &Task, sql: String| {
+        let is_root = t.name == root.name;
+        let suspend_self = !is_root && t.enabled() && !sql.ends_with(" SUSPEND");
+        let mut statements = Vec::new();
+        if root.enabled() {
+            statements.push(format!("ALTER TASK {} SUSPEND", fqn(root)));
+        }
+        if suspend_self {
+            statements.push(format!("ALTER TASK {} SUSPEND", fqn(t)));
+        }
+        statements.push(sql);
+        if suspend_self {
+            statements.push(format!("ALTER TASK {} RESUME", fqn(t)));
+        }
+        if root.enabled() {
+            statements.push(format!("ALTER TASK {} RESUME", fqn(root)));
+        }
+        Change {
+            target: t.name.clone(),
+            open: false,
+            sql: statements,
+        }
     };
     for t in tasks {
         let task = fqn(t);
