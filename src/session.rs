@@ -25,8 +25,20 @@ pub enum ColumnType {
     Boolean,
     /// `timestamp_ltz`: SHOW's `created_on` and friends.
     TimestampLtz,
-    /// `variant`: semi-structured values (arrays, objects).
+    /// `timestamp_ntz`: wall-clock timestamps without a time zone.
+    TimestampNtz,
+    /// `timestamp_tz`: timestamps with their own offset.
+    TimestampTz,
+    /// `date`: calendar dates.
+    Date,
+    /// `real`: floating-point numbers.
+    Real,
+    /// `variant`: semi-structured values of any shape.
     Variant,
+    /// `array`: semi-structured arrays.
+    Array,
+    /// `object`: semi-structured objects.
+    Object,
 }
 
 impl ColumnType {
@@ -37,7 +49,13 @@ impl ColumnType {
             ColumnType::Fixed => "fixed",
             ColumnType::Boolean => "boolean",
             ColumnType::TimestampLtz => "timestamp_ltz",
+            ColumnType::TimestampNtz => "timestamp_ntz",
+            ColumnType::TimestampTz => "timestamp_tz",
+            ColumnType::Date => "date",
+            ColumnType::Real => "real",
             ColumnType::Variant => "variant",
+            ColumnType::Array => "array",
+            ColumnType::Object => "object",
         }
     }
 }
@@ -68,6 +86,9 @@ pub struct Rows {
     pub columns: Vec<Column>,
     /// The rows; every row has exactly `columns.len()` cells.
     pub rows: Vec<Vec<Option<String>>>,
+    /// The id the account gave the statement, when it gives one (the local
+    /// account does; RESULT_SCAN finds the result again by it).
+    pub query_id: Option<String>,
 }
 
 impl Rows {
@@ -77,6 +98,7 @@ impl Rows {
         Rows {
             columns: vec![Column::new("status", ColumnType::Text)],
             rows: vec![vec![Some(message.into())]],
+            query_id: None,
         }
     }
 
@@ -160,6 +182,13 @@ pub trait Session: Send + Sync {
     /// Executes one SQL statement and returns its result set.
     fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>>;
 
+    /// Compiles one statement without running it and returns its result
+    /// columns with no rows, as Snowflake answers a query request with
+    /// `describeOnly`. Sessions that cannot describe run the statement.
+    fn execute_describe_only<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
+        self.execute(sql)
+    }
+
     /// A short description for messages, e.g. `local account DEV` or
     /// `connection prod (acme-xy12345)`. Never contains secrets.
     fn describe(&self) -> String;
@@ -177,6 +206,7 @@ mod tests {
                 Column::new("comment", ColumnType::Text),
             ],
             rows: vec![vec![Some("WH".into()), None]],
+            query_id: None,
         };
         let row = rows.iter().next().expect("one row was built above");
         assert_eq!(row.get("name"), Some("WH"));

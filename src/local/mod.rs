@@ -15,6 +15,8 @@ pub mod error;
 pub mod exec;
 pub mod lexer;
 pub mod parser;
+pub mod results;
+pub mod select;
 pub mod show;
 pub mod store;
 pub mod time;
@@ -24,7 +26,8 @@ use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use self::catalog::{Catalog, Change};
-use self::exec::SessionState;
+use self::exec::{Mode, SessionState};
+use self::results::ResultCache;
 use self::store::Store;
 use crate::session::{BoxFuture, ExecError, Rows, Session, SqlError};
 
@@ -98,6 +101,7 @@ struct Inner {
     store: Store,
     catalog: Catalog,
     session: SessionState,
+    results: ResultCache,
 }
 
 impl LocalAccount {
@@ -120,6 +124,7 @@ impl LocalAccount {
                 store,
                 catalog,
                 session: SessionState::default(),
+                results: ResultCache::default(),
             }),
         })
     }
@@ -131,7 +136,13 @@ impl LocalAccount {
         if let Some(latency) = self.latency {
             std::thread::sleep(latency);
         }
-        self.run(sql)
+        self.run(sql, Mode::Execute)
+    }
+
+    /// Compiles one statement and returns its result columns without rows,
+    /// as Snowflake answers a describe-only query request; nothing changes.
+    pub fn describe_sync(&self, sql: &str) -> Result<Rows, SqlError> {
+        self.run(sql, Mode::DescribeOnly)
     }
 
     fn inner(&self) -> MutexGuard<'_, Inner> {
@@ -141,13 +152,13 @@ impl LocalAccount {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    fn run(&self, sql: &str) -> Result<Rows, SqlError> {
+    fn run(&self, sql: &str, mode: Mode) -> Result<Rows, SqlError> {
         let parsed = parser::parse_script(sql)?;
-        let writes = parsed.iter().any(|p| !p.statement.is_read_only());
+        let writes = mode == Mode::Execute && parsed.iter().any(|p| !p.statement.is_read_only());
         let mut guard = self.inner();
         let inner = &mut *guard;
         let lock = inner.store.lock(writes).map_err(internal)?;
-        let result = execute_locked(inner, &parsed, writes);
+        let result = execute_locked(inner, &parsed, writes, mode);
         drop(lock);
         result
     }
@@ -157,6 +168,7 @@ fn execute_locked(
     inner: &mut Inner,
     parsed: &[parser::Parsed],
     writes: bool,
+    mode: Mode,
 ) -> Result<Rows, SqlError> {
     inner
         .store
@@ -165,15 +177,27 @@ fn execute_locked(
     let mut committed: Vec<Change> = Vec::new();
     let mut result = Ok(Rows::default());
     for p in parsed {
-        match exec::execute(
+        let now = time::now();
+        let query_id = results::next_query_id(now);
+        let outcome = exec::execute_with(
             &inner.catalog,
             &mut inner.session,
+            &inner.results,
             &p.statement,
-            time::now(),
-        ) {
-            Ok(outcome) => {
+            now,
+            mode,
+        );
+        if mode == Mode::Execute {
+            inner.session.last_query_id = Some(query_id.clone());
+        }
+        match outcome {
+            Ok(mut outcome) => {
                 inner.catalog.apply(&outcome.changes);
                 committed.extend(outcome.changes);
+                outcome.rows.query_id = Some(query_id.clone());
+                if mode == Mode::Execute {
+                    inner.results.insert(query_id, outcome.rows.clone());
+                }
                 result = Ok(outcome.rows);
             }
             Err(e) => {
@@ -232,8 +256,12 @@ impl Session for LocalAccount {
                     std::thread::sleep(latency);
                 }
             }
-            self.run(sql).map_err(ExecError::Sql)
+            self.run(sql, Mode::Execute).map_err(ExecError::Sql)
         })
+    }
+
+    fn execute_describe_only<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
+        Box::pin(async move { self.run(sql, Mode::DescribeOnly).map_err(ExecError::Sql) })
     }
 
     fn describe(&self) -> String {

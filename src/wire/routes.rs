@@ -167,9 +167,12 @@ impl Routes {
         if let Err(refused) = self.check_token(request) {
             return refused;
         }
-        let sql = request
-            .json()
-            .and_then(|v| v.get("sqlText").and_then(Value::as_str).map(str::to_string));
+        let body = request.json();
+        let describe_only = body
+            .as_ref()
+            .and_then(|v| v.get("describeOnly").and_then(Value::as_bool))
+            .unwrap_or(false);
+        let sql = body.and_then(|v| v.get("sqlText").and_then(Value::as_str).map(str::to_string));
         let Some(sql) = sql else {
             return Answer::status(
                 400,
@@ -181,8 +184,16 @@ impl Routes {
             tokio::time::sleep(self.latency).await;
         }
         let query_id = self.next_query_id();
-        match self.session.execute(&sql).await {
-            Ok(rows) => Answer::ok(protocol::result_set(&rows, &query_id)),
+        let result = if describe_only {
+            self.session.execute_describe_only(&sql).await
+        } else {
+            self.session.execute(&sql).await
+        };
+        match result {
+            Ok(rows) => {
+                let id = rows.query_id.as_deref().unwrap_or(&query_id);
+                Answer::ok(protocol::result_set(&rows, id))
+            }
             Err(ExecError::Sql(error)) => Answer::ok(protocol::sql_failure(&error, &query_id)),
             Err(ExecError::Connection { message, transient }) => Answer::status(
                 if transient { 503 } else { 500 },
