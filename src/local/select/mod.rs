@@ -123,12 +123,20 @@ pub(crate) fn evaluate(ctx: &Context<'_>, text: &str) -> Result<Rows, SqlError> 
     Ok(table.into_rows(ctx.describe_only))
 }
 
-/// The columns and types of a table, view or dynamic table.
+/// The columns and types of a table, view or dynamic table (typing reads
+/// no rows, so it runs as a describe-only request whatever the statement).
 pub(crate) fn relation_columns(
     ctx: &Context<'_>,
     object: &super::catalog::Object,
 ) -> Result<Vec<Col>, SqlError> {
-    sources::relation_columns(ctx, &Env::default(), object)
+    let describe = Context {
+        catalog: ctx.catalog,
+        session: ctx.session,
+        results: ctx.results,
+        now: ctx.now,
+        describe_only: true,
+    };
+    sources::relation_columns(&describe, &Env::default(), object)
 }
 
 /// Parses `text` as exactly one query.
