@@ -236,3 +236,40 @@ fn online_feature_tables_are_none_and_functions_need_a_version() {
     );
     assert!(err.contains("OSS.FS.NO_MODEL"), "{err}");
 }
+
+#[test]
+fn model_versions_show_a_model_spec_when_the_session_asks_and_one_function() {
+    let project = project();
+    let show = "SHOW VERSIONS LIKE 'V1' IN MODEL OSS.FS.M";
+    let plain = exec_json(
+        project.path(),
+        &format!("CREATE MODEL OSS.FS.M WITH VERSION V1 FROM @OSS.FS.STAGE/m; {show}"),
+    );
+    let columns = plain["columns"].as_array().expect("columns");
+    assert!(!columns.iter().any(|c| c == "model_spec"), "{plain}");
+    let detailed = exec_json(
+        project.path(),
+        &format!("ALTER SESSION SET SHOW_MODEL_DETAILS_IN_SHOW_VERSIONS_IN_MODEL = TRUE; {show}"),
+    );
+    let row = &rows(&detailed)[0];
+    let spec: serde_json::Value =
+        serde_json::from_str(row["model_spec"].as_str().expect("model_spec text"))
+            .expect("the specification is JSON (and so YAML)");
+    assert_eq!(spec["version"], "2.0");
+    let functions = spec["serving"]["functions"].as_object().expect("functions");
+    let listed = exec_json(
+        project.path(),
+        "SHOW FUNCTIONS IN MODEL OSS.FS.M VERSION V1",
+    );
+    let names: Vec<String> = rows(&listed)
+        .iter()
+        .map(|r| r["name"].as_str().expect("name").to_lowercase())
+        .collect();
+    assert_eq!(names, functions.keys().cloned().collect::<Vec<_>>());
+    assert_eq!(rows(&listed)[0]["return_type"], "OBJECT");
+    let err = refused(
+        project.path(),
+        "SHOW FUNCTIONS IN MODEL OSS.FS.M VERSION V9",
+    );
+    assert!(err.contains("V9"), "{err}");
+}

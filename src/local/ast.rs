@@ -522,6 +522,13 @@ pub enum Statement {
         /// The statement text.
         text: String,
     },
+    /// `ALTER SESSION SET k = v, ...` / `ALTER SESSION UNSET k, ...`.
+    AlterSession {
+        /// Parameters set, upper-cased names with their values as text.
+        set: Vec<(String, String)>,
+        /// Parameters unset, upper-cased.
+        unset: Vec<String>,
+    },
     /// `DESC[RIBE] TABLE | VIEW | DYNAMIC TABLE name`.
     Describe {
         /// TABLE, VIEW or DYNAMIC TABLE.
@@ -551,6 +558,7 @@ impl Statement {
                 | Statement::SelectValues(_)
                 | Statement::Select { .. }
                 | Statement::Describe { .. }
+                | Statement::AlterSession { .. }
         )
     }
 }

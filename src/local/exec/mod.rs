@@ -175,6 +175,15 @@ impl Exec<'_> {
                 changes: Vec::new(),
             }),
             Statement::Describe { kind, name } => self.describe(*kind, name),
+            Statement::AlterSession { set, unset } => {
+                for (key, value) in set {
+                    self.session.parameters.insert(key.clone(), value.clone());
+                }
+                for key in unset {
+                    self.session.parameters.remove(key);
+                }
+                Ok(Outcome::done(Vec::new()))
+            }
         }
     }
 

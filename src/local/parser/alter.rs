@@ -9,6 +9,9 @@ use crate::local::lexer::TokenKind;
 impl Parser<'_> {
     pub(super) fn alter(&mut self) -> Result<Statement, SqlError> {
         self.expect_word("ALTER")?;
+        if self.eat_word("SESSION") {
+            return self.alter_session();
+        }
         let kind = self.kind_or_unsupported("ALTER")?;
         let if_exists = self.eat_words(&["IF", "EXISTS"]);
         let name = self.name()?;
@@ -22,6 +25,40 @@ impl Parser<'_> {
             name,
             action,
         }))
+    }
+
+    /// `SESSION SET k = v [, ...]` or `SESSION UNSET k [, ...]` after ALTER.
+    fn alter_session(&mut self) -> Result<Statement, SqlError> {
+        let mut set = Vec::new();
+        let mut unset = Vec::new();
+        if self.eat_word("SET") {
+            loop {
+                let prop = self.prop(&[])?;
+                let value = match prop.value {
+                    Value::Str(s) | Value::Number(s) => s,
+                    Value::Name(n) => n.to_sql(),
+                    Value::Null => "NULL".to_string(),
+                };
+                set.push((prop.key, value));
+                if !self.eat_symbol(",") {
+                    break;
+                }
+            }
+        } else {
+            self.expect_word("UNSET")?;
+            loop {
+                let token = self.peek().ok_or_else(|| self.unexpected())?;
+                if token.kind != TokenKind::Word {
+                    return Err(self.unexpected());
+                }
+                unset.push(token.value.to_ascii_uppercase());
+                self.advance();
+                if !self.eat_symbol(",") {
+                    break;
+                }
+            }
+        }
+        Ok(Statement::AlterSession { set, unset })
     }
 
     pub(super) fn drop(&mut self) -> Result<Statement, SqlError> {
