@@ -79,8 +79,10 @@ impl Column {
     }
 }
 
-/// A result set: named columns and rows of text-or-NULL cells.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A result set: named columns and rows of text-or-NULL cells. Two result
+/// sets are equal when their columns and rows are: the query id says which
+/// statement produced one, not what it holds.
+#[derive(Debug, Clone, Default)]
 pub struct Rows {
     /// The columns, in Snowflake's order.
     pub columns: Vec<Column>,
@@ -90,6 +92,14 @@ pub struct Rows {
     /// account does; RESULT_SCAN finds the result again by it).
     pub query_id: Option<String>,
 }
+
+impl PartialEq for Rows {
+    fn eq(&self, other: &Self) -> bool {
+        self.columns == other.columns && self.rows == other.rows
+    }
+}
+
+impl Eq for Rows {}
 
 impl Rows {
     /// The result of a DDL statement: one `status` column with one message row,
@@ -197,6 +207,17 @@ pub trait Session: Send + Sync {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn result_sets_compare_by_content_not_by_query_id() {
+        let mut a = Rows::status("done");
+        let mut b = Rows::status("done");
+        a.query_id = Some("01b00000-0000-0000-0000-000000000001".into());
+        b.query_id = Some("01b00000-0000-0000-0000-000000000002".into());
+        assert_eq!(a, b);
+        b.rows[0][0] = Some("other".into());
+        assert_ne!(a, b);
+    }
 
     #[test]
     fn row_reads_cells_by_column_name() {
