@@ -100,7 +100,7 @@ pub fn unsupported(statement: &str) -> SqlError {
         "000002",
         "0A000",
         format!(
-            "Unsupported feature '{statement}': the local account runs the DDL floe emits, SHOW and tag lookups only."
+            "Unsupported feature '{statement}': the local account does not emulate it (it runs the DDL floe emits, SHOW, tag lookups and the queries Snowflake's client libraries send)."
         ),
     )
 }
