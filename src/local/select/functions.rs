@@ -11,7 +11,8 @@
 
 use sqlparser::ast::{self as sql, Expr, Function, FunctionArg, FunctionArgExpr};
 
-use super::expr::{self, Scope, cast, compare};
+use super::cast::cast;
+use super::expr::{self, Scope, compare};
 use super::value::{Ty, Value};
 use super::{Col, Context, Env, entity_detail};
 use crate::local::error::{self, SqlError};

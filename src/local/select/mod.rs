@@ -12,6 +12,7 @@
 //! describe-only mode (columns, no rows) and refused otherwise. Nothing
 //! here changes the catalog.
 
+mod cast;
 mod entity_detail;
 mod expr;
 mod functions;
