@@ -122,8 +122,17 @@ pub trait Kind: Send + Sync {
     /// one `SHOW WAREHOUSES` or one `SHOW TASKS IN DATABASE X`.
     fn introspect(&self, scope: &Scope) -> Vec<Query>;
 
+    /// Statements that depend on what [`Kind::introspect`]'s queries found
+    /// (`first`, same order), issued in a second round: e.g. one batched
+    /// tag lookup per schema that holds objects of this kind. Their results
+    /// follow the first round's in [`Kind::parse_live`]. None by default.
+    fn introspect_more(&self, _scope: &Scope, _first: &[Rows]) -> Vec<Query> {
+        Vec::new()
+    }
+
     /// Turns the results of [`Kind::introspect`]'s queries (same order, pages
-    /// already joined) into live objects. Return everything seen; the driver
+    /// already joined), then those of [`Kind::introspect_more`]'s, into live
+    /// objects. Return everything seen; the driver
     /// decides what is managed, unmanaged or another environment's.
     fn parse_live(&self, scope: &Scope, results: &[Rows]) -> Result<Vec<LiveObject>, ParseError>;
 

@@ -27,8 +27,20 @@ pub enum ColumnType {
     Boolean,
     /// `timestamp_ltz`: SHOW's `created_on` and friends.
     TimestampLtz,
-    /// `variant`: semi-structured values (arrays, objects).
+    /// `timestamp_ntz`: wall-clock timestamps without a time zone.
+    TimestampNtz,
+    /// `timestamp_tz`: timestamps with their own offset.
+    TimestampTz,
+    /// `date`: calendar dates.
+    Date,
+    /// `real`: floating-point numbers.
+    Real,
+    /// `variant`: semi-structured values of any shape.
     Variant,
+    /// `array`: semi-structured arrays.
+    Array,
+    /// `object`: semi-structured objects.
+    Object,
 }
 
 impl ColumnType {
@@ -39,7 +51,13 @@ impl ColumnType {
             ColumnType::Fixed => "fixed",
             ColumnType::Boolean => "boolean",
             ColumnType::TimestampLtz => "timestamp_ltz",
+            ColumnType::TimestampNtz => "timestamp_ntz",
+            ColumnType::TimestampTz => "timestamp_tz",
+            ColumnType::Date => "date",
+            ColumnType::Real => "real",
             ColumnType::Variant => "variant",
+            ColumnType::Array => "array",
+            ColumnType::Object => "object",
         }
     }
 }
@@ -63,14 +81,27 @@ impl Column {
     }
 }
 
-/// A result set: named columns and rows of text-or-NULL cells.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// A result set: named columns and rows of text-or-NULL cells. Two result
+/// sets are equal when their columns and rows are: the query id says which
+/// statement produced one, not what it holds.
+#[derive(Debug, Clone, Default)]
 pub struct Rows {
     /// The columns, in Snowflake's order.
     pub columns: Vec<Column>,
     /// The rows; every row has exactly `columns.len()` cells.
     pub rows: Vec<Vec<Option<String>>>,
+    /// The id the account gave the statement, when it gives one (the local
+    /// account does; RESULT_SCAN finds the result again by it).
+    pub query_id: Option<String>,
 }
+
+impl PartialEq for Rows {
+    fn eq(&self, other: &Self) -> bool {
+        self.columns == other.columns && self.rows == other.rows
+    }
+}
+
+impl Eq for Rows {}
 
 impl Rows {
     /// The result of a DDL statement: one `status` column with one message row,
@@ -79,6 +110,7 @@ impl Rows {
         Rows {
             columns: vec![Column::new("status", ColumnType::Text)],
             rows: vec![vec![Some(message.into())]],
+            query_id: None,
         }
     }
 
@@ -113,6 +145,7 @@ impl Rows {
             rows: vec![vec![Some(
                 "Multiple statements executed successfully.".to_string(),
             )]],
+            query_id: None,
         }
     }
 }
@@ -203,6 +236,13 @@ pub trait Session: Send + Sync {
         None
     }
 
+    /// Compiles one statement without running it and returns its result
+    /// columns with no rows, as Snowflake answers a query request with
+    /// `describeOnly`. Sessions that cannot describe run the statement.
+    fn execute_describe_only<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
+        self.execute(sql)
+    }
+
     /// A short description for messages, e.g. `local account DEV` or
     /// `connection prod (acme-xy12345)`. Never contains secrets.
     fn describe(&self) -> String;
@@ -249,6 +289,17 @@ mod tests {
     use super::*;
 
     #[test]
+    fn result_sets_compare_by_content_not_by_query_id() {
+        let mut a = Rows::status("done");
+        let mut b = Rows::status("done");
+        a.query_id = Some("01b00000-0000-0000-0000-000000000001".into());
+        b.query_id = Some("01b00000-0000-0000-0000-000000000002".into());
+        assert_eq!(a, b);
+        b.rows[0][0] = Some("other".into());
+        assert_ne!(a, b);
+    }
+
+    #[test]
     fn row_reads_cells_by_column_name() {
         let rows = Rows {
             columns: vec![
@@ -256,6 +307,7 @@ mod tests {
                 Column::new("comment", ColumnType::Text),
             ],
             rows: vec![vec![Some("WH".into()), None]],
+            query_id: None,
         };
         let row = rows.iter().next().expect("one row was built above");
         assert_eq!(row.get("name"), Some("WH"));

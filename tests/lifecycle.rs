@@ -90,6 +90,9 @@ fn plan_apply_then_nothing_left_to_do() {
         .stdout_has("Apply complete")
         .stdout_has("0 failed, 0 skipped");
     assert_clean(&project);
+    // Once the feature store exists, its tag assignments are read too: one
+    // more statement for its one schema.
+    dev(&project, &["plan", "-v"]).stderr_has("read the environment with 10 statements");
     let listed = dev(&project, &["state", "list"]);
     listed.code(0);
     assert_eq!(listed.stdout.lines().count(), 30, "{}", listed.stdout);
@@ -128,6 +131,67 @@ fn drift_is_reported_then_reverted() {
     dev(&project, &["apply", "--auto-approve"]).code(0);
     assert_clean(&project);
     dev(&project, &["drift"]).code(0).stdout_has("No drift.");
+}
+
+/// The value of `tag` on the feature view, as SYSTEM$GET_TAG reads it.
+fn geospatial_tag(project: &Project, tag: &str) -> Output {
+    dev(
+        project,
+        &[
+            "local",
+            "exec",
+            &format!(
+                "SELECT SYSTEM$GET_TAG('OSS_SF_MLOPS.FEATURE_STORE_DEV.{tag}', \
+                 'OSS_SF_MLOPS.FEATURE_STORE_DEV.PUDO_GEOSPATIAL_FEATURES$V1', 'TABLE') AS V"
+            ),
+        ],
+    )
+}
+
+#[test]
+fn feature_view_tags_removed_out_of_band_are_drift_and_apply_sets_them_again() {
+    let project = applied_example();
+    dev(
+        &project,
+        &[
+            "local",
+            "exec",
+            "ALTER VIEW OSS_SF_MLOPS.FEATURE_STORE_DEV.PUDO_GEOSPATIAL_FEATURES$V1 UNSET TAG \
+             OSS_SF_MLOPS.FEATURE_STORE_DEV.SNOWML_FEATURE_STORE_OBJECT, \
+             OSS_SF_MLOPS.FEATURE_STORE_DEV.SNOWML_FEATURE_STORE_ENTITY_PUDO",
+        ],
+    )
+    .code(0);
+    dev(&project, &["drift"])
+        .code(2)
+        .stdout_has("feature_view.PUDO_GEOSPATIAL_FEATURES$V1")
+        .stdout_has("changed outside floe");
+    dev(&project, &["apply", "--auto-approve"])
+        .code(0)
+        .stdout_has("Apply complete");
+    assert_clean(&project);
+    geospatial_tag(&project, "SNOWML_FEATURE_STORE_ENTITY_PUDO")
+        .code(0)
+        .stdout_has("PUDO_ID");
+    geospatial_tag(&project, "SNOWML_FEATURE_STORE_OBJECT")
+        .code(0)
+        .stdout_has("EXTERNAL_FEATURE_VIEW");
+    // The metadata tag alone is seen as well.
+    dev(
+        &project,
+        &[
+            "local",
+            "exec",
+            "ALTER VIEW OSS_SF_MLOPS.FEATURE_STORE_DEV.PUDO_GEOSPATIAL_FEATURES$V1 UNSET TAG \
+             OSS_SF_MLOPS.FEATURE_STORE_DEV.SNOWML_FEATURE_VIEW_METADATA",
+        ],
+    )
+    .code(0);
+    dev(&project, &["drift"])
+        .code(2)
+        .stdout_has("feature_view.PUDO_GEOSPATIAL_FEATURES$V1");
+    dev(&project, &["apply", "--auto-approve"]).code(0);
+    assert_clean(&project);
 }
 
 #[test]

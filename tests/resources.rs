@@ -182,6 +182,7 @@ fn entities_and_feature_views_are_canonical() {
         json!({
             "database": "ML_DB", "schema": "FS_DEV", "name": "DAILY$v1", "feature_view": "DAILY", "version": "v1",
             "object": "DYNAMIC TABLE", "entities": ["PUDO"], "entity_tags": {"PUDO": "PUDO_ID,Day"},
+            "feature_store_tags": ["SNOWML_FEATURE_STORE_OBJECT", "SNOWML_FEATURE_VIEW_METADATA"],
             "timestamp_col": "DS",
             "query": "SELECT * FROM raw.parcels", "refresh_freq": "1 hour", "warehouse": "WH",
             "refresh_mode": "AUTO", "initialize": "ON_CREATE", "cluster_by": ["PUDO_ID", "Day", "DS"],

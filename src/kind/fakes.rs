@@ -160,6 +160,7 @@ fn text_rows(columns: &[&str], rows: &[&[&str]]) -> Rows {
             .iter()
             .map(|r| r.iter().map(|c| Some(c.to_string())).collect())
             .collect(),
+        query_id: None,
     }
 }
 

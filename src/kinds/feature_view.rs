@@ -23,7 +23,8 @@
 //! | `feature_view`, `version` | `NAME` resolved, `VERSION` as written |
 //! | `object` | `VIEW` or `DYNAMIC TABLE` |
 //! | `entities` | resolved entity names, declared order |
-//! | `entity_tags` | per entity, the value of its `SNOWML_FEATURE_STORE_ENTITY_<E>` tag on the object: the join keys, comma joined (`{"PUDO": "PUDO_ID"}`) |
+//! | `entity_tags` | per entity, the value of its `SNOWML_FEATURE_STORE_ENTITY_<E>` tag on the object: the join keys, comma joined (`{"PUDO": "PUDO_ID"}`); read from the tag assignments |
+//! | `feature_store_tags` | which of `SNOWML_FEATURE_STORE_OBJECT` and `SNOWML_FEATURE_VIEW_METADATA` are set on the object (declared: both); read from the tag assignments |
 //! | `timestamp_col` | resolved identifier or null |
 //! | `query` | the query, trimmed, without a final `;` |
 //! | `refresh_freq` | null (view), a canonical duration (`1 day`), `DOWNSTREAM`, or a cron `<5 fields> <TZ>`; [`RefreshFreq`] splits it into TARGET_LAG and the refresh task's schedule |
@@ -41,8 +42,8 @@ use serde::de::IgnoredAny;
 use serde_json::json;
 
 use super::common::{
-    Common, RawLifecycle, choice, empty_to_null, ident, ident_list, single_statement, trimmed_sql,
-    upper,
+    Common, FS_METADATA_TAG, FS_OBJECT_TAG, RawLifecycle, choice, empty_to_null, ident, ident_list,
+    single_statement, trimmed_sql, upper,
 };
 use super::schedule::{Cron, Duration, ScheduleError};
 use super::{Kind, ReadContext, Reference, World};
@@ -586,6 +587,10 @@ impl Kind for FeatureView {
                 ),
             ),
             ("entity_tags".to_string(), self.entity_tags(world)),
+            (
+                "feature_store_tags".to_string(),
+                json!([FS_OBJECT_TAG, FS_METADATA_TAG]),
+            ),
             (
                 "timestamp_col".to_string(),
                 json!(self.timestamp_col.as_ref().map(Ident::as_str)),

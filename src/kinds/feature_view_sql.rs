@@ -20,6 +20,7 @@
 
 pub mod fs_text;
 mod live;
+mod tags;
 
 use serde_json::Value;
 
@@ -58,7 +59,6 @@ const REPLACED: &[&str] = &[
     "version",
     "query",
     "entities",
-    "entity_tags",
     "timestamp_col",
     "object",
     "refresh_mode",
@@ -66,8 +66,32 @@ const REPLACED: &[&str] = &[
     "columns",
 ];
 
+/// Fields that `ALTER ... SET TAG` brings back in line: the tags that the
+/// feature store lists feature views by.
+const TAG_FIELDS: &[&str] = &["entity_tags", "feature_store_tags"];
+
 /// Feature views.
 pub struct FeatureViewKind;
+
+/// `ALTER VIEW | DYNAMIC TABLE x SET TAG ...`: the object tag, each entity
+/// tag and the metadata tag, with the values CREATE sets.
+fn set_tags_sql(names: &Names, attributes: &Attributes) -> String {
+    let (keyword, object_type) = if is_dynamic_table(attributes) {
+        (DYNAMIC_TABLE, "MANAGED_FEATURE_VIEW")
+    } else {
+        (VIEW, "EXTERNAL_FEATURE_VIEW")
+    };
+    let entity_tags = entity_tags_sql(names, attributes).replace(",\n", ", ");
+    format!(
+        "ALTER {keyword} {} SET TAG {} = {}, {}{} = {}",
+        names.object(),
+        names.in_schema(OBJECT_TAG),
+        sql_string(&object_tag_value(object_type)),
+        entity_tags,
+        names.in_schema(METADATA_TAG),
+        metadata_literal(&metadata_json(attributes)),
+    )
+}
 
 fn strings<'a>(attributes: &'a Attributes, key: &str) -> Vec<&'a str> {
     attributes
@@ -410,26 +434,54 @@ impl Kind for FeatureViewKind {
             Query::show(format!("SHOW VIEWS IN DATABASE {db}")),
             Query::show(format!("SHOW DYNAMIC TABLES IN DATABASE {db}")),
             Query::show(format!("SHOW TASKS IN DATABASE {db}")),
+            Query::show(format!("SHOW TAGS IN DATABASE {db}")),
         ]
+    }
+
+    fn introspect_more(&self, scope: &Scope, first: &[Rows]) -> Vec<Query> {
+        match first {
+            [views, dynamic_tables, _, tags, ..] => {
+                tags::lookups(scope, views, dynamic_tables, tags)
+                    .into_iter()
+                    .map(|(_, query)| query)
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
     }
 
     fn parse_live(&self, scope: &Scope, results: &[Rows]) -> Result<Vec<LiveObject>, ParseError> {
         let queries = self.introspect(scope);
-        let error = |i: usize, message: String| ParseError {
+        let error = |statement: &str, message: String| ParseError {
             kind: KindName::FeatureView,
-            statement: queries[i].sql.clone(),
+            statement: statement.to_string(),
             message,
         };
-        let [views, dynamic_tables, tasks] = results else {
-            return Err(error(0, "expected the results of three statements".into()));
+        let [views, dynamic_tables, tasks, tag_rows, lookups @ ..] = results else {
+            return Err(error(
+                &queries[0].sql,
+                "expected the results of four statements".into(),
+            ));
         };
-        let tasks = refresh_tasks(tasks).map_err(|m| error(2, m))?;
+        let mut assigned = std::collections::BTreeMap::new();
+        let expected = tags::lookups(scope, views, dynamic_tables, tag_rows);
+        for ((schema, query), rows) in expected.iter().zip(lookups) {
+            let read = tags::read_assigned(rows).map_err(|m| error(&query.sql, m))?;
+            assigned.insert(schema.clone(), read);
+        }
+        let tasks = refresh_tasks(tasks).map_err(|m| error(&queries[2].sql, m))?;
         let mut out = Vec::new();
         for row in views.iter() {
-            out.extend(read_row(scope, row, VIEW, &tasks).map_err(|m| error(0, m))?);
+            out.extend(
+                read_row(scope, row, VIEW, &tasks, &assigned)
+                    .map_err(|m| error(&queries[0].sql, m))?,
+            );
         }
         for row in dynamic_tables.iter() {
-            out.extend(read_row(scope, row, DYNAMIC_TABLE, &tasks).map_err(|m| error(1, m))?);
+            out.extend(
+                read_row(scope, row, DYNAMIC_TABLE, &tasks, &assigned)
+                    .map_err(|m| error(&queries[1].sql, m))?,
+            );
         }
         Ok(out)
     }
@@ -475,20 +527,33 @@ impl Kind for FeatureViewKind {
         } else {
             &["description"]
         };
-        if let Some(field) = changed.iter().find(|c| !alterable.contains(&c.as_str())) {
+        let is_tag = |c: &String| TAG_FIELDS.contains(&c.as_str());
+        if let Some(field) = changed
+            .iter()
+            .find(|c| !alterable.contains(&c.as_str()) && !is_tag(c))
+        {
             return Change::Replace {
                 reason: format!("{field} changed"),
             };
         }
         let names = Names::of(a, &declared.fqn);
-        if is_dynamic_table(a) {
-            return Change::Update(alter_dynamic_table(&names, a, current, changed));
+        let others: Vec<String> = changed.iter().filter(|c| !is_tag(c)).cloned().collect();
+        let mut sql = Vec::new();
+        if changed.iter().any(is_tag) {
+            sql.push(set_tags_sql(&names, a));
         }
-        Change::Update(vec![format!(
-            "ALTER VIEW {} SET COMMENT = {}",
-            names.object(),
-            sql_string(text(a, "description").unwrap_or(""))
-        )])
+        if is_dynamic_table(a) {
+            if !others.is_empty() {
+                sql.extend(alter_dynamic_table(&names, a, current, &others));
+            }
+        } else if !others.is_empty() {
+            sql.push(format!(
+                "ALTER VIEW {} SET COMMENT = {}",
+                names.object(),
+                sql_string(text(a, "description").unwrap_or(""))
+            ));
+        }
+        Change::Update(sql)
     }
 
     fn create_sql(&self, resource: &Resource) -> Vec<String> {

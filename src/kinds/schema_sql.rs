@@ -207,11 +207,17 @@ pub(crate) mod tests {
             database: Ident::from_resolved("ML_DB"),
             schemas: Vec::new(),
         };
-        let results: Vec<Rows> = kind
+        let mut results: Vec<Rows> = kind
             .introspect(&scope)
             .iter()
             .map(|q| account.execute_sync(&q.sql).unwrap())
             .collect();
+        let more: Vec<Rows> = kind
+            .introspect_more(&scope, &results)
+            .iter()
+            .map(|q| account.execute_sync(&q.sql).unwrap())
+            .collect();
+        results.extend(more);
         kind.parse_live(&scope, &results).unwrap()
     }
 
@@ -245,6 +251,7 @@ pub(crate) mod tests {
                 .map(|c| Column::new(*c, ColumnType::Text))
                 .collect(),
             rows: vec![row.iter().map(|c| c.map(str::to_string)).collect()],
+            query_id: None,
         }
     }
 

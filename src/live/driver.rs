@@ -116,6 +116,7 @@ pub async fn introspect(
             answers.insert(key, reused);
         }
     }
+    second_round(&session, kinds, scope, &mut answers).await?;
     let mut live = Live::default();
     let mut stats = Vec::new();
     for kind in kinds.iter() {
@@ -139,6 +140,41 @@ pub async fn introspect(
         stats,
         elapsed: started.elapsed(),
     })
+}
+
+/// Runs each kind's follow-up statements (see [`crate::kind::Kind::introspect_more`])
+/// concurrently and files their answers after the kind's first-round ones.
+async fn second_round(
+    session: &Arc<dyn Session>,
+    kinds: &Kinds,
+    scope: &Scope,
+    answers: &mut BTreeMap<(KindName, usize), Answer>,
+) -> Result<(), LiveError> {
+    let mut tasks = JoinSet::new();
+    for kind in kinds.iter() {
+        let name = kind.kind();
+        let first: Vec<Rows> = answers
+            .range((name, 0)..=(name, usize::MAX))
+            .map(|(_, a)| a.rows.clone())
+            .collect();
+        let offset = first.len();
+        for (index, query) in kind.introspect_more(scope, &first).into_iter().enumerate() {
+            let session = session.clone();
+            let key = (name, offset + index);
+            tasks.spawn(async move { (key, run_query(session.as_ref(), &query).await) });
+        }
+    }
+    while let Some(joined) = tasks.join_next().await {
+        let (key, answer) = joined.map_err(|e| LiveError::Exec {
+            statement: "introspection".into(),
+            source: ExecError::Connection {
+                message: format!("introspection task ended abnormally: {e}"),
+                transient: false,
+            },
+        })?;
+        answers.insert(key, answer?);
+    }
+    Ok(())
 }
 
 fn sort_object(object: LiveObject, scope: &Scope, managed: &BTreeSet<Address>, live: &mut Live) {
@@ -221,6 +257,7 @@ mod tests {
                     ]
                 })
                 .collect(),
+            query_id: None,
         }
     }
 

@@ -361,6 +361,10 @@ pub enum ShowKind {
     Versions,
     /// SHOW PARAMETERS IN TASK / WAREHOUSE.
     Parameters,
+    /// SHOW ONLINE FEATURE TABLES.
+    OnlineFeatureTables,
+    /// SHOW FUNCTIONS IN MODEL m VERSION v.
+    Functions,
 }
 
 /// The `IN ...` clause of SHOW.
@@ -376,6 +380,8 @@ pub enum Scope {
     Schema(Option<Name>),
     /// `IN MODEL m`.
     Model(Name),
+    /// `IN MODEL m VERSION v` (SHOW FUNCTIONS).
+    ModelVersion(Name, Ident),
     /// `IN TASK t` (SHOW PARAMETERS).
     Task(Name),
     /// `IN WAREHOUSE w` (SHOW PARAMETERS).
@@ -510,15 +516,21 @@ pub enum Statement {
     ModelVersions(ModelVersionsQuery),
     /// `SELECT 1, CURRENT_DATABASE() AS DB, ...`: literals and context functions.
     SelectValues(Vec<SelectItem>),
-    /// `SELECT SYSTEM$CANCEL_ALL_QUERIES(<session id>)`.
-    CancelAllQueries {
-        /// The result column's name.
-        column: String,
-        /// The session whose running statements are cancelled.
-        session: u64,
-    },
     /// `ALTER SESSION SET ...` / `ALTER SESSION UNSET ...`.
     AlterSession(AlterSession),
+    /// Any other query (`SELECT ...`, `WITH ... SELECT ...`), evaluated by
+    /// [`crate::local::select`] from its text.
+    Select {
+        /// The statement text.
+        text: String,
+    },
+    /// `DESC[RIBE] TABLE | VIEW | DYNAMIC TABLE name`.
+    Describe {
+        /// TABLE, VIEW or DYNAMIC TABLE.
+        kind: Kind,
+        /// The object.
+        name: Name,
+    },
     /// `INSERT INTO t ... VALUES (...), ...` into a seed table.
     Insert {
         /// The table.
@@ -540,7 +552,8 @@ impl Statement {
                 | Statement::Use { .. }
                 | Statement::SelectValues(_)
                 | Statement::AlterSession(_)
-                | Statement::CancelAllQueries { .. }
+                | Statement::Select { .. }
+                | Statement::Describe { .. }
         )
     }
 }

@@ -27,6 +27,11 @@ pub fn syntax(line: usize, column: usize, unexpected: &str) -> SqlError {
     )
 }
 
+/// A statement the SQL parser could not read, with the parser's words.
+pub fn parse_failed(detail: &str) -> SqlError {
+    compilation("001003", "42000", format!("syntax error: {detail}"))
+}
+
 /// A string, quoted identifier or comment that never ends.
 pub fn unterminated(_what: &str, line: usize, column: usize) -> SqlError {
     syntax(line, column, "<EOF>")
@@ -95,7 +100,7 @@ pub fn unsupported(statement: &str) -> SqlError {
         "000002",
         "0A000",
         format!(
-            "Unsupported feature '{statement}': the local account runs the DDL floe emits, SHOW and tag lookups only."
+            "Unsupported feature '{statement}': the local account does not emulate it (it runs the DDL floe emits, SHOW, tag lookups and the queries Snowflake's client libraries send)."
         ),
     )
 }

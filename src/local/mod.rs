@@ -15,6 +15,8 @@ pub mod error;
 pub mod exec;
 pub mod lexer;
 pub mod parser;
+pub mod results;
+pub mod select;
 pub mod show;
 pub mod store;
 pub mod time;
@@ -25,7 +27,8 @@ use std::time::Duration;
 
 pub use self::catalog::Edition;
 use self::catalog::{Catalog, Change};
-use self::exec::SessionState;
+use self::exec::{Mode, SessionState};
+use self::results::ResultCache;
 pub use self::store::Opened;
 use self::store::Store;
 use crate::session::{
@@ -128,6 +131,7 @@ struct Data {
     store: Store,
     catalog: Catalog,
     edition: Edition,
+    results: ResultCache,
 }
 
 impl LocalAccount {
@@ -151,6 +155,7 @@ impl LocalAccount {
                 store,
                 catalog,
                 edition: Edition::default(),
+                results: ResultCache::default(),
             }),
         };
         Ok(LocalAccount {
@@ -184,7 +189,7 @@ impl LocalAccount {
             std::thread::sleep(latency);
         }
         let any_count = Parameters::from([(MULTI_STATEMENT_COUNT.to_string(), "0".to_string())]);
-        let mut results = self.run(sql, &any_count)?;
+        let mut results = self.run(sql, &any_count, Mode::Execute)?;
         Ok(results.pop().unwrap_or_default())
     }
 
@@ -209,8 +214,9 @@ impl LocalAccount {
     }
 
     /// Runs a request's statements with `parameters` in force for this
-    /// request only; one result per statement.
-    fn run(&self, sql: &str, parameters: &Parameters) -> Result<Vec<Rows>, SqlError> {
+    /// request only; one result per statement. A described request
+    /// (`mode`) answers columns without rows and changes nothing.
+    fn run(&self, sql: &str, parameters: &Parameters, mode: Mode) -> Result<Vec<Rows>, SqlError> {
         let parsed = parser::parse_script(sql)?;
         // The session lock is held for the whole request (statements of one
         // session run one at a time) and always taken before the data lock.
@@ -218,10 +224,10 @@ impl LocalAccount {
         let mut effective = session.clone();
         effective.parameters.extend(parameters.clone());
         exec::check_statement_count(parsed.len(), &effective.parameters)?;
-        let writes = parsed.iter().any(|p| !p.statement.is_read_only());
+        let writes = mode == Mode::Execute && parsed.iter().any(|p| !p.statement.is_read_only());
         let mut data = self.data();
         let lock = data.store.lock(writes).map_err(internal)?;
-        let result = execute_locked(&mut data, &mut effective, &parsed, writes);
+        let result = execute_locked(&mut data, &mut effective, &parsed, writes, mode);
         drop(lock);
         *session = exec::after_request(&session.parameters, effective, parameters);
         result
@@ -235,6 +241,7 @@ fn execute_locked(
     session: &mut SessionState,
     parsed: &[parser::Parsed],
     writes: bool,
+    mode: Mode,
 ) -> Result<Vec<Rows>, SqlError> {
     data.store
         .refresh(&mut data.catalog, writes)
@@ -244,10 +251,27 @@ fn execute_locked(
     let mut results = Vec::with_capacity(parsed.len());
     let mut failure = None;
     for p in parsed {
-        match exec::execute(&data.catalog, session, &p.statement, time::now()) {
-            Ok(outcome) => {
+        let now = time::now();
+        let query_id = results::next_query_id(now);
+        let outcome = exec::execute_with(
+            &data.catalog,
+            session,
+            &data.results,
+            &p.statement,
+            now,
+            mode,
+        );
+        if mode == Mode::Execute {
+            session.last_query_id = Some(query_id.clone());
+        }
+        match outcome {
+            Ok(mut outcome) => {
                 data.catalog.apply(&outcome.changes);
                 committed.extend(outcome.changes);
+                outcome.rows.query_id = Some(query_id.clone());
+                if mode == Mode::Execute {
+                    data.results.insert(query_id, outcome.rows.clone());
+                }
                 results.push(outcome.rows);
             }
             Err(e) => {
@@ -333,12 +357,22 @@ impl Session for LocalAccount {
     ) -> BoxFuture<'a, Result<Vec<Rows>, ExecError>> {
         Box::pin(async move {
             self.sleep_latency().await;
-            self.run(sql, parameters).map_err(ExecError::Sql)
+            self.run(sql, parameters, Mode::Execute)
+                .map_err(ExecError::Sql)
         })
     }
 
     fn current(&self) -> Option<LoginContext> {
         Some(context_of(&self.session()))
+    }
+
+    fn execute_describe_only<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
+        Box::pin(async move {
+            let mut results = self
+                .run(sql, &Parameters::new(), Mode::DescribeOnly)
+                .map_err(ExecError::Sql)?;
+            Ok(results.pop().unwrap_or_default())
+        })
     }
 
     fn describe(&self) -> String {

@@ -52,7 +52,11 @@ pub fn to_rows(table: &ResultTable) -> Result<Rows, snowflake_connector_rs::Erro
         .rows::<RawRow>()?
         .map(|row| row.map(|RawRow(cells)| cells))
         .collect::<Result<_, _>>()?;
-    Ok(Rows { columns, rows })
+    Ok(Rows {
+        columns,
+        rows,
+        query_id: None,
+    })
 }
 
 /// The closest session column type; what has no counterpart stays text.

@@ -255,9 +255,19 @@ pub fn multiple_results(query_id: &str, result_ids: &[String]) -> Value {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum WireType {
     Text,
-    Fixed { scale: usize },
+    Fixed {
+        scale: usize,
+    },
     Boolean,
-    TimestampLtz { scale: usize },
+    TimestampLtz {
+        scale: usize,
+    },
+    /// Other typed columns (`timestamp_ntz`, `date`, `real`, `array`, ...),
+    /// declared by their own name.
+    Other {
+        ty: ColumnType,
+        scale: usize,
+    },
     Variant,
 }
 
@@ -269,6 +279,15 @@ impl WireType {
             WireType::Boolean => ("boolean", None, None, None),
             WireType::TimestampLtz { scale } => ("timestamp_ltz", None, Some(0), Some(scale)),
             WireType::Variant => ("variant", Some(TEXT_LENGTH), None, None),
+            WireType::Other { ty, scale } => match ty {
+                ColumnType::Array | ColumnType::Object => {
+                    (ty.wire_name(), Some(TEXT_LENGTH), None, None)
+                }
+                ColumnType::TimestampNtz | ColumnType::TimestampTz => {
+                    (ty.wire_name(), None, Some(0), Some(scale))
+                }
+                _ => (ty.wire_name(), None, None, None),
+            },
         };
         json!({
             "name": name,
@@ -313,6 +332,13 @@ fn column_type(ty: ColumnType, rows: &Rows, index: usize) -> WireType {
             })
         }
         ColumnType::Boolean => WireType::Text,
+        ColumnType::TimestampNtz | ColumnType::TimestampTz => WireType::Other {
+            ty,
+            scale: numeric_scale().unwrap_or(9).max(3),
+        },
+        ColumnType::Date | ColumnType::Real | ColumnType::Array | ColumnType::Object => {
+            WireType::Other { ty, scale: 0 }
+        }
     }
 }
 
@@ -397,6 +423,7 @@ mod tests {
         Rows {
             columns: vec![Column::new("c", ty)],
             rows: cells.iter().map(|c| vec![c.map(str::to_string)]).collect(),
+            query_id: None,
         }
     }
 

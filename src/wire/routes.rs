@@ -223,17 +223,23 @@ impl Routes {
             );
         };
         let parameters = statement_parameters(body.get("parameters"));
-        // Describe-only requests want the result's columns, not its rows.
+        // Describe-only requests want the result's columns, not its rows,
+        // and change nothing.
         let describe_only = body.get("describeOnly").and_then(Value::as_bool) == Some(true);
         if !self.latency.is_zero() {
             tokio::time::sleep(self.latency).await;
         }
         let query_id = self.next_query_id();
-        match live.session.execute_request(sql, &parameters).await {
-            Ok(mut results) => {
-                if describe_only {
-                    results.iter_mut().for_each(|rows| rows.rows.clear());
-                }
+        let outcome = if describe_only {
+            live.session
+                .execute_describe_only(sql)
+                .await
+                .map(|rows| vec![rows])
+        } else {
+            live.session.execute_request(sql, &parameters).await
+        };
+        match outcome {
+            Ok(results) => {
                 let answer = self.answer_results(request, &query_id, live.id, results);
                 Answer::ok(match live.session.current() {
                     Some(current) => protocol::with_context(answer, &current),
@@ -285,14 +291,20 @@ impl Routes {
         session_id: u64,
         mut results: Vec<Rows>,
     ) -> Value {
+        // The account's own query id, when it gives one, is the one its
+        // RESULT_SCAN knows.
         if results.len() == 1 {
             let rows = results.pop().unwrap_or_default();
-            return self.keep(request, query_id, session_id, &rows);
+            let id = rows.query_id.as_deref().unwrap_or(query_id);
+            return self.keep(request, id, session_id, &rows);
         }
         let ids: Vec<String> = results
             .iter()
             .map(|rows| {
-                let id = self.next_query_id();
+                let id = rows
+                    .query_id
+                    .clone()
+                    .unwrap_or_else(|| self.next_query_id());
                 self.keep(request, &id, session_id, rows);
                 id
             })

@@ -145,7 +145,11 @@ impl FakeAccount {
                 ]
             })
             .collect();
-        Rows { columns, rows }
+        Rows {
+            columns,
+            rows,
+            query_id: None,
+        }
     }
 }
 

@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::fs_text::{Header, read_fs_text};
+use super::tags::{self, Assigned};
 use super::{
     DYNAMIC_TABLE, INITIALIZE_MODES, NO_TIMESTAMP, NO_TIMESTAMP_PLACEHOLDER, REFRESH_MODES,
 };
@@ -53,11 +54,13 @@ fn column<'a>(row: &Row<'a>, name: &str) -> Result<&'a str, String> {
 
 /// A SHOW VIEWS / SHOW DYNAMIC TABLES row as a feature view; `None` for
 /// objects without `$` in their name, which are not feature views.
+/// `assigned` holds the feature-store tags set on objects, by schema.
 pub(super) fn read_row(
     scope: &Scope,
     row: Row<'_>,
     object: &str,
     tasks: &BTreeMap<(String, String), RefreshTask>,
+    assigned: &BTreeMap<String, Assigned>,
 ) -> Result<Option<LiveObject>, String> {
     let name = column(&row, "name")?;
     let Some((feature_view, version)) = name.split_once('$') else {
@@ -80,6 +83,10 @@ pub(super) fn read_row(
     ]);
     let from_text = FromText::read(row.get("text").unwrap_or_default());
     attributes.extend(from_text.attributes());
+    let (entity_tags, store_tags) =
+        tags::attributes(assigned.get(schema).and_then(|a| a.get(name)));
+    attributes.insert("entity_tags".to_string(), entity_tags);
+    attributes.insert("feature_store_tags".to_string(), store_tags);
     if object == DYNAMIC_TABLE {
         let task = tasks.get(&(schema.to_string(), name.to_string()));
         attributes.extend(dynamic_table_fields(&row, from_text, task)?);
@@ -193,7 +200,6 @@ struct FromText {
     entities: Value,
     timestamp_col: Value,
     columns: Value,
-    entity_tags: Value,
     refresh_mode: Option<String>,
     initialize: Option<String>,
 }
@@ -208,7 +214,6 @@ impl FromText {
                 entities: Value::Null,
                 timestamp_col: Value::Null,
                 columns: Value::Null,
-                entity_tags: Value::Null,
                 refresh_mode: None,
                 initialize: None,
             };
@@ -223,14 +228,8 @@ impl FromText {
                 json!({"name": c.name, "comment": comment})
             })
             .collect();
-        let entity_tags: serde_json::Map<String, Value> = header
-            .entity_tags
-            .iter()
-            .map(|(entity, value)| (entity.clone(), json!(value)))
-            .collect();
         FromText {
             query: json!(trimmed_sql(fs.query)),
-            entity_tags: Value::Object(entity_tags),
             entities: metadata.0,
             timestamp_col: metadata.1,
             columns: json!(columns),
@@ -239,10 +238,9 @@ impl FromText {
         }
     }
 
-    fn attributes(&self) -> [(String, Value); 5] {
+    fn attributes(&self) -> [(String, Value); 4] {
         [
             ("query".to_string(), self.query.clone()),
-            ("entity_tags".to_string(), self.entity_tags.clone()),
             ("entities".to_string(), self.entities.clone()),
             ("timestamp_col".to_string(), self.timestamp_col.clone()),
             ("columns".to_string(), self.columns.clone()),

@@ -297,6 +297,43 @@ fn a_warehouse_clustering_and_description_changed_out_of_band_are_restored() {
 }
 
 #[test]
+fn feature_store_tags_unset_out_of_band_are_seen_and_set_again() {
+    let (_dir, account, env) = setup(&[DT_FV, VIEW_FV]);
+    let dt = declared(&env, "feature_view.PUDO_DAILY$V1");
+    let view = declared(&env, "feature_view.\"PUDO_STATIC$v1\"");
+    run(&account, &FeatureViewKind.create_sql(&dt));
+    run(&account, &FeatureViewKind.create_sql(&view));
+    run(
+        &account,
+        &[
+            "ALTER DYNAMIC TABLE ML_DB.FS.PUDO_DAILY$V1 UNSET TAG \
+             ML_DB.FS.SNOWML_FEATURE_STORE_OBJECT, ML_DB.FS.SNOWML_FEATURE_STORE_ENTITY_PUDO"
+                .to_string(),
+            "ALTER VIEW ML_DB.FS.\"PUDO_STATIC$v1\" UNSET TAG ML_DB.FS.SNOWML_FEATURE_VIEW_METADATA"
+                .to_string(),
+        ],
+    );
+    let dt_live = live_fv(&account, &dt.address).attributes;
+    assert_eq!(
+        changed(&dt.attributes, &dt_live),
+        vec!["entity_tags", "feature_store_tags"]
+    );
+    assert_eq!(
+        dt_live["feature_store_tags"],
+        json!(["SNOWML_FEATURE_VIEW_METADATA"])
+    );
+    let view_live = live_fv(&account, &view.address).attributes;
+    assert_eq!(
+        changed(&view.attributes, &view_live),
+        vec!["feature_store_tags"]
+    );
+    let sql = converge(&account, &dt);
+    assert_eq!(sql.len(), 1, "{sql:?}");
+    assert!(sql[0].starts_with("ALTER DYNAMIC TABLE ML_DB.FS.PUDO_DAILY$V1 SET TAG"));
+    converge(&account, &view);
+}
+
+#[test]
 fn refresh_freq_moves_between_lags_and_crons_in_place() {
     let (_dir, account, env) = setup(&[DT_FV]);
     let fv = declared(&env, "feature_view.PUDO_DAILY$V1");

@@ -8,6 +8,7 @@
 //! does no I/O; time comes in as a parameter.
 
 mod account;
+mod describe;
 mod model_versions;
 mod models;
 mod relations;
@@ -17,13 +18,13 @@ mod target;
 mod tasks;
 mod warehouse;
 
-use session::cancel_all_queries;
 pub(crate) use session::{after_request, check_statement_count, login_state};
 pub(crate) use warehouse::size_display;
 
 use super::ast::{Kind, Name, Statement};
 use super::catalog::{Catalog, Change, Millis, Namespace, Object, QualifiedName};
 use super::error::{self, SqlError};
+use super::results::ResultCache;
 use super::show;
 use crate::ident::Ident;
 use crate::session::Rows;
@@ -44,6 +45,8 @@ pub struct SessionState {
     pub parameters: std::collections::BTreeMap<String, String>,
     /// The session's id, as the login answer gave it.
     pub session_id: u64,
+    /// The id of the session's last statement, for LAST_QUERY_ID().
+    pub last_query_id: Option<String>,
 }
 
 /// What a statement produced: its result and the changes to commit.
@@ -68,26 +71,73 @@ impl Outcome {
     }
 }
 
-/// Runs one statement against a read-only catalog.
+/// Runs one statement against a read-only catalog, with no earlier results.
 pub fn execute(
     catalog: &Catalog,
     session: &mut SessionState,
     statement: &Statement,
     now: Millis,
 ) -> Result<Outcome, SqlError> {
+    execute_with(
+        catalog,
+        session,
+        &ResultCache::default(),
+        statement,
+        now,
+        Mode::Execute,
+    )
+}
+
+/// Whether a statement runs or is only described.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Run it.
+    Execute,
+    /// Compile it and answer its result columns without rows; change nothing.
+    DescribeOnly,
+}
+
+/// Runs one statement against a read-only catalog; RESULT_SCAN reads `results`.
+pub fn execute_with(
+    catalog: &Catalog,
+    session: &mut SessionState,
+    results: &ResultCache,
+    statement: &Statement,
+    now: Millis,
+    mode: Mode,
+) -> Result<Outcome, SqlError> {
+    let describe_only = mode == Mode::DescribeOnly;
+    if describe_only && !statement.is_read_only() {
+        // Snowflake compiles a described DDL statement without running it.
+        return Ok(Outcome {
+            rows: Rows {
+                rows: Vec::new(),
+                ..Rows::status("")
+            },
+            changes: Vec::new(),
+        });
+    }
     let mut exec = Exec {
         catalog,
         session,
+        results,
         now,
+        describe_only,
     };
-    exec.run(statement)
+    let mut outcome = exec.run(statement)?;
+    if describe_only {
+        outcome.rows.rows.clear();
+    }
+    Ok(outcome)
 }
 
 /// One statement's execution context.
 pub(crate) struct Exec<'a> {
     pub(crate) catalog: &'a Catalog,
     pub(crate) session: &'a mut SessionState,
+    pub(crate) results: &'a ResultCache,
     pub(crate) now: Millis,
+    pub(crate) describe_only: bool,
 }
 
 impl Exec<'_> {
@@ -127,8 +177,12 @@ impl Exec<'_> {
             Statement::ModelVersions(q) => self.model_versions(q),
             Statement::Insert { table, rows } => self.insert(table, *rows),
             Statement::AlterSession(change) => Ok(self.alter_session(change)),
-            Statement::CancelAllQueries { column, .. } => Ok(cancel_all_queries(column)),
             Statement::SelectValues(items) => Ok(self.select_values(items)),
+            Statement::Select { text } => Ok(Outcome {
+                rows: crate::local::select::evaluate(&self.context(), text)?,
+                changes: Vec::new(),
+            }),
+            Statement::Describe { kind, name } => self.describe(*kind, name),
         }
     }
 
@@ -213,6 +267,7 @@ impl Exec<'_> {
                     })
                     .collect(),
                 rows: vec![items.iter().map(|i| value(&i.value)).collect()],
+                query_id: None,
             },
             changes: Vec::new(),
         }

@@ -98,6 +98,7 @@ fn project(rows: Vec<Cells>, columns: &[String]) -> Rows {
             .into_iter()
             .map(|r| selected.iter().map(|&i| r[i].clone()).collect())
             .collect(),
+        query_id: None,
     }
 }
 

@@ -318,6 +318,7 @@ impl Exec<'_> {
                     ColumnType::Fixed,
                 )],
                 rows: vec![vec![Some(rows.to_string())]],
+                query_id: None,
             },
             changes: vec![Change::PutObject {
                 database: q.database,

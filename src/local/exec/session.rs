@@ -10,7 +10,7 @@ use crate::ident::Ident;
 use crate::local::ast::AlterSession;
 use crate::local::catalog::Catalog;
 use crate::local::error::{self, SqlError};
-use crate::session::{Column, ColumnType, LoginContext, MULTI_STATEMENT_COUNT, Parameters, Rows};
+use crate::session::{LoginContext, MULTI_STATEMENT_COUNT, Parameters};
 
 /// The schema `USE DATABASE` (and a login naming only a database) makes current.
 const PUBLIC: &str = "PUBLIC";
@@ -31,20 +31,6 @@ impl Exec<'_> {
             }
         }
         Outcome::done(Vec::new())
-    }
-}
-
-/// `SYSTEM$CANCEL_ALL_QUERIES(<session id>)`: a session runs its statements
-/// one at a time and each completes before the next is read, so no other
-/// statement is ever running to cancel; the answer says `0 cancelled.` in
-/// the function's documented `N cancelled.` form.
-pub(super) fn cancel_all_queries(column: &str) -> Outcome {
-    Outcome {
-        rows: Rows {
-            columns: vec![Column::new(column, ColumnType::Text)],
-            rows: vec![vec![Some("0 cancelled.".to_string())]],
-        },
-        changes: Vec::new(),
     }
 }
 
@@ -105,6 +91,7 @@ pub fn login_state(catalog: &Catalog, session_id: u64, login: &LoginContext) -> 
         role: ident(&login.role),
         parameters: Parameters::new(),
         session_id,
+        last_query_id: None,
     }
 }
 

@@ -205,6 +205,7 @@ impl Exec<'_> {
             rows: Rows {
                 columns: vec![Column::new(column, ColumnType::Text)],
                 rows: vec![vec![value]],
+                query_id: None,
             },
             changes: Vec::new(),
         })
@@ -269,6 +270,7 @@ impl Exec<'_> {
                     .into_iter()
                     .map(|r| selected.iter().map(|&i| r[i].clone()).collect())
                     .collect(),
+                query_id: None,
             },
             changes: Vec::new(),
         })

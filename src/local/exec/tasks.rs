@@ -305,6 +305,7 @@ impl Exec<'_> {
             rows: Rows {
                 columns: vec![Column::new(column, ColumnType::Text)],
                 rows: vec![vec![Some(String::new())]],
+                query_id: None,
             },
             changes,
         })

@@ -130,6 +130,12 @@ impl<'a> Parser<'a> {
             self.use_()?
         } else if first.is_word("SELECT") {
             self.select()?
+        } else if first.is_word("WITH") || first.is_symbol("(") {
+            Statement::Select {
+                text: self.rest_text()?,
+            }
+        } else if first.is_word("DESC") || first.is_word("DESCRIBE") {
+            self.describe()?
         } else if first.is_word("COMMENT") {
             self.comment_on()?
         } else if first.is_word("INSERT") {

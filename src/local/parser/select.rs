@@ -4,7 +4,7 @@
 use super::Parser;
 use crate::ident::Ident;
 use crate::local::ast::{
-    ModelVersionsQuery, Name, SelectItem, SelectValue, Statement, TagReferencesQuery,
+    Kind, ModelVersionsQuery, Name, SelectItem, SelectValue, Statement, TagReferencesQuery,
 };
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::TokenKind;
@@ -74,7 +74,46 @@ fn information_schema_database(name: &Name, object: &str) -> Result<Option<Ident
 }
 
 impl Parser<'_> {
+    /// A SELECT: one of the forms floe sends (parsed here), any other
+    /// query kept as text for the evaluator.
     pub(super) fn select(&mut self) -> Result<Statement, SqlError> {
+        let start = self.position();
+        match self.select_form() {
+            Ok(statement) if self.at_end() => Ok(statement),
+            _ => {
+                self.rewind(start);
+                Ok(Statement::Select {
+                    text: self.rest_text()?,
+                })
+            }
+        }
+    }
+
+    /// `DESC[RIBE] TABLE | VIEW | DYNAMIC TABLE name`.
+    pub(super) fn describe(&mut self) -> Result<Statement, SqlError> {
+        if !self.eat_word("DESC") {
+            self.expect_word("DESCRIBE")?;
+        }
+        let kind = if self.eat_word("VIEW") {
+            Kind::View
+        } else if self.eat_words(&["DYNAMIC", "TABLE"]) {
+            Kind::DynamicTable
+        } else if self.eat_word("TABLE") {
+            Kind::Table
+        } else {
+            return match self.peek() {
+                Some(t) if t.kind == TokenKind::Word => Err(error::unsupported(&format!(
+                    "DESCRIBE {}",
+                    t.value.to_ascii_uppercase()
+                ))),
+                _ => Err(self.unexpected()),
+            };
+        };
+        let name = self.name()?;
+        Ok(Statement::Describe { kind, name })
+    }
+
+    fn select_form(&mut self) -> Result<Statement, SqlError> {
         self.expect_word("SELECT")?;
         if self.peek_word("SYSTEM$TASK_DEPENDENTS_ENABLE") {
             let (column, args) = self.function_call(1)?;
@@ -91,9 +130,6 @@ impl Parser<'_> {
                 object: args[1].clone(),
                 domain: args[2].clone(),
             });
-        }
-        if self.peek_word("SYSTEM$CANCEL_ALL_QUERIES") {
-            return self.cancel_all_queries();
         }
         if let Some(items) = self.select_values()? {
             return Ok(Statement::SelectValues(items));
@@ -152,22 +188,6 @@ impl Parser<'_> {
             return Ok(None);
         }
         Ok(Some(items))
-    }
-
-    /// `SYSTEM$CANCEL_ALL_QUERIES(<session id>) [[AS] alias]`.
-    fn cancel_all_queries(&mut self) -> Result<Statement, SqlError> {
-        let from = self.position();
-        self.advance();
-        self.expect_symbol("(")?;
-        let session = self.unsigned()?;
-        self.expect_symbol(")")?;
-        let mut column = self
-            .text_between(from, self.position())
-            .to_ascii_uppercase();
-        if self.eat_word("AS") || self.peek().is_some_and(|t| t.kind != TokenKind::Symbol) {
-            column = self.ident()?.as_str().to_string();
-        }
-        Ok(Statement::CancelAllQueries { column, session })
     }
 
     /// `NAME('a', ...) [[AS] alias]` with exactly `arity` string arguments;

@@ -46,6 +46,14 @@ impl Parser<'_> {
         if kind == ShowKind::Versions && !matches!(show.scope, Scope::Model(_)) {
             return Err(self.unexpected());
         }
+        if kind == ShowKind::Functions && !matches!(show.scope, Scope::ModelVersion(..)) {
+            return Err(error::unsupported(
+                "SHOW FUNCTIONS outside IN MODEL ... VERSION",
+            ));
+        }
+        if kind != ShowKind::Functions && matches!(show.scope, Scope::ModelVersion(..)) {
+            return Err(self.unexpected());
+        }
         if kind == ShowKind::Parameters
             && !matches!(show.scope, Scope::Task(_) | Scope::Warehouse(_))
         {
@@ -60,6 +68,9 @@ impl Parser<'_> {
         if self.eat_words(&["DYNAMIC", "TABLES"]) {
             return Ok(ShowKind::DynamicTables);
         }
+        if self.eat_words(&["ONLINE", "FEATURE", "TABLES"]) {
+            return Ok(ShowKind::OnlineFeatureTables);
+        }
         let kinds = [
             ("DATABASES", ShowKind::Databases),
             ("SCHEMAS", ShowKind::Schemas),
@@ -71,6 +82,7 @@ impl Parser<'_> {
             ("MODELS", ShowKind::Models),
             ("VERSIONS", ShowKind::Versions),
             ("PARAMETERS", ShowKind::Parameters),
+            ("FUNCTIONS", ShowKind::Functions),
         ];
         for (word, kind) in kinds {
             if self.eat_word(word) {
@@ -91,7 +103,11 @@ impl Parser<'_> {
             return Ok(Scope::Account);
         }
         if self.eat_word("MODEL") {
-            return Ok(Scope::Model(self.name()?));
+            let model = self.name()?;
+            if self.eat_word("VERSION") {
+                return Ok(Scope::ModelVersion(model, self.ident()?));
+            }
+            return Ok(Scope::Model(model));
         }
         if self.eat_word("TASK") {
             return Ok(Scope::Task(self.name()?));

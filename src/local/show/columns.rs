@@ -198,6 +198,34 @@ const VERSIONS: &[(&str, ColumnType)] = &[
     ("runnable_in", T),
     ("inference_services", T),
 ];
+/// SHOW ONLINE FEATURE TABLES. The local account never lists a row; the
+/// names follow SHOW DYNAMIC TABLES' and what snowflake-ml-python reads
+/// (`store_type`).
+const ONLINE_FEATURE_TABLES: &[(&str, ColumnType)] = &[
+    ("created_on", TS),
+    ("name", T),
+    ("database_name", T),
+    ("schema_name", T),
+    ("owner", T),
+    ("comment", T),
+    ("target_lag", T),
+    ("warehouse", T),
+    ("refresh_mode", T),
+    ("store_type", T),
+];
+/// SHOW FUNCTIONS IN MODEL ... VERSION: snowflake-ml-python reads `name`
+/// and `return_type`.
+const MODEL_FUNCTIONS: &[(&str, ColumnType)] = &[
+    ("created_on", TS),
+    ("name", T),
+    ("schema_name", T),
+    ("min_num_arguments", F),
+    ("max_num_arguments", F),
+    ("arguments", T),
+    ("description", T),
+    ("language", T),
+    ("return_type", T),
+];
 const PARAMETERS: &[(&str, ColumnType)] = &[
     ("key", T),
     ("value", T),
@@ -227,7 +255,12 @@ pub fn columns(kind: ShowKind, terse: bool) -> Vec<Column> {
     let spec = match (kind, terse) {
         (ShowKind::Tasks, true) => TERSE_TASKS,
         (
-            ShowKind::Warehouses | ShowKind::Versions | ShowKind::Models | ShowKind::Parameters,
+            ShowKind::Warehouses
+            | ShowKind::Versions
+            | ShowKind::Models
+            | ShowKind::Parameters
+            | ShowKind::OnlineFeatureTables
+            | ShowKind::Functions,
             _,
         )
         | (_, false) => match kind {
@@ -242,6 +275,8 @@ pub fn columns(kind: ShowKind, terse: bool) -> Vec<Column> {
             ShowKind::Models => MODELS,
             ShowKind::Versions => VERSIONS,
             ShowKind::Parameters => PARAMETERS,
+            ShowKind::OnlineFeatureTables => ONLINE_FEATURE_TABLES,
+            ShowKind::Functions => MODEL_FUNCTIONS,
         },
         (_, true) => TERSE,
     };

@@ -56,6 +56,9 @@ pub fn show(catalog: &Catalog, session: &SessionState, show: &Show) -> Result<Ro
     if show.kind == ShowKind::Parameters {
         return parameters::show(catalog, show, |name| qualify(session, name));
     }
+    if show.kind == ShowKind::Functions {
+        return functions(catalog, session, show);
+    }
     let items = candidates(catalog, session, show)?;
     let finalizers = rows::finalizers(&items);
     let like = show.like.as_deref().map(|p| p.to_lowercase());
@@ -153,6 +156,12 @@ fn candidates<'a>(
         ShowKind::Warehouses => catalog.warehouses.values().map(Item::Warehouse).collect(),
         ShowKind::Schemas => schemas(catalog, range(catalog, session, show)?),
         ShowKind::Versions => versions(catalog, session, show)?,
+        // The local account holds no online feature tables; the scope
+        // must still exist, as Snowflake checks it.
+        ShowKind::OnlineFeatureTables => {
+            range(catalog, session, show)?;
+            Vec::new()
+        }
         kind => {
             let range = range(catalog, session, show)?;
             let wanted = |o: &Object| match kind {
@@ -236,6 +245,43 @@ fn versions<'a>(
         .collect())
 }
 
+/// SHOW FUNCTIONS IN MODEL m VERSION v: the version (or alias) must exist;
+/// it lists the one function the local account answers for every version
+/// (see `rows::MODEL_SPEC`).
+fn functions(catalog: &Catalog, session: &SessionState, show: &Show) -> Result<Rows, SqlError> {
+    let Scope::ModelVersion(name, version) = &show.scope else {
+        return Err(error::syntax(1, 0, "FUNCTIONS"));
+    };
+    let q = qualify(session, name)?;
+    let Some(Object::Model(model)) = catalog.object(&q, Namespace::Model) else {
+        return Err(error::object_missing(&q.display()));
+    };
+    let found = model
+        .versions
+        .iter()
+        .find(|v| &v.name == version || v.alias.as_ref() == Some(version));
+    let Some(found) = found else {
+        return Err(error::invalid(format!(
+            "Model {} does not have a version {}.",
+            q.display(),
+            version.to_sql()
+        )));
+    };
+    let mut listed = rows::render(
+        ShowKind::Functions,
+        false,
+        session,
+        &[],
+        &rows::Finalizers::new(),
+    );
+    let row = rows::model_function_row(q.schema.as_str(), found.created_on);
+    let like = show.like.as_deref().map(str::to_lowercase);
+    if like.is_none_or(|p| like_matches(&p, "predict")) {
+        listed.rows.push(row);
+    }
+    Ok(listed)
+}
+
 fn qualify(session: &SessionState, name: &Name) -> Result<QualifiedName, SqlError> {
     let current_db = || {
         session
@@ -311,7 +357,9 @@ fn range(catalog: &Catalog, session: &SessionState, show: &Show) -> Result<Range
             }
             Ok(Range::Schema(db, schema))
         }
-        Scope::Model(_) | Scope::Task(_) | Scope::Warehouse(_) => Err(error::syntax(1, 0, "IN")),
+        Scope::Model(_) | Scope::ModelVersion(..) | Scope::Task(_) | Scope::Warehouse(_) => {
+            Err(error::syntax(1, 0, "IN"))
+        }
     }
 }
 

@@ -111,5 +111,6 @@ pub(super) fn show(
     Ok(Rows {
         columns: columns(ShowKind::Parameters, false),
         rows,
+        query_id: None,
     })
 }

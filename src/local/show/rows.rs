@@ -61,8 +61,8 @@ pub(crate) fn render(
     items: &[Item],
     finalizers: &Finalizers,
 ) -> Rows {
-    let columns = columns(kind, terse);
-    let rows = items
+    let mut columns = columns(kind, terse);
+    let mut rows: Vec<Cells> = items
         .iter()
         .map(|item| {
             let full = match item {
@@ -78,7 +78,56 @@ pub(crate) fn render(
             }
         })
         .collect();
-    Rows { columns, rows }
+    if kind == ShowKind::Versions && shows_model_details(session) {
+        columns.push(crate::session::Column::new(
+            "model_spec",
+            crate::session::ColumnType::Text,
+        ));
+        for row in &mut rows {
+            row.push(s(MODEL_SPEC));
+        }
+    }
+    Rows {
+        columns,
+        rows,
+        query_id: None,
+    }
+}
+
+/// The session parameter that adds `model_spec` to SHOW VERSIONS IN MODEL.
+const MODEL_DETAILS_PARAMETER: &str = "SHOW_MODEL_DETAILS_IN_SHOW_VERSIONS_IN_MODEL";
+
+fn shows_model_details(session: &SessionState) -> bool {
+    session
+        .parameters
+        .get(MODEL_DETAILS_PARAMETER)
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"))
+}
+
+/// The `model_spec` of every version. Snowflake answers the specification
+/// of the version's model package; the local account has no packages, so
+/// it answers the smallest document snowflake-ml-python's parser accepts
+/// for a version it can reference: specification version 2.0, no model
+/// blobs, and one warehouse function `predict` taking and returning no
+/// columns, the function SHOW FUNCTIONS IN MODEL lists as `PREDICT`
+/// (the client refuses a version whose functions it cannot match to the
+/// specification). Running it is not emulated.
+pub(crate) const MODEL_SPEC: &str = r#"{"version": "2.0", "model": {"details": {"models": {}}}, "serving": {"functions": {"predict": {"signature": {"inputs": [], "outputs": []}}}}}"#;
+
+/// The one function every model version lists (see [`MODEL_SPEC`]): the
+/// cells of SHOW FUNCTIONS IN MODEL ... VERSION, in its column order.
+pub(crate) fn model_function_row(schema: &str, created_on: u64) -> Cells {
+    vec![
+        ts(created_on),
+        s("PREDICT"),
+        s(schema),
+        s("0"),
+        s("0"),
+        s("PREDICT() RETURN OBJECT"),
+        s("user-defined function"),
+        s("PYTHON"),
+        s("OBJECT"),
+    ]
 }
 
 fn terse_row(kind: ShowKind, item: &Item, full: &Cells) -> Cells {
