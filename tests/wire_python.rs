@@ -1,35 +1,75 @@
-//! The official Snowflake Python connector against `floe local serve`: the
-//! interop a Python user of the served local account relies on.
+//! Snowflake's own Python libraries against `floe local serve`: the official
+//! connector, Snowpark and snowflake-ml-python's feature store and model
+//! registry are the judge of what the served account answers and of what
+//! floe applies.
 //!
-//! Runs `tests/python/interop.py` with the interpreter named by
-//! `FLOE_TEST_PYTHON` (one with `snowflake-connector-python` installed).
-//! Without that variable the test says so and does nothing.
+//! Runs the scripts of `tests/python/` with the interpreter named by
+//! `FLOE_TEST_PYTHON` (one with snowflake-connector-python,
+//! snowflake-snowpark-python and snowflake-ml-python installed, as `.ci/run`
+//! prepares it). Without that variable the tests say they are skipped, except
+//! when `CI` is set: there a missing interpreter fails them, and so does a
+//! missing library whenever the variable is set.
 
 mod common;
 
+use std::ffi::OsString;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::serve::{SERVE_USER, serve};
 use common::{ENVIRONMENTS, Project};
 
-/// The Python interpreter with the Snowflake connector, or `None` after
-/// saying that the test is skipped.
-fn python(test: &str) -> Option<std::ffi::OsString> {
+const PASSWORD: &str = "s3cret-python-pw";
+
+/// The Python interpreter with Snowflake's libraries, or `None` after
+/// saying that `test` is skipped. Fails the test when `CI` is set and the
+/// interpreter is not named.
+fn python(test: &str) -> Option<OsString> {
     let python = std::env::var_os("FLOE_TEST_PYTHON");
     if python.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{test}: CI is set but FLOE_TEST_PYTHON is not; it must name a Python with \
+             snowflake-connector-python, snowflake-snowpark-python and snowflake-ml-python \
+             installed (.ci/run prepares one)"
+        );
         // Written to the stream itself, not through the test harness's
         // capture, so that the skip shows in every test run.
         let _ = writeln!(
             std::io::stderr(),
-            "{test} skipped: set FLOE_TEST_PYTHON to a Python with snowflake-connector-python installed"
+            "{test} skipped: set FLOE_TEST_PYTHON to a Python with snowflake-connector-python, \
+             snowflake-snowpark-python and snowflake-ml-python installed"
         );
     }
     python
 }
 
-const PASSWORD: &str = "s3cret-python-pw";
+/// The path of `script` in `tests/python/`.
+fn script(script: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(script)
+}
+
+/// Runs `python script args...` with the served account's credentials in
+/// its environment, and asserts that it succeeded and printed `done`.
+fn run_script(python: OsString, script_name: &str, args: &[&str], done: &str) {
+    let output = Command::new(python)
+        .arg(script(script_name))
+        .args(args)
+        .env("FLOE_WIRE_USER", SERVE_USER)
+        .env("FLOE_WIRE_PASSWORD", PASSWORD)
+        .output()
+        .expect("FLOE_TEST_PYTHON names a runnable interpreter");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains(done),
+        "{script_name} failed ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        output.status
+    );
+}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_connector_runs_show_create_alter_and_sees_errors() {
@@ -40,62 +80,36 @@ async fn python_connector_runs_show_create_alter_and_sees_errors() {
         Project::with_environments(&format!("{ENVIRONMENTS}local:\n  seed: [seed.sql]\n"))
             .file("seed.sql", "CREATE DATABASE TEST_DB;");
     let (server, port) = serve(&project, PASSWORD);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/interop.py");
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(python)
-            .arg(script)
-            .arg(port.to_string())
-            .env("FLOE_WIRE_USER", SERVE_USER)
-            .env("FLOE_WIRE_PASSWORD", PASSWORD)
-            .output()
+    tokio::task::spawn_blocking(move || {
+        run_script(python, "interop.py", &[&port.to_string()], "interop ok");
     })
     .await
-    .expect("the blocking task is not cancelled")
-    .expect("FLOE_TEST_PYTHON names a runnable interpreter");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "interop.py failed ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-    assert!(
-        stdout.contains("interop ok"),
-        "stdout:\n{stdout}\nstderr:\n{stderr}"
-    );
+    .expect("the blocking task is not cancelled");
     drop(server);
 }
 
-/// What floe applied, read as snowflake-ml-python's feature store and
-/// registry read it: the statements they issue, the columns they use, and
-/// the feature store's regex over each feature view's CREATE text.
+/// What floe applied, read through Snowpark and snowflake-ml-python as a
+/// user of the feature store and the model registry reads it: every call
+/// returns what the project declares (`floe plan --json` before the apply).
 #[test]
-fn the_applied_example_reads_as_the_python_feature_store_and_registry_read_it() {
-    let Some(python) = python("ml_reader") else {
+fn the_applied_example_reads_back_through_the_feature_store_and_registry_libraries() {
+    let Some(python) = python("ml_clients") else {
         return;
     };
     let project = Project::example();
+    let plan = project.run(&["plan", "--branch", "feature/try", "--json"]);
+    plan.code(0);
+    let declared = project.path().join("declared.json");
+    std::fs::write(&declared, &plan.stdout).expect("the plan can be written");
     project
         .run(&["apply", "--branch", "feature/try", "--auto-approve"])
         .code(0);
     let (_server, port) = serve(&project, PASSWORD);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/ml_reader.py");
-    let output = Command::new(python)
-        .arg(script)
-        .args([&port.to_string(), "OSS_SF_MLOPS", "DEV"])
-        .env("FLOE_WIRE_USER", SERVE_USER)
-        .env("FLOE_WIRE_PASSWORD", PASSWORD)
-        .output()
-        .expect("FLOE_TEST_PYTHON names a runnable interpreter");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("ml reader ok"),
-        "ml_reader.py failed ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-    assert!(
-        stdout.contains("read 2 entities, 6 feature views, 1 models with 2 versions"),
-        "{stdout}"
+    let declared = declared.to_string_lossy();
+    run_script(
+        python,
+        "ml_clients.py",
+        &[&port.to_string(), &declared],
+        "ml clients ok",
     );
 }
