@@ -61,7 +61,10 @@ fn dev_and_staging_apply_and_plan_clean_on_both_editions() {
 /// `floe apply` of PROD (a real `main` checkout) must fail on `warehouse`
 /// with the Standard edition's refusal of `property`.
 fn assert_prod_refused(project: &Project, warehouse: &str, property: &str) {
-    let out = project.run(&["apply", "--auto-approve"]);
+    // Only that warehouse: apply starts nothing new after a first failure, so
+    // in a whole-project apply another failing step could come first.
+    let target = format!("warehouse.{warehouse}");
+    let out = project.run(&["apply", "--auto-approve", "--target", &target]);
     out.no_panic();
     assert_ne!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     let text = format!("{}\n{}", out.stdout, out.stderr);

@@ -55,12 +55,12 @@ pub fn plan_text(plan: &Plan, options: TextOptions) -> String {
 }
 
 /// One note per kind whose fields no batched statement reads: compared
-/// with the last apply, so a change made outside floe to them goes unseen.
+/// with the last apply, so a change to them in the account goes unseen.
 fn write_state_only(out: &mut String, plan: &Plan) {
     for group in &plan.compared_with_state {
         let _ = writeln!(
             out,
-            "Note: {} {} compared with the last apply only (no SHOW lists them), so a change made outside floe to them is not seen.",
+            "Note: {} {} are compared with the last apply only: no SHOW statement lists them, so a change to them in the account is not seen.",
             group.kind.address_name(),
             group.fields.join(" and "),
         );

@@ -573,6 +573,13 @@ mod tests {
         account
             .execute_sync("ALTER TASK DB.S.ROOT SUSPEND")
             .unwrap();
+        // A task of a graph is altered only while suspended itself.
+        refused(
+            &account,
+            "ALTER TASK DB.S.FIN UNSET FINALIZE",
+            "suspend it first",
+        );
+        account.execute_sync("ALTER TASK DB.S.FIN SUSPEND").unwrap();
         account
             .execute_sync("ALTER TASK DB.S.FIN UNSET FINALIZE")
             .unwrap();
