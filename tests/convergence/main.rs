@@ -77,7 +77,7 @@ struct Open {
 /// What every case generates today.
 const SUPPORTED: Open = Open {
     full_precision_floats: true,
-    unset_feature_view_tag: false,
+    unset_feature_view_tag: true,
     drop_cron_feature_view: true,
     task_parameters_out_of_band: false,
     finalizer: true,
