@@ -178,7 +178,8 @@ pub(crate) fn task_changes(tasks: &[Task], open: Open, changes: &mut Vec<Change>
     // before roots.
     let under_root = |t: &Task, sql: String| {
         let is_root = t.name == root.name;
-        let suspend_self = !is_root && t.enabled() && !sql.ends_with(" SUSPEND");
+        let alters_it = sql.starts_with("ALTER TASK") && !sql.ends_with(" SUSPEND");
+        let suspend_self = !is_root && t.enabled() && alters_it;
         let mut statements = Vec::new();
         if root.enabled() {
             statements.push(format!("ALTER TASK {} SUSPEND", fqn(root)));
