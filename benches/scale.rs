@@ -30,7 +30,8 @@
 //! row), `FLOE_BENCH_LATENCY_MS` (read and apply latency, default 2),
 //! `FLOE_BENCH_SERIAL_MAX` (largest size applied serially, default 4000),
 //! `FLOE_BENCH_KEEP` (keep each project folder, applied, for profiling),
-//! `FLOE_BENCH_SKIP` (comma list of `config`, `creates` to leave out),
+//! `FLOE_BENCH_SKIP` (comma list of `config`, `baseline-config`, `creates`
+//! to leave out),
 //! `FLOE_BENCH_CREATES_PARALLELISM` (more `--parallelism` values for the
 //! 4,000 creates, e.g. `16,32,64,128`).
 
@@ -62,7 +63,10 @@ fn main() {
     }
     if !skip.contains("config") {
         big_config(&current(), "this build");
-        if let Some(before) = &baseline {
+        if let Some(before) = baseline
+            .as_ref()
+            .filter(|_| !skip.contains("baseline-config"))
+        {
             big_config(before, "baseline");
         }
     }
