@@ -5,6 +5,7 @@
 //! This is the one definition used by plans, state and stale-plan checks.
 
 use std::fmt::Write as _;
+use std::io::Write as _;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -60,6 +61,29 @@ pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> String {
     let json = serde_json::to_value(value).unwrap_or(Value::Null);
     let mut hasher = Sha256::new();
     write_canonical(&json, &mut hasher);
+    hex(hasher)
+}
+
+/// The fingerprint of the object made of `fields`, given in key order (as a
+/// `BTreeMap` iterates): the same as [`fingerprint`] of that object, without
+/// copying it into a JSON value first.
+pub fn fields_fingerprint<'a>(fields: impl IntoIterator<Item = (&'a String, &'a Value)>) -> String {
+    let mut hasher = Sha256::new();
+    let _ = hasher.write_all(b"{");
+    for (i, (key, value)) in fields.into_iter().enumerate() {
+        if i > 0 {
+            let _ = hasher.write_all(b",");
+        }
+        let _ = serde_json::to_writer(&mut hasher, key);
+        let _ = hasher.write_all(b":");
+        write_canonical(value, &mut hasher);
+    }
+    let _ = hasher.write_all(b"}");
+    hex(hasher)
+}
+
+/// `sha256:<hex>` of what `hasher` was given.
+fn hex(hasher: Sha256) -> String {
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
     for b in hasher.finalize() {
@@ -84,6 +108,17 @@ mod tests {
             canonical_json(&a),
             r#"{"a":{"x":"s","y":[1,{"p":1,"q":2}]},"b":1}"#
         );
+    }
+
+    #[test]
+    fn fields_fingerprints_equal_fingerprints_of_the_same_map() {
+        let map: std::collections::BTreeMap<String, Value> = serde_json::from_str(
+            r#"{"b":1,"a":{"y":[1,{"q":2,"p":1}],"x":"s\"q"},"c":null,"d":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(fields_fingerprint(&map), fingerprint(&map));
+        let empty = std::collections::BTreeMap::<String, Value>::new();
+        assert_eq!(fields_fingerprint(&empty), fingerprint(&empty));
     }
 
     #[test]
