@@ -176,7 +176,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub allow_destroy: bool,
     /// How many statements may run at once.
-    #[arg(long, value_name = "N", default_value_t = 8, value_parser = clap::value_parser!(u16).range(1..=256))]
+    #[arg(long, value_name = "N", default_value_t = crate::apply::DEFAULT_PARALLELISM, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,
     /// Limit the apply to these addresses and what they depend on.
     #[arg(long, value_name = "ADDR")]

@@ -9,7 +9,7 @@
 
 pub mod sql_refs;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 
 use petgraph::Direction;
@@ -18,7 +18,7 @@ use petgraph::graph::{DiGraph, NodeIndex};
 use crate::diag::Diagnostic;
 use crate::ident::Ident;
 use crate::kinds::{Spec, World};
-use crate::model::{Address, KindName};
+use crate::model::Address;
 
 /// Why one resource depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -66,8 +66,8 @@ impl Graph {
             for d in &kind.common().depends_on {
                 g.add_edge(&d.value, me, Reason::DependsOn);
             }
-            if let Some(sql) = kind.sql() {
-                for target in sql_targets.find(sql) {
+            if let (Some(sql), Some((db, schema))) = (kind.sql(), container(spec)) {
+                for target in sql_targets.find(sql, db, schema) {
                     g.add_edge(target, me, Reason::Sql);
                 }
             }
@@ -277,48 +277,52 @@ impl Graph {
     }
 }
 
-/// Declared objects that SQL text may name: feature views (by `NAME$VERSION`), tasks and models.
-struct SqlTargets {
-    targets: Vec<(Ident, Ident, Ident, Address)>,
+/// Declared objects that SQL text may name: feature views (by `NAME$VERSION`),
+/// tasks and models, indexed by their fully qualified name.
+struct SqlTargets<'a> {
+    by_name: HashMap<(&'a Ident, &'a Ident, &'a Ident), Vec<&'a Address>>,
 }
 
-impl SqlTargets {
-    fn new(specs: &[Spec]) -> SqlTargets {
-        let targets = specs
-            .iter()
-            .filter_map(|spec| {
-                let (db, schema) = match spec {
-                    Spec::FeatureView(s) => (&s.database, &s.schema.value),
-                    Spec::Task(s) => (&s.database, &s.schema.value),
-                    Spec::Model(s) => (&s.database, &s.schema.value),
-                    _ => return None,
-                };
-                let address = spec.address().clone();
-                Some((db.clone(), schema.clone(), address.name.clone(), address))
-            })
-            .collect();
-        SqlTargets { targets }
+/// The database and schema of a declaration that SQL may name, or that holds SQL.
+fn container(spec: &Spec) -> Option<(&Ident, &Ident)> {
+    match spec {
+        Spec::FeatureView(s) => Some((&s.database, &s.schema.value)),
+        Spec::Task(s) => Some((&s.database, &s.schema.value)),
+        Spec::Model(s) => Some((&s.database, &s.schema.value)),
+        _ => None,
+    }
+}
+
+impl<'a> SqlTargets<'a> {
+    fn new(specs: &'a [Spec]) -> SqlTargets<'a> {
+        let mut by_name: HashMap<_, Vec<&Address>> = HashMap::new();
+        for spec in specs {
+            if let Some((db, schema)) = container(spec) {
+                let address = spec.address();
+                by_name
+                    .entry((db, schema, &address.name))
+                    .or_default()
+                    .push(address);
+            }
+        }
+        SqlTargets { by_name }
     }
 
-    fn find(&self, sql: &str) -> BTreeSet<&Address> {
+    /// The declared objects `sql` names, resolving each name the way
+    /// Snowflake does in the SQL of an object in `db`.`schema`: an
+    /// unqualified name is in that schema, `schema.name` in that database.
+    /// Parts after the third (a column of `db.schema.object`) are ignored.
+    fn find(&self, sql: &str, db: &Ident, schema: &Ident) -> BTreeSet<&'a Address> {
         let mut found = BTreeSet::new();
         for parts in sql_refs::dotted_names(sql) {
-            let n = parts.len();
-            for (db, schema, name, address) in &self.targets {
-                let matches = match n {
-                    0 => false,
-                    1 => parts[0] == *name,
-                    2 => parts[0] == *schema && parts[1] == *name,
-                    _ => parts[n - 3] == *db && parts[n - 2] == *schema && parts[n - 1] == *name,
-                };
-                if matches
-                    && matches!(
-                        address.kind,
-                        KindName::FeatureView | KindName::Task | KindName::Model
-                    )
-                {
-                    found.insert(address);
-                }
+            let key = match parts.as_slice() {
+                [] => continue,
+                [name] => (db, schema, name),
+                [s, name] => (db, s, name),
+                [d, s, name, ..] => (d, s, name),
+            };
+            if let Some(addresses) = self.by_name.get(&key) {
+                found.extend(addresses.iter().copied());
             }
         }
         found
@@ -332,6 +336,7 @@ mod tests {
     use crate::kinds::ReadContext;
     use crate::load::Environment;
     use crate::load::yaml::{Node, Value, parse_documents};
+    use crate::model::KindName;
     use std::path::Path;
 
     fn env() -> Environment {
@@ -429,6 +434,30 @@ kind: FeatureView\nname: daily\nversion: V1\nschema: FS\nentities: [E]\nquery: S
         assert_eq!(
             Graph::build(&specs(&yaml)).reason(&addr("task.T"), &addr("feature_view.DAILY$V1")),
             Some(Reason::Sql)
+        );
+    }
+
+    #[test]
+    fn unqualified_sql_names_resolve_in_the_objects_own_schema() {
+        let yaml = "\
+kind: FeatureView\nname: daily\nversion: V1\nschema: FS\nentities: [E]\nquery: SELECT 1\n---
+kind: FeatureView\nname: daily\nversion: V2\nschema: OTHER\nentities: [E]\nquery: SELECT 1\n---
+kind: Task\nname: in_fs\nschema: FS\nschedule: 1 hour\nsql: SELECT * FROM daily$V1\n---
+kind: Task\nname: elsewhere\nschema: S\nschedule: 1 hour\nsql: SELECT * FROM daily$V1 JOIN daily$V2\n---
+kind: Task\nname: columns\nschema: S\nschedule: 1 hour\nsql: SELECT db.other.daily$V2.x FROM db.other.daily$V2\n";
+        let g = Graph::build(&specs(yaml));
+        assert_eq!(
+            g.reason(&addr("task.IN_FS"), &addr("feature_view.DAILY$V1")),
+            Some(Reason::Sql)
+        );
+        assert_eq!(
+            g.dependencies(&addr("task.ELSEWHERE")),
+            Vec::<Address>::new(),
+            "an unqualified name is looked up in the task's own schema only"
+        );
+        assert_eq!(
+            g.dependencies(&addr("task.COLUMNS")),
+            vec![addr("feature_view.DAILY$V2")]
         );
     }
 

@@ -14,7 +14,7 @@ mod run;
 pub use events::{Event, FailedStep, Observer, Observers, SkippedStep, Summary};
 pub use guards::{GuardError, check_destroy, check_fresh};
 pub use observers::{LogObserver, ProgressObserver, SuspendedTasks};
-pub use run::{ApplyOptions, Interrupt, StateSink, apply};
+pub use run::{ApplyOptions, DEFAULT_PARALLELISM, Interrupt, StateSink, apply};
 
 #[cfg(test)]
 mod tests;

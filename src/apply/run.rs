@@ -1,7 +1,7 @@
 //! The step walk: dependencies decide when a step may start, a semaphore
 //! limits only how many run statements at once.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
@@ -9,11 +9,20 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use super::events::{Event, FailedStep, Observers, SkippedStep, Summary};
-use crate::diff::{Plan, Step, StepId, StepPurpose, fingerprint, visible_fingerprint};
+use crate::diff::{
+    Plan, ResourceChange, Step, StepId, StepPurpose, fingerprint, visible_fingerprint,
+};
 use crate::kind::{Kind, Kinds};
 use crate::model::{Address, Attributes};
 use crate::session::Session;
 use crate::state::{State, StateEntry, StateStore, clock};
+
+/// How many steps run statements at once unless told otherwise. Each step
+/// waits mostly on the network (a few hundred milliseconds a statement to
+/// Snowflake); 64 keeps 4,000 independent creates over 30 times faster than
+/// one at a time, while statements that need a warehouse beyond its
+/// MAX_CONCURRENCY_LEVEL (8 by default) wait in its queue rather than fail.
+pub const DEFAULT_PARALLELISM: u16 = 64;
 
 /// How an apply runs.
 #[derive(Debug, Clone)]
@@ -29,7 +38,7 @@ pub struct ApplyOptions {
 impl Default for ApplyOptions {
     fn default() -> Self {
         ApplyOptions {
-            parallelism: 8,
+            parallelism: usize::from(DEFAULT_PARALLELISM),
             git_commit: None,
             interrupt: Interrupt::default(),
         }
@@ -135,10 +144,15 @@ pub async fn apply(
     let mut walk = Walk {
         steps: plan.steps.iter().map(|s| (s.id, s)).collect(),
         status: plan.steps.iter().map(|s| (s.id, Status::Pending)).collect(),
+        dependents: dependents(plan),
+        candidates: plan.steps.iter().map(|s| s.id).collect(),
         stop: None,
+        stop_seen: false,
         summary: Summary::default(),
         observers,
     };
+    let changes: HashMap<&Address, &ResourceChange> =
+        plan.changes.iter().map(|c| (&c.address, c)).collect();
     let semaphore = Arc::new(Semaphore::new(options.parallelism.max(1)));
     let stopped = Arc::new(AtomicBool::new(false));
     let mut running = JoinSet::new();
@@ -182,7 +196,7 @@ pub async fn apply(
             match outcome {
                 Outcome::Done => {
                     let recording = Recording {
-                        plan,
+                        changes: &changes,
                         kinds: sink.kinds,
                         options,
                     };
@@ -195,6 +209,7 @@ pub async fn apply(
                 // Back to pending: the next pass skips it with the cause.
                 Outcome::NotStarted => {
                     walk.status.insert(id, Status::Pending);
+                    walk.candidates.insert(id);
                 }
             }
         }
@@ -215,12 +230,33 @@ pub async fn apply(
     walk.summary
 }
 
+/// The steps waiting on each step: its dependents, and the resume that
+/// compensates it if it is a suspend.
+fn dependents(plan: &Plan) -> HashMap<StepId, Vec<StepId>> {
+    let mut out: HashMap<StepId, Vec<StepId>> = HashMap::new();
+    for step in &plan.steps {
+        for dep in step.depends_on.iter().chain(&step.compensates) {
+            out.entry(*dep).or_default().push(step.id);
+        }
+    }
+    out
+}
+
 /// The bookkeeping of one apply: where every step stands.
+///
+/// Whether a pending step may start or must be skipped changes only when a
+/// step it waits on ends, or when the walk stops; so each pass looks only at
+/// the steps touched since the last one, which keeps a walk linear in steps.
 struct Walk<'p, 'o> {
     steps: BTreeMap<StepId, &'p Step>,
     status: BTreeMap<StepId, Status>,
+    dependents: HashMap<StepId, Vec<StepId>>,
+    /// Pending steps to look at again: waiting on a step that just ended.
+    candidates: BTreeSet<StepId>,
     /// Set by the first failure: the cause given to steps not started.
     stop: Option<String>,
+    /// Whether every pending step was looked at again after the stop.
+    stop_seen: bool,
     summary: Summary,
     observers: &'o Observers,
 }
@@ -228,10 +264,10 @@ struct Walk<'p, 'o> {
 impl<'p> Walk<'p, '_> {
     /// Marks running and returns every pending step that may start now.
     fn ready(&mut self) -> Vec<&'p Step> {
-        let ready: Vec<&'p Step> = self
-            .steps
-            .values()
-            .copied()
+        let candidates = std::mem::take(&mut self.candidates);
+        let ready: Vec<&'p Step> = candidates
+            .into_iter()
+            .map(|id| self.steps[&id])
             .filter(|s| self.status[&s.id] == Status::Pending)
             .filter(|s| may_start(s, &self.status, self.stop.is_some()))
             .collect();
@@ -244,6 +280,7 @@ impl<'p> Walk<'p, '_> {
     /// Records how a step ended and tells the observers.
     fn finish(&mut self, id: StepId, result: Result<(), StepError>) {
         let step = self.steps[&id];
+        self.touch(id);
         let error = match result {
             Ok(()) => {
                 self.status.insert(id, Status::Succeeded);
@@ -275,6 +312,7 @@ impl<'p> Walk<'p, '_> {
     fn skip(&mut self, id: StepId, cause: String) {
         let step = self.steps[&id];
         self.status.insert(id, Status::Skipped(cause.clone()));
+        self.touch(id);
         self.summary.skipped.push(SkippedStep {
             id,
             address: step.address.clone(),
@@ -291,18 +329,31 @@ impl<'p> Walk<'p, '_> {
     /// Marks skipped every pending step that can no longer run, with its
     /// root cause, until nothing more changes.
     fn skip_what_cannot_run(&mut self) {
-        loop {
-            let next = self.steps.values().find_map(|step| {
-                if self.status[&step.id] != Status::Pending {
-                    return None;
-                }
-                let cause = skip_cause(step, &self.status, self.stop.as_deref())?;
-                Some((step.id, cause))
-            });
-            match next {
-                Some((id, cause)) => self.skip(id, cause),
-                None => break,
+        if self.stop.is_some() && !self.stop_seen {
+            self.stop_seen = true;
+            let pending = self
+                .status
+                .iter()
+                .filter(|(_, s)| **s == Status::Pending)
+                .map(|(id, _)| *id);
+            self.candidates.extend(pending);
+        }
+        let mut queue = self.candidates.clone();
+        while let Some(id) = queue.pop_first() {
+            if self.status[&id] != Status::Pending {
+                continue;
             }
+            if let Some(cause) = skip_cause(self.steps[&id], &self.status, self.stop.as_deref()) {
+                self.skip(id, cause);
+                queue.extend(self.dependents.get(&id).into_iter().flatten());
+            }
+        }
+    }
+
+    /// Looks again at the steps waiting on `id`, which just ended.
+    fn touch(&mut self, id: StepId) {
+        if let Some(waiting) = self.dependents.get(&id) {
+            self.candidates.extend(waiting);
         }
     }
 
@@ -401,7 +452,7 @@ async fn run_step(
 
 /// What recording a step in state needs besides the state itself.
 struct Recording<'a> {
-    plan: &'a Plan,
+    changes: &'a HashMap<&'a Address, &'a ResourceChange>,
     kinds: &'a Kinds,
     options: &'a ApplyOptions,
 }
@@ -462,7 +513,7 @@ impl Recording<'_> {
 
     /// The entry the plan says state records for `address` once applied.
     fn planned_entry(&self, address: &Address) -> Result<StateEntry, StepError> {
-        let entry = self.plan.change(address).and_then(|c| {
+        let entry = self.changes.get(address).and_then(|c| {
             Some(StateEntry {
                 kind: c.kind,
                 fqn: c.fqn.clone(),

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::action::{Facts, decide};
 use super::compare::compare;
-use super::fingerprint::fingerprint;
+use super::fingerprint::{fields_fingerprint, fingerprint};
 use super::plan::{
     Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
     UnmanagedObject,
@@ -267,7 +267,7 @@ fn plan_address(
         destructive,
         prevent_destroy: declared.is_some_and(|d| d.lifecycle.prevent_destroy),
         attributes,
-        declared_fingerprint: after.as_ref().map(fingerprint),
+        declared_fingerprint: after.as_ref().map(fields_fingerprint),
         expected_live_fingerprint: expected_live,
         after,
         depends_on: declared.map(|d| d.depends_on.clone()).unwrap_or_default(),
@@ -295,9 +295,13 @@ fn completed_live(
 /// `expected_live_fingerprint` state records, and the next plan's completed
 /// live attributes of an unchanged object give the same value.
 pub(crate) fn visible_fingerprint(kind: &dyn Kind, attributes: &Attributes) -> String {
-    let mut visible = lasting(attributes);
-    visible.retain(|field, _| !kind.unobservable_fields().contains(&field.as_str()));
-    fingerprint(&visible)
+    let unobservable = kind.unobservable_fields();
+    // Live-only keys (`_running`) are never compared, so they never count.
+    fields_fingerprint(
+        attributes.iter().filter(|(field, _)| {
+            !field.starts_with('_') && !unobservable.contains(&field.as_str())
+        }),
+    )
 }
 
 /// The three views of one address.
@@ -347,7 +351,7 @@ fn state_only_step(
     match (declared, state, live) {
         (Some(d), state, Some(_)) => {
             let current = state.is_some_and(|s| {
-                s.declared_fingerprint == fingerprint(&d.attributes)
+                s.declared_fingerprint == fields_fingerprint(&d.attributes)
                     && s.depends_on == d.depends_on
                     && s.fqn == d.fqn
             });

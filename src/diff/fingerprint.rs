@@ -4,44 +4,53 @@
 //! attributes give the same fingerprint whatever order they were built in.
 //! This is the one definition used by plans, state and stale-plan checks.
 
+use std::fmt::Write as _;
+use std::io::Write as _;
+
 use serde::Serialize;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 /// The canonical JSON text of `value`: keys sorted, no whitespace.
 pub fn canonical_json(value: &Value) -> String {
-    let mut out = String::new();
+    let mut out = Vec::new();
     write_canonical(value, &mut out);
-    out
+    // Only JSON text (valid UTF-8) is written.
+    String::from_utf8(out).unwrap_or_default()
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+/// Writes the canonical JSON of `value` to `out`, with no intermediate
+/// values: keys and scalars are written as serde_json writes them.
+fn write_canonical<W: std::io::Write>(value: &Value, out: &mut W) {
+    // Writing to memory or to a hasher cannot fail.
     match value {
         Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            out.push('{');
-            for (i, key) in keys.into_iter().enumerate() {
+            let mut entries: Vec<(&String, &Value)> = map.iter().collect();
+            entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
+            let _ = out.write_all(b"{");
+            for (i, (key, item)) in entries.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    let _ = out.write_all(b",");
                 }
-                out.push_str(&Value::String(key.clone()).to_string());
-                out.push(':');
-                write_canonical(&map[key], out);
+                let _ = serde_json::to_writer(&mut *out, key);
+                let _ = out.write_all(b":");
+                write_canonical(item, out);
             }
-            out.push('}');
+            let _ = out.write_all(b"}");
         }
         Value::Array(items) => {
-            out.push('[');
+            let _ = out.write_all(b"[");
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(',');
+                    let _ = out.write_all(b",");
                 }
                 write_canonical(item, out);
             }
-            out.push(']');
+            let _ = out.write_all(b"]");
         }
-        scalar => out.push_str(&scalar.to_string()),
+        scalar => {
+            let _ = serde_json::to_writer(&mut *out, scalar);
+        }
     }
 }
 
@@ -50,9 +59,37 @@ pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> String {
     // Serialising plain data (maps, strings, numbers) into a Value cannot
     // fail; a value that could would be a programming error caught by tests.
     let json = serde_json::to_value(value).unwrap_or(Value::Null);
-    let digest = Sha256::digest(canonical_json(&json).as_bytes());
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256:{hex}")
+    let mut hasher = Sha256::new();
+    write_canonical(&json, &mut hasher);
+    hex(hasher)
+}
+
+/// The fingerprint of the object made of `fields`, given in key order (as a
+/// `BTreeMap` iterates): the same as [`fingerprint`] of that object, without
+/// copying it into a JSON value first.
+pub fn fields_fingerprint<'a>(fields: impl IntoIterator<Item = (&'a String, &'a Value)>) -> String {
+    let mut hasher = Sha256::new();
+    let _ = hasher.write_all(b"{");
+    for (i, (key, value)) in fields.into_iter().enumerate() {
+        if i > 0 {
+            let _ = hasher.write_all(b",");
+        }
+        let _ = serde_json::to_writer(&mut hasher, key);
+        let _ = hasher.write_all(b":");
+        write_canonical(value, &mut hasher);
+    }
+    let _ = hasher.write_all(b"}");
+    hex(hasher)
+}
+
+/// `sha256:<hex>` of what `hasher` was given.
+fn hex(hasher: Sha256) -> String {
+    let mut out = String::with_capacity(7 + 64);
+    out.push_str("sha256:");
+    for b in hasher.finalize() {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
 }
 
 #[cfg(test)]
@@ -71,6 +108,17 @@ mod tests {
             canonical_json(&a),
             r#"{"a":{"x":"s","y":[1,{"p":1,"q":2}]},"b":1}"#
         );
+    }
+
+    #[test]
+    fn fields_fingerprints_equal_fingerprints_of_the_same_map() {
+        let map: std::collections::BTreeMap<String, Value> = serde_json::from_str(
+            r#"{"b":1,"a":{"y":[1,{"q":2,"p":1}],"x":"s\"q"},"c":null,"d":[]}"#,
+        )
+        .unwrap();
+        assert_eq!(fields_fingerprint(&map), fingerprint(&map));
+        let empty = std::collections::BTreeMap::<String, Value>::new();
+        assert_eq!(fields_fingerprint(&empty), fingerprint(&empty));
     }
 
     #[test]

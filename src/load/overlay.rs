@@ -5,6 +5,7 @@
 //! span of the file that set it, so `floe config show` can name each leaf's
 //! origin. Interpolation of the merged values is not done here.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::yaml::{Key, Node, Value, parse_single};
@@ -196,23 +197,28 @@ pub(crate) fn sorted_entries(dir: &Path) -> Vec<PathBuf> {
 pub fn merge(base: &Node, over: &Node) -> Node {
     match (&base.value, &over.value) {
         (Value::Map(base_entries), Value::Map(over_entries)) => {
+            let overrides: HashMap<&str, &Node> = over_entries
+                .iter()
+                .map(|(k, v)| (k.name.as_str(), v))
+                .collect();
+            let in_base: HashSet<&str> =
+                base_entries.iter().map(|(k, _)| k.name.as_str()).collect();
             let mut entries: Vec<(Key, Node)> = base_entries
                 .iter()
-                .map(
-                    |(k, v)| match over_entries.iter().find(|(ok, _)| ok.name == k.name) {
-                        Some((_, ov)) => (k.clone(), merge(v, ov)),
-                        None => (k.clone(), v.clone()),
-                    },
-                )
+                .map(|(k, v)| match overrides.get(k.name.as_str()) {
+                    Some(ov) => (k.clone(), merge(v, ov)),
+                    None => (k.clone(), v.clone()),
+                })
                 .collect();
             for (k, v) in over_entries {
-                if !base_entries.iter().any(|(bk, _)| bk.name == k.name) {
+                if !in_base.contains(k.name.as_str()) {
                     entries.push((k.clone(), v.clone()));
                 }
             }
             Node {
                 value: Value::Map(entries),
-                ..base.clone()
+                span: base.span.clone(),
+                style: base.style,
             }
         }
         _ => over.clone(),

@@ -248,7 +248,15 @@ pub fn parse_single(text: &str, file: &Path) -> Result<Node, Diagnostic> {
 
 enum Open {
     Seq(Node, Vec<Node>, usize),
-    Map(Node, Vec<(Key, Node)>, Option<Key>, usize),
+    Map(Node, Entries, Option<Key>, usize),
+}
+
+/// The entries of a mapping being built, with the position of each key so
+/// a repeated key is found without scanning the entries before it.
+#[derive(Default)]
+struct Entries {
+    entries: Vec<(Key, Node)>,
+    positions: HashMap<String, usize>,
 }
 
 struct Builder {
@@ -275,7 +283,7 @@ impl Builder {
                 self.count(1, &at)?;
                 self.open(Open::Map(
                     Node::new(Value::Null, at),
-                    Vec::new(),
+                    Entries::default(),
                     None,
                     anchor,
                 ))
@@ -334,7 +342,7 @@ impl Builder {
                 (node, anchor)
             }
             Some(Open::Map(mut node, entries, _, anchor)) => {
-                node.value = Value::Map(entries);
+                node.value = Value::Map(entries.entries);
                 (node, anchor)
             }
             None => return Ok(()),
@@ -354,7 +362,8 @@ impl Builder {
                             .at(node.span.clone())
                             .hint("write the key as a plain word, e.g. `name:`")
                     })?;
-                    if let Some((first, _)) = entries.iter().find(|(k, _)| k.name == name) {
+                    if let Some(&at) = entries.positions.get(&name) {
+                        let first = &entries.entries[at].0;
                         return Err(Diagnostic::error(format!(
                             "the key `{name}` appears twice in this mapping"
                         ))
@@ -367,7 +376,12 @@ impl Builder {
                         span: node.span,
                     });
                 }
-                Some(key) => entries.push((key, node)),
+                Some(key) => {
+                    entries
+                        .positions
+                        .insert(key.name.clone(), entries.entries.len());
+                    entries.entries.push((key, node));
+                }
             },
         }
         Ok(())

@@ -2,6 +2,8 @@
 //! keep those the environment declares, read them as their kind, check every
 //! cross-resource rule, build the dependency graph and order the resources.
 
+use std::collections::HashMap;
+
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::graph::Graph;
 use crate::kinds::{PromotionSource, ReadContext, Spec, World};
@@ -313,8 +315,10 @@ fn declared_in(node: &Node, env: &Environment, names: &[&str]) -> Result<bool, D
 }
 
 fn check_duplicates(specs: &[Spec], problems: &mut Diagnostics) {
-    for (i, spec) in specs.iter().enumerate() {
-        if let Some(first) = specs[..i].iter().find(|s| s.address() == spec.address()) {
+    let mut first_at: HashMap<&Address, &Spec> = HashMap::with_capacity(specs.len());
+    for spec in specs {
+        let first = *first_at.entry(spec.address()).or_insert(spec);
+        if !std::ptr::eq(first, spec) {
             let common = spec.kind().common();
             problems.push(
                 Diagnostic::error(format!("`{}` is declared twice", spec.address()))
