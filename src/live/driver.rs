@@ -96,16 +96,7 @@ pub async fn introspect(
         }
     }
     let mut answers: BTreeMap<(KindName, usize), Answer> = BTreeMap::new();
-    while let Some(joined) = tasks.join_next().await {
-        let (key, answer) = joined.map_err(|e| LiveError::Exec {
-            statement: "introspection".into(),
-            source: ExecError::Connection {
-                message: format!("introspection task ended abnormally: {e}"),
-                transient: false,
-            },
-        })?;
-        answers.insert(key, answer?);
-    }
+    collect(tasks, &mut answers).await?;
     for (key, first) in shared {
         if let Some(rows) = answers.get(&first).map(|a| a.rows.clone()) {
             let reused = Answer {
@@ -164,6 +155,15 @@ async fn second_round(
             tasks.spawn(async move { (key, run_query(session.as_ref(), &query).await) });
         }
     }
+    collect(tasks, answers).await
+}
+
+/// Waits for every running statement and files its answer under its key;
+/// the first failure is the result.
+async fn collect(
+    mut tasks: JoinSet<((KindName, usize), Result<Answer, LiveError>)>,
+    answers: &mut BTreeMap<(KindName, usize), Answer>,
+) -> Result<(), LiveError> {
     while let Some(joined) = tasks.join_next().await {
         let (key, answer) = joined.map_err(|e| LiveError::Exec {
             statement: "introspection".into(),
