@@ -3,10 +3,9 @@
 //! over RESULT_SCAN, DESCRIBE of views, SHOW ONLINE FEATURE TABLES and
 //! SHOW FUNCTIONS IN MODEL.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-use tempfile::TempDir;
+use common::Project;
 
 const ENVIRONMENTS: &str = r#"project: pudo
 default_connection: local
@@ -32,39 +31,20 @@ CREATE VIEW OSS.FS.ARRIVALS$V1 (PUDO_ID, DAY, LAST_ARRIVAL COMMENT 'When the las
      FROM OSS.RAW.PARCELS GROUP BY PUDO_ID, CAST(ARRIVED_AT AS DATE);
 ";
 
-fn project() -> TempDir {
-    let dir = TempDir::new().expect("temp dir");
-    std::fs::create_dir_all(dir.path().join("config/local")).unwrap();
-    std::fs::write(dir.path().join("config/environments.yaml"), ENVIRONMENTS).unwrap();
-    std::fs::write(dir.path().join("config/local/seed.sql"), SEED).unwrap();
-    dir
+fn project() -> Project {
+    Project::with_environments(ENVIRONMENTS).file("config/local/seed.sql", SEED)
 }
 
-fn floe(project: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(project)
-        .args(args)
-        .env_remove("FLOE_BRANCH")
-        .env_remove("FLOE_LOCAL_LATENCY_MS")
-        .output()
-        .expect("floe runs")
+fn exec_json(project: &Project, sql: &str) -> serde_json::Value {
+    let out = project.run(&["local", "exec", "--env", "DEV", "--json", sql]);
+    out.code(0);
+    serde_json::from_str(&out.stdout).expect("JSON output")
 }
 
-fn exec_json(project: &Path, sql: &str) -> serde_json::Value {
-    let out = floe(project, &["local", "exec", "--env", "DEV", "--json", sql]);
-    assert!(
-        out.status.success(),
-        "{sql}\nstderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-fn refused(project: &Path, sql: &str) -> String {
-    let out = floe(project, &["local", "exec", "--env", "DEV", sql]);
-    assert_eq!(out.status.code(), Some(1), "{sql} should fail");
-    String::from_utf8_lossy(&out.stderr).into_owned()
+fn refused(project: &Project, sql: &str) -> String {
+    let out = project.run(&["local", "exec", "--env", "DEV", sql]);
+    out.code(1);
+    out.stderr.clone()
 }
 
 /// The rows of a JSON result as cells by column name.
@@ -93,7 +73,7 @@ fn rows(result: &serde_json::Value) -> Vec<serde_json::Map<String, serde_json::V
 fn entity_detail_lists_the_objects_a_tag_is_set_on() {
     let project = project();
     let result = exec_json(
-        project.path(),
+        &project,
         "SELECT ENTITY_DETAIL('TAG', 'OSS.FS.SNOWML_FEATURE_STORE_ENTITY_PUDO', \
          '[\"TAG_REFERENCES_INTERNAL\"]') AS D",
     );
@@ -112,7 +92,7 @@ fn entity_detail_lists_the_objects_a_tag_is_set_on() {
         }])
     );
     let on_object = exec_json(
-        project.path(),
+        &project,
         "SELECT ENTITY_DETAIL('table', 'OSS.FS.ARRIVALS$V1', '[\"TAG_REFERENCES\"]')",
     );
     let text = on_object["rows"][0][0]
@@ -134,7 +114,7 @@ fn entity_detail_lists_the_objects_a_tag_is_set_on() {
         ]
     );
     let err = refused(
-        project.path(),
+        &project,
         "SELECT ENTITY_DETAIL('TAG', 'OSS.FS.NO_SUCH_TAG', '[\"TAG_REFERENCES_INTERNAL\"]')",
     );
     assert!(err.contains("OSS.FS.NO_SUCH_TAG"), "{err}");
@@ -144,7 +124,7 @@ fn entity_detail_lists_the_objects_a_tag_is_set_on() {
 fn show_results_are_projected_through_result_scan_of_the_last_query() {
     let project = project();
     let result = exec_json(
-        project.path(),
+        &project,
         "SHOW TAGS IN SCHEMA OSS.FS;
          SELECT SUBSTR(\"name\", 29) AS \"NAME\", REPLACE(\"allowed_values\", '\"', '') AS KEYS
          FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))
@@ -160,7 +140,7 @@ fn show_results_are_projected_through_result_scan_of_the_last_query() {
 fn result_scan_of_an_unknown_query_id_is_refused() {
     let project = project();
     let err = refused(
-        project.path(),
+        &project,
         "SELECT * FROM TABLE(RESULT_SCAN('01b00000-0000-0000-0000-000000000000'))",
     );
     assert!(err.contains("000709"), "{err}");
@@ -173,7 +153,7 @@ fn result_scan_of_an_unknown_query_id_is_refused() {
 #[test]
 fn describe_view_types_columns_from_the_query() {
     let project = project();
-    let result = exec_json(project.path(), "DESC VIEW OSS.FS.ARRIVALS$V1");
+    let result = exec_json(&project, "DESC VIEW OSS.FS.ARRIVALS$V1");
     let got = rows(&result);
     let column = |name: &str| {
         got.iter()
@@ -190,19 +170,19 @@ fn describe_view_types_columns_from_the_query() {
     );
     assert_eq!(column("N")["type"], "NUMBER(38,0)");
     assert_eq!(column("N")["kind"], "COLUMN");
-    let table = exec_json(project.path(), "DESCRIBE TABLE OSS.RAW.PARCELS");
+    let table = exec_json(&project, "DESCRIBE TABLE OSS.RAW.PARCELS");
     let got = rows(&table);
     assert_eq!(got[0]["type"], "VARCHAR(16)");
     assert_eq!(got[0]["null?"], "N");
     assert_eq!(got[2]["type"], "NUMBER(7,3)");
-    let err = refused(project.path(), "DESC DYNAMIC TABLE OSS.FS.ARRIVALS$V1");
+    let err = refused(&project, "DESC DYNAMIC TABLE OSS.FS.ARRIVALS$V1");
     assert!(err.contains("does not exist"), "{err}");
 }
 
 #[test]
 fn select_from_a_view_is_refused_without_describe_only() {
     let project = project();
-    let err = refused(project.path(), "SELECT * FROM OSS.FS.ARRIVALS$V1");
+    let err = refused(&project, "SELECT * FROM OSS.FS.ARRIVALS$V1");
     assert!(err.contains("no table data"), "{err}");
 }
 
@@ -210,7 +190,7 @@ fn select_from_a_view_is_refused_without_describe_only() {
 fn information_schema_tables_counts_in_the_current_database() {
     let project = project();
     let result = exec_json(
-        project.path(),
+        &project,
         "USE DATABASE OSS;
          SELECT COUNT(*) AS CNT FROM INFORMATION_SCHEMA.TABLES
          WHERE TABLE_SCHEMA = 'RAW' AND TABLE_NAME = 'PARCELS'",
@@ -221,17 +201,14 @@ fn information_schema_tables_counts_in_the_current_database() {
 #[test]
 fn online_feature_tables_are_none_and_functions_need_a_version() {
     let project = project();
-    let result = exec_json(
-        project.path(),
-        "SHOW ONLINE FEATURE TABLES LIKE '%' IN OSS.FS",
-    );
+    let result = exec_json(&project, "SHOW ONLINE FEATURE TABLES LIKE '%' IN OSS.FS");
     assert_eq!(result["rows"], serde_json::json!([]));
     let columns = result["columns"].as_array().expect("columns");
     assert!(columns.iter().any(|c| c == "name"), "{result}");
-    let err = refused(project.path(), "SHOW ONLINE FEATURE TABLES IN OSS.NOPE");
+    let err = refused(&project, "SHOW ONLINE FEATURE TABLES IN OSS.NOPE");
     assert!(err.contains("does not exist"), "{err}");
     let err = refused(
-        project.path(),
+        &project,
         "SHOW FUNCTIONS IN MODEL OSS.FS.NO_MODEL VERSION V1",
     );
     assert!(err.contains("OSS.FS.NO_MODEL"), "{err}");
@@ -242,13 +219,13 @@ fn model_versions_show_a_model_spec_when_the_session_asks_and_one_function() {
     let project = project();
     let show = "SHOW VERSIONS LIKE 'V1' IN MODEL OSS.FS.M";
     let plain = exec_json(
-        project.path(),
+        &project,
         &format!("CREATE MODEL OSS.FS.M WITH VERSION V1 FROM @OSS.FS.STAGE/m; {show}"),
     );
     let columns = plain["columns"].as_array().expect("columns");
     assert!(!columns.iter().any(|c| c == "model_spec"), "{plain}");
     let detailed = exec_json(
-        project.path(),
+        &project,
         &format!("ALTER SESSION SET SHOW_MODEL_DETAILS_IN_SHOW_VERSIONS_IN_MODEL = TRUE; {show}"),
     );
     let row = &rows(&detailed)[0];
@@ -257,19 +234,13 @@ fn model_versions_show_a_model_spec_when_the_session_asks_and_one_function() {
             .expect("the specification is JSON (and so YAML)");
     assert_eq!(spec["version"], "2.0");
     let functions = spec["serving"]["functions"].as_object().expect("functions");
-    let listed = exec_json(
-        project.path(),
-        "SHOW FUNCTIONS IN MODEL OSS.FS.M VERSION V1",
-    );
+    let listed = exec_json(&project, "SHOW FUNCTIONS IN MODEL OSS.FS.M VERSION V1");
     let names: Vec<String> = rows(&listed)
         .iter()
         .map(|r| r["name"].as_str().expect("name").to_lowercase())
         .collect();
     assert_eq!(names, functions.keys().cloned().collect::<Vec<_>>());
     assert_eq!(rows(&listed)[0]["return_type"], "OBJECT");
-    let err = refused(
-        project.path(),
-        "SHOW FUNCTIONS IN MODEL OSS.FS.M VERSION V9",
-    );
+    let err = refused(&project, "SHOW FUNCTIONS IN MODEL OSS.FS.M VERSION V9");
     assert!(err.contains("V9"), "{err}");
 }
