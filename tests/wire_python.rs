@@ -13,37 +13,14 @@
 mod common;
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use common::python::interpreter;
 use common::serve::{SERVE_USER, serve};
 use common::{ENVIRONMENTS, Project};
 
 const PASSWORD: &str = "s3cret-python-pw";
-
-/// The Python interpreter with Snowflake's libraries, or `None` after
-/// saying that `test` is skipped. Fails the test when `CI` is set and the
-/// interpreter is not named.
-fn python(test: &str) -> Option<OsString> {
-    let python = std::env::var_os("FLOE_TEST_PYTHON");
-    if python.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{test}: CI is set but FLOE_TEST_PYTHON is not; it must name a Python with \
-             snowflake-connector-python, snowflake-snowpark-python and snowflake-ml-python \
-             installed (.ci/run prepares one)"
-        );
-        // Written to the stream itself, not through the test harness's
-        // capture, so that the skip shows in every test run.
-        let _ = writeln!(
-            std::io::stderr(),
-            "{test} skipped: set FLOE_TEST_PYTHON to a Python with snowflake-connector-python, \
-             snowflake-snowpark-python and snowflake-ml-python installed"
-        );
-    }
-    python
-}
 
 /// The path of `script` in `tests/python/`.
 fn script(script: &str) -> PathBuf {
@@ -73,7 +50,7 @@ fn run_script(python: OsString, script_name: &str, args: &[&str], done: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_connector_runs_show_create_alter_and_sees_errors() {
-    let Some(python) = python("wire_python") else {
+    let Some(python) = interpreter("wire_python") else {
         return;
     };
     let project =
@@ -93,7 +70,7 @@ async fn python_connector_runs_show_create_alter_and_sees_errors() {
 /// returns what the project declares (`floe plan --json` before the apply).
 #[test]
 fn the_applied_example_reads_back_through_the_feature_store_and_registry_libraries() {
-    let Some(python) = python("ml_clients") else {
+    let Some(python) = interpreter("ml_clients") else {
         return;
     };
     let project = Project::example();

@@ -10,35 +10,16 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::Path;
 use std::process::Command;
 
+use common::python::interpreter;
 use common::serve::{SERVE_USER, serve};
 use common::{ENVIRONMENTS, Project};
 
 const PASSWORD: &str = "s3ssions-pw";
 /// Tables in `CONF_DB.BIG`: as many as one SHOW returns, ten pages on the wire.
 const TABLES: usize = 10_000;
-
-/// The Python interpreter to use; `None` (after saying so) when none is
-/// configured outside CI. Under CI a missing interpreter fails the test.
-fn python() -> Option<std::ffi::OsString> {
-    let python = std::env::var_os("FLOE_TEST_PYTHON");
-    if python.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "CI is set but FLOE_TEST_PYTHON is not: point it at a Python with \
-             snowflake-connector-python and snowflake-snowpark-python installed"
-        );
-        // Written to the stream itself, so that the skip shows in every run.
-        let _ = writeln!(
-            std::io::stderr(),
-            "wire_sessions_python skipped: set FLOE_TEST_PYTHON to a Python with snowflake-connector-python installed"
-        );
-    }
-    python
-}
 
 fn seed() -> String {
     let mut sql = String::from(
@@ -56,7 +37,7 @@ fn seed() -> String {
 
 #[test]
 fn python_clients_get_their_own_sessions_chunked_results_and_statement_counts() {
-    let Some(python) = python() else {
+    let Some(python) = interpreter("wire_sessions_python") else {
         return;
     };
     let project =

@@ -7,6 +7,7 @@
 //! configuration is read.
 #![allow(dead_code)]
 
+pub mod python;
 pub mod serve;
 
 use std::path::{Path, PathBuf};
