@@ -120,24 +120,9 @@ impl Target for Served {
     }
 }
 
-/// The account every target starts from.
-fn seed() -> String {
-    let mut sql = String::from(
-        "CREATE DATABASE CONF_DB;\n\
-         CREATE SCHEMA CONF_DB.RAW;\n\
-         CREATE SCHEMA CONF_DB.FEATURES;\n\
-         CREATE SCHEMA CONF_DB.BIG;\n\
-         CREATE WAREHOUSE CONF_WH WAREHOUSE_SIZE = XSMALL;\n",
-    );
-    for n in 0..BIG {
-        sql.push_str(&format!("CREATE TABLE CONF_DB.BIG.T{n:05} (ID NUMBER);\n"));
-    }
-    sql
-}
-
 fn project() -> Project {
     Project::with_environments(&format!("{ENVIRONMENTS}local:\n  seed: [seed.sql]\n"))
-        .file("seed.sql", &seed())
+        .file("seed.sql", &common::conformance_seed(BIG))
 }
 
 /// The login most cases use: names written as a user writes them.

@@ -21,20 +21,6 @@ const PASSWORD: &str = "s3ssions-pw";
 /// Tables in `CONF_DB.BIG`: as many as one SHOW returns, ten pages on the wire.
 const TABLES: usize = 10_000;
 
-fn seed() -> String {
-    let mut sql = String::from(
-        "CREATE DATABASE CONF_DB;\n\
-         CREATE SCHEMA CONF_DB.RAW;\n\
-         CREATE SCHEMA CONF_DB.FEATURES;\n\
-         CREATE SCHEMA CONF_DB.BIG;\n\
-         CREATE WAREHOUSE CONF_WH WAREHOUSE_SIZE = XSMALL;\n",
-    );
-    for n in 0..TABLES {
-        sql.push_str(&format!("CREATE TABLE CONF_DB.BIG.T{n:05} (ID NUMBER);\n"));
-    }
-    sql
-}
-
 #[test]
 fn python_clients_get_their_own_sessions_chunked_results_and_statement_counts() {
     let Some(python) = interpreter("wire_sessions_python") else {
@@ -42,7 +28,7 @@ fn python_clients_get_their_own_sessions_chunked_results_and_statement_counts() 
     };
     let project =
         Project::with_environments(&format!("{ENVIRONMENTS}local:\n  seed: [seed.sql]\n"))
-            .file("seed.sql", &seed());
+            .file("seed.sql", &common::conformance_seed(TABLES));
     let (_server, port) = serve(&project, PASSWORD);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/sessions.py");
     let output = Command::new(python)

@@ -250,3 +250,20 @@ environments:
     database: TEST_DB
     protected: true
 ";
+
+/// A seed for tests that read a large SHOW: database `CONF_DB` with schemas
+/// `RAW`, `FEATURES` and `BIG`, warehouse `CONF_WH`, and `tables` tables in
+/// `CONF_DB.BIG`.
+pub fn conformance_seed(tables: usize) -> String {
+    let mut sql = String::from(
+        "CREATE DATABASE CONF_DB;\n\
+         CREATE SCHEMA CONF_DB.RAW;\n\
+         CREATE SCHEMA CONF_DB.FEATURES;\n\
+         CREATE SCHEMA CONF_DB.BIG;\n\
+         CREATE WAREHOUSE CONF_WH WAREHOUSE_SIZE = XSMALL;\n",
+    );
+    for n in 0..tables {
+        sql.push_str(&format!("CREATE TABLE CONF_DB.BIG.T{n:05} (ID NUMBER);\n"));
+    }
+    sql
+}
