@@ -12,41 +12,11 @@
 
 mod common;
 
-use std::ffi::OsString;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-use common::python::interpreter;
-use common::serve::{SERVE_USER, serve};
+use common::python::{interpreter, run_script};
+use common::serve::serve;
 use common::{ENVIRONMENTS, Project};
 
 const PASSWORD: &str = "s3cret-python-pw";
-
-/// The path of `script` in `tests/python/`.
-fn script(script: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/python")
-        .join(script)
-}
-
-/// Runs `python script args...` with the served account's credentials in
-/// its environment, and asserts that it succeeded and printed `done`.
-fn run_script(python: OsString, script_name: &str, args: &[&str], done: &str) {
-    let output = Command::new(python)
-        .arg(script(script_name))
-        .args(args)
-        .env("FLOE_WIRE_USER", SERVE_USER)
-        .env("FLOE_WIRE_PASSWORD", PASSWORD)
-        .output()
-        .expect("FLOE_TEST_PYTHON names a runnable interpreter");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains(done),
-        "{script_name} failed ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
-    );
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn python_connector_runs_show_create_alter_and_sees_errors() {
@@ -58,7 +28,13 @@ async fn python_connector_runs_show_create_alter_and_sees_errors() {
             .file("seed.sql", "CREATE DATABASE TEST_DB;");
     let (server, port) = serve(&project, PASSWORD);
     tokio::task::spawn_blocking(move || {
-        run_script(python, "interop.py", &[&port.to_string()], "interop ok");
+        run_script(
+            python,
+            "interop.py",
+            &[&port.to_string()],
+            PASSWORD,
+            "interop ok",
+        );
     })
     .await
     .expect("the blocking task is not cancelled");
@@ -87,6 +63,7 @@ fn the_applied_example_reads_back_through_the_feature_store_and_registry_librari
         python,
         "ml_clients.py",
         &[&port.to_string(), &declared],
+        PASSWORD,
         "ml clients ok",
     );
 }

@@ -10,11 +10,8 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
-use common::python::interpreter;
-use common::serve::{SERVE_USER, serve};
+use common::python::{interpreter, run_script};
+use common::serve::serve;
 use common::{ENVIRONMENTS, Project};
 
 const PASSWORD: &str = "s3ssions-pw";
@@ -30,19 +27,11 @@ fn python_clients_get_their_own_sessions_chunked_results_and_statement_counts() 
         Project::with_environments(&format!("{ENVIRONMENTS}local:\n  seed: [seed.sql]\n"))
             .file("seed.sql", &common::conformance_seed(TABLES));
     let (_server, port) = serve(&project, PASSWORD);
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/python/sessions.py");
-    let output = Command::new(python)
-        .arg(script)
-        .args([port.to_string(), TABLES.to_string()])
-        .env("FLOE_WIRE_USER", SERVE_USER)
-        .env("FLOE_WIRE_PASSWORD", PASSWORD)
-        .output()
-        .expect("FLOE_TEST_PYTHON names a runnable interpreter");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success() && stdout.contains("sessions ok"),
-        "sessions.py failed ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
-        output.status
+    run_script(
+        python,
+        "sessions.py",
+        &[&port.to_string(), &TABLES.to_string()],
+        PASSWORD,
+        "sessions ok",
     );
 }

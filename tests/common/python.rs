@@ -4,6 +4,10 @@
 
 use std::ffi::OsString;
 use std::io::Write;
+use std::path::Path;
+use std::process::Command;
+
+use super::serve::SERVE_USER;
 
 /// The interpreter for `test`; `None`, after saying so on stderr, when none
 /// is configured outside CI. Under CI (`CI` set) a missing interpreter
@@ -26,4 +30,27 @@ pub fn interpreter(test: &str) -> Option<OsString> {
         );
     }
     python
+}
+
+/// Runs `python tests/python/<script_name> args...` with the served
+/// account's user and `password` in its environment, and asserts that it
+/// succeeded and printed `done`.
+pub fn run_script(python: OsString, script_name: &str, args: &[&str], password: &str, done: &str) {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/python")
+        .join(script_name);
+    let output = Command::new(python)
+        .arg(script)
+        .args(args)
+        .env("FLOE_WIRE_USER", SERVE_USER)
+        .env("FLOE_WIRE_PASSWORD", password)
+        .output()
+        .expect("FLOE_TEST_PYTHON names a runnable interpreter");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains(done),
+        "{script_name} failed ({})\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        output.status
+    );
 }
