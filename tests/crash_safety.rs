@@ -5,9 +5,9 @@
 mod common;
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 
-use common::{Output, Project};
+use common::Project;
 
 const ENVIRONMENTS: &str = "\
 project: test
@@ -49,42 +49,8 @@ fn project() -> Project {
         .file("resources/all.yaml", RESOURCES)
 }
 
-/// Runs `floe <args> --branch dev` (environment DEV).
-fn dev(project: &Project, args: &[&str]) -> Output {
-    let all: Vec<&str> = args.iter().chain(&["--branch", "dev"]).copied().collect();
-    project.run(&all)
-}
-
-fn applied() -> Project {
-    let project = project();
-    dev(&project, &["apply", "--auto-approve"])
-        .code(0)
-        .stdout_has("Apply complete");
-    project
-}
-
-/// Starts `floe apply --auto-approve --branch dev --parallelism 1` with
-/// `latency_ms` before every local statement, its output piped.
-fn slow_apply(project: &Project, latency_ms: u64) -> Child {
-    Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(project.path())
-        .args([
-            "apply",
-            "--auto-approve",
-            "--parallelism",
-            "1",
-            "--branch",
-            "dev",
-        ])
-        .env("FLOE_LOCAL_LATENCY_MS", latency_ms.to_string())
-        .env("HOME", project.path().join(".home"))
-        .env_remove("FLOE_CONNECTION")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("floe starts")
-}
+/// The branch that selects DEV.
+const DEV: &str = "dev";
 
 /// Reads the child's log lines until one holds every word of `words`;
 /// returns the lines read, and the rest of the log on a thread.
@@ -116,45 +82,41 @@ fn signal(child: &Child, name: &str) {
     assert!(sent.success());
 }
 
-fn assert_clean(project: &Project) {
-    dev(project, &["plan", "--detailed-exitcode"])
-        .code(0)
-        .stdout_has("No changes. DEV matches the declarations.");
-}
-
 #[test]
 fn a_task_killed_before_its_resume_is_recorded_suspended_and_drift_blames_no_one() {
     let project = project();
-    let mut child = slow_apply(&project, 800);
+    let mut child = project.slow_apply(DEV, 800, 1);
     let log = read_until(&mut child, &["ok", "create", "task.CHILD"]);
     child.kill().expect("the apply can be killed");
     child.wait().expect("the apply ends");
     let log = log.join().expect("the log is read").join("\n");
     assert!(!log.contains("resume"), "{log}");
-    dev(&project, &["state", "show", "task.CHILD"])
+    project
+        .on_branch(DEV, &["state", "show", "task.CHILD"])
         .code(0)
         .stdout_has("\"enabled\": false");
     // State says what the account holds: nothing changed outside floe.
-    dev(&project, &["drift"]).code(0);
+    project.on_branch(DEV, &["drift"]).code(0);
     // The next plan resumes the tasks, as an ordinary change, and says how
     // to remove the lock the killed run left.
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stderr_has("warning: ")
         .stderr_has("state/DEV.lock")
         .stderr_has("`floe state unlock --env DEV`")
         .stderr_has("task.ROOT was left suspended")
         .stdout_lacks("outside floe");
-    dev(&project, &["state", "unlock"]).code(0);
-    dev(&project, &["apply", "--auto-approve"]).code(0);
-    assert_clean(&project);
+    project.on_branch(DEV, &["state", "unlock"]).code(0);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn a_second_ctrl_c_says_what_it_leaves_and_the_next_plan_points_at_it() {
-    let project = applied();
+    let project = project().applied(DEV);
     project.edit("resources/all.yaml", "sql: SELECT 2", "sql: SELECT 3");
-    let mut child = slow_apply(&project, 1000);
+    let mut child = project.slow_apply(DEV, 1000, 1);
     let log = read_until(&mut child, &["ok", "suspend", "task.ROOT"]);
     signal(&child, "-INT");
     std::thread::sleep(std::time::Duration::from_millis(200));
@@ -167,24 +129,26 @@ fn a_second_ctrl_c_says_what_it_leaves_and_the_next_plan_points_at_it() {
     assert!(log.contains("floe state unlock --env DEV"), "{log}");
     assert!(log.contains("task.ROOT, suspended by this apply"), "{log}");
     assert!(project.path().join("state/DEV.lock").exists());
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stderr_has("`floe state unlock --env DEV`")
         .stderr_has("task.ROOT was left suspended")
         .stdout_lacks("outside floe");
-    dev(&project, &["state", "unlock"]).code(0);
-    dev(&project, &["apply", "--auto-approve"]).code(0);
-    assert_clean(&project);
-    dev(
-        &project,
-        &[
-            "local",
-            "exec",
-            "SHOW TASKS LIKE 'ROOT' IN DATABASE TEST_DB",
-        ],
-    )
-    .code(0)
-    .stdout_has("started");
+    project.on_branch(DEV, &["state", "unlock"]).code(0);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
+    project
+        .on_branch(
+            DEV,
+            &[
+                "local",
+                "exec",
+                "SHOW TASKS LIKE 'ROOT' IN DATABASE TEST_DB",
+            ],
+        )
+        .code(0)
+        .stdout_has("started");
 }
 
 #[test]
@@ -199,7 +163,7 @@ fn the_summary_numbers_steps_as_the_progress_lines_do() {
          kind: Task\nname: USES_FV\nschema: OPS\nwarehouse: ML_WH\nschedule: 1 hour\n\
          sql: SELECT * FROM TEST_DB.FS.DAILY$V1\n",
     );
-    let out = dev(&project, &["apply", "--auto-approve"]);
+    let out = project.on_branch(DEV, &["apply", "--auto-approve"]);
     out.code(1).stdout_has("Apply failed");
     let mut checked = 0;
     for line in out.stdout.lines() {
@@ -226,7 +190,7 @@ fn the_summary_numbers_steps_as_the_progress_lines_do() {
 
 #[test]
 fn temp_files_of_killed_runs_are_removed_and_live_ones_kept() {
-    let project = applied();
+    let project = project().applied(DEV);
     // A pid above the kernel's limit (2^22) is never a running process.
     let dead = ".DEV.json.4194305.tmp";
     let alive = format!(".DEV.json.{}.tmp", std::process::id());
@@ -235,7 +199,7 @@ fn temp_files_of_killed_runs_are_removed_and_live_ones_kept() {
             std::fs::write(project.path().join(dir).join(name), "partial").unwrap();
         }
     }
-    dev(&project, &["apply", "--auto-approve"]).code(0);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
     for dir in ["state", ".floe/local"] {
         let path = |name: &str| project.path().join(dir).join(name);
         assert!(!path(dead).exists(), "{dir}/{dead} is left");
@@ -246,7 +210,7 @@ fn temp_files_of_killed_runs_are_removed_and_live_ones_kept() {
 
 #[test]
 fn a_damaged_journal_record_is_an_error_that_loses_nothing() {
-    let project = applied();
+    let project = project().applied(DEV);
     let path = project.path().join(".floe/local/DEV.journal");
     let journal = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = journal.lines().collect();
@@ -258,39 +222,42 @@ fn a_damaged_journal_record_is_an_error_that_loses_nothing() {
     let damaged = damaged.join("\n") + "\n";
     std::fs::write(&path, &damaged).unwrap();
     for command in [&["plan"][..], &["apply", "--auto-approve"], &["drift"]] {
-        dev(&project, command)
+        project
+            .on_branch(DEV, command)
             .code(1)
             .stderr_has(".floe/local/DEV.journal is damaged at line 4")
             .stderr_lacks("panicked");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), damaged);
     }
     std::fs::write(&path, &journal).unwrap();
-    assert_clean(&project);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn a_torn_journal_tail_is_recovered() {
-    let project = applied();
+    let project = project().applied(DEV);
     let path = project.path().join(".floe/local/DEV.journal");
     let mut journal = std::fs::read_to_string(&path).unwrap();
     journal.push_str("[{\"op\":\"drop_sch");
     std::fs::write(&path, &journal).unwrap();
-    assert_clean(&project);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn a_lost_local_account_beside_recorded_state_is_warned_about() {
-    let project = applied();
+    let project = project().applied(DEV);
     let local = project.path().join(".floe/local");
     std::fs::remove_file(local.join("DEV.journal")).unwrap();
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stderr_has("warning: the journal")
         .stderr_has("DEV.journal of the local account was missing")
         .stderr_has("records 4 objects");
     std::fs::remove_file(local.join("DEV.json")).unwrap();
     std::fs::remove_file(local.join("DEV.journal")).unwrap();
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stderr_has("warning: the local account")
         .stderr_has("did not exist, so a new one was created from the seed files")
@@ -298,5 +265,8 @@ fn a_lost_local_account_beside_recorded_state_is_warned_about() {
         .stdout_has("deleted outside floe");
     // Nothing recorded, nothing to warn about.
     let fresh = self::project();
-    dev(&fresh, &["plan"]).code(0).stderr_lacks("warning:");
+    fresh
+        .on_branch(DEV, &["plan"])
+        .code(0)
+        .stderr_lacks("warning:");
 }

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Output, Project};
+use common::Project;
 
 const SHA: &str = "0123456789abcdef0123456789abcdef01234567";
 
@@ -20,27 +20,20 @@ fn example_on(edition: &str) -> Project {
     project
 }
 
-fn on_branch(project: &Project, branch: &str, args: &[&str]) -> Output {
-    let all: Vec<&str> = args.iter().copied().chain(["--branch", branch]).collect();
-    project.run(&all)
-}
-
 #[test]
 fn dev_and_staging_apply_and_plan_clean_on_both_editions() {
     for edition in ["standard", "enterprise"] {
         let project = example_on(edition);
         for (branch, env) in [("feature/try", "DEV"), ("staging", "STAGING")] {
-            on_branch(&project, branch, &["apply", "--auto-approve"])
+            project
+                .on_branch(branch, &["apply", "--auto-approve"])
                 .code(0)
                 .no_panic()
                 .stdout_has("Apply complete")
                 .stdout_has("0 failed, 0 skipped");
-            on_branch(&project, branch, &["plan", "--detailed-exitcode"])
-                .code(0)
-                .stdout_has(&format!("No changes. {env} matches the declarations."));
+            project.assert_clean(branch, env);
         }
-        let show = on_branch(
-            &project,
+        let show = project.on_branch(
             "feature/try",
             &[
                 "local",

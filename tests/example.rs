@@ -1,30 +1,16 @@
 //! The example project at the repository root, checked the way a newcomer
 //! explores it on a fresh clone.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-fn floe(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(Path::new(env!("CARGO_MANIFEST_DIR")))
-        .args(args)
-        .env_remove("FLOE_BRANCH")
-        .env_remove("GITHUB_HEAD_REF")
-        .env_remove("GITHUB_REF_NAME")
-        .env_remove("CI_COMMIT_REF_NAME")
-        .output()
-        .expect("floe runs")
-}
+use common::Project;
 
+/// What `floe <args>` prints on a fresh copy of the example, which must
+/// succeed.
 fn stdout_of(args: &[&str]) -> String {
-    let out = floe(args);
-    assert!(
-        out.status.success(),
-        "floe {args:?} failed\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
+    let out = Project::example().run(args);
+    out.code(0);
+    out.stdout
 }
 
 #[test]

@@ -8,40 +8,7 @@ mod common;
 
 use common::{ENVIRONMENTS, Output, Project};
 
-const DEV: &[&str] = &["--branch", "feature/try"];
-
-/// Runs `floe <args> --branch feature/try`.
-fn dev(project: &Project, args: &[&str]) -> Output {
-    let all: Vec<&str> = args.iter().chain(DEV).copied().collect();
-    project.run(&all)
-}
-
-/// The example, applied to its local DEV account.
-fn applied_example() -> Project {
-    let project = Project::example();
-    dev(&project, &["apply", "--auto-approve"])
-        .code(0)
-        .stdout_has("Apply complete");
-    project
-}
-
-/// Starts `floe apply --auto-approve` on DEV with `latency_ms` per local
-/// statement, its output piped.
-fn slow_apply(project: &Project, latency_ms: u64, parallelism: u8) -> std::process::Child {
-    std::process::Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(project.path())
-        .args(["apply", "--auto-approve", "--parallelism"])
-        .arg(parallelism.to_string())
-        .args(DEV)
-        .env("FLOE_LOCAL_LATENCY_MS", latency_ms.to_string())
-        .env("HOME", project.path().join(".home"))
-        .env_remove("FLOE_CONNECTION")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("floe starts")
-}
+const DEV: &str = "feature/try";
 
 /// Edits the sql of CAPACITY_ALERTS, a child of the running inference graph.
 fn change_capacity_alerts_sql(project: &Project) {
@@ -54,28 +21,23 @@ fn change_capacity_alerts_sql(project: &Project) {
 
 /// The inference graph's root runs in the local DEV account.
 fn assert_inference_root_started(project: &Project) {
-    dev(
-        project,
-        &[
-            "local",
-            "exec",
-            "SHOW TASKS LIKE 'PUDO_INFERENCE_ROOT' IN DATABASE OSS_SF_MLOPS",
-        ],
-    )
-    .code(0)
-    .stdout_has("started");
-}
-
-fn assert_clean(project: &Project) {
-    dev(project, &["plan", "--detailed-exitcode"])
+    project
+        .on_branch(
+            DEV,
+            &[
+                "local",
+                "exec",
+                "SHOW TASKS LIKE 'PUDO_INFERENCE_ROOT' IN DATABASE OSS_SF_MLOPS",
+            ],
+        )
         .code(0)
-        .stdout_has("No changes. DEV matches the declarations.");
+        .stdout_has("started");
 }
 
 #[test]
 fn plan_apply_then_nothing_left_to_do() {
     let project = Project::example();
-    let plan = dev(&project, &["plan", "--detailed-exitcode", "-v"]);
+    let plan = project.on_branch(DEV, &["plan", "--detailed-exitcode", "-v"]);
     // A handful of batched statements read the whole environment.
     plan.stderr_has("read warehouse     1 statement")
         .stderr_has("read the environment with 9 statements");
@@ -85,37 +47,42 @@ fn plan_apply_then_nothing_left_to_do() {
         .stdout_has("+ model.PUDO__CAPACITY_MODEL")
         .stdout_has("+ task.PUDO_TRAINING_ROOT")
         .stdout_has("Plan: 30 to create, 0 to update, 0 to replace, 0 to delete");
-    dev(&project, &["apply", "--auto-approve"])
+    project
+        .on_branch(DEV, &["apply", "--auto-approve"])
         .code(0)
         .stdout_has("Apply complete")
         .stdout_has("0 failed, 0 skipped");
-    assert_clean(&project);
+    project.assert_clean(DEV, "DEV");
     // Once the feature store exists, its tag assignments are read too: one
     // more statement for its one schema.
-    dev(&project, &["plan", "-v"]).stderr_has("read the environment with 10 statements");
-    let listed = dev(&project, &["state", "list"]);
+    project
+        .on_branch(DEV, &["plan", "-v"])
+        .stderr_has("read the environment with 10 statements");
+    let listed = project.on_branch(DEV, &["state", "list"]);
     listed.code(0);
     assert_eq!(listed.stdout.lines().count(), 30, "{}", listed.stdout);
 }
 
 #[test]
 fn drift_is_reported_then_reverted() {
-    let project = applied_example();
-    dev(
-        &project,
-        &[
-            "local",
-            "exec",
-            "ALTER WAREHOUSE PUDO_FEATURE_WH_DEV SET WAREHOUSE_SIZE = XLARGE",
-        ],
-    )
-    .code(0);
-    dev(&project, &["drift"])
+    let project = Project::example().applied(DEV);
+    project
+        .on_branch(
+            DEV,
+            &[
+                "local",
+                "exec",
+                "ALTER WAREHOUSE PUDO_FEATURE_WH_DEV SET WAREHOUSE_SIZE = XLARGE",
+            ],
+        )
+        .code(0);
+    project
+        .on_branch(DEV, &["drift"])
         .code(2)
         .stdout_has("warehouse.PUDO_FEATURE_WH_DEV")
         .stdout_has("changed outside floe")
         .stdout_has("(live)");
-    let json = dev(&project, &["drift", "--json"]);
+    let json = project.on_branch(DEV, &["drift", "--json"]);
     json.code(2);
     let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
@@ -123,20 +90,24 @@ fn drift_is_reported_then_reverted() {
         "warehouse.PUDO_FEATURE_WH_DEV"
     );
     assert_eq!(report["drifted"][0]["attributes"][0]["live"], "XLARGE");
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stdout_has("!   ~ warehouse.PUDO_FEATURE_WH_DEV  changed outside floe")
         .stdout_has("size: XLARGE → XSMALL")
         .stdout_has("(1 drift)");
-    dev(&project, &["apply", "--auto-approve"]).code(0);
-    assert_clean(&project);
-    dev(&project, &["drift"]).code(0).stdout_has("No drift.");
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
+    project
+        .on_branch(DEV, &["drift"])
+        .code(0)
+        .stdout_has("No drift.");
 }
 
 /// The value of `tag` on the feature view, as SYSTEM$GET_TAG reads it.
 fn geospatial_tag(project: &Project, tag: &str) -> Output {
-    dev(
-        project,
+    project.on_branch(
+        DEV,
         &[
             "local",
             "exec",
@@ -150,26 +121,29 @@ fn geospatial_tag(project: &Project, tag: &str) -> Output {
 
 #[test]
 fn feature_view_tags_removed_out_of_band_are_drift_and_apply_sets_them_again() {
-    let project = applied_example();
-    dev(
-        &project,
-        &[
-            "local",
-            "exec",
-            "ALTER VIEW OSS_SF_MLOPS.FEATURE_STORE_DEV.PUDO_GEOSPATIAL_FEATURES$V1 UNSET TAG \
+    let project = Project::example().applied(DEV);
+    project
+        .on_branch(
+            DEV,
+            &[
+                "local",
+                "exec",
+                "ALTER VIEW OSS_SF_MLOPS.FEATURE_STORE_DEV.PUDO_GEOSPATIAL_FEATURES$V1 UNSET TAG \
              OSS_SF_MLOPS.FEATURE_STORE_DEV.SNOWML_FEATURE_STORE_OBJECT, \
              OSS_SF_MLOPS.FEATURE_STORE_DEV.SNOWML_FEATURE_STORE_ENTITY_PUDO",
-        ],
-    )
-    .code(0);
-    dev(&project, &["drift"])
+            ],
+        )
+        .code(0);
+    project
+        .on_branch(DEV, &["drift"])
         .code(2)
         .stdout_has("feature_view.PUDO_GEOSPATIAL_FEATURES$V1")
         .stdout_has("changed outside floe");
-    dev(&project, &["apply", "--auto-approve"])
+    project
+        .on_branch(DEV, &["apply", "--auto-approve"])
         .code(0)
         .stdout_has("Apply complete");
-    assert_clean(&project);
+    project.assert_clean(DEV, "DEV");
     geospatial_tag(&project, "SNOWML_FEATURE_STORE_ENTITY_PUDO")
         .code(0)
         .stdout_has("PUDO_ID");
@@ -177,95 +151,112 @@ fn feature_view_tags_removed_out_of_band_are_drift_and_apply_sets_them_again() {
         .code(0)
         .stdout_has("EXTERNAL_FEATURE_VIEW");
     // The metadata tag alone is seen as well.
-    dev(
-        &project,
-        &[
-            "local",
-            "exec",
-            "ALTER VIEW OSS_SF_MLOPS.FEATURE_STORE_DEV.PUDO_GEOSPATIAL_FEATURES$V1 UNSET TAG \
+    project
+        .on_branch(
+            DEV,
+            &[
+                "local",
+                "exec",
+                "ALTER VIEW OSS_SF_MLOPS.FEATURE_STORE_DEV.PUDO_GEOSPATIAL_FEATURES$V1 UNSET TAG \
              OSS_SF_MLOPS.FEATURE_STORE_DEV.SNOWML_FEATURE_VIEW_METADATA",
-        ],
-    )
-    .code(0);
-    dev(&project, &["drift"])
+            ],
+        )
+        .code(0);
+    project
+        .on_branch(DEV, &["drift"])
         .code(2)
         .stdout_has("feature_view.PUDO_GEOSPATIAL_FEATURES$V1");
-    dev(&project, &["apply", "--auto-approve"]).code(0);
-    assert_clean(&project);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn a_saved_plan_goes_stale_when_the_account_moves() {
-    let project = applied_example();
+    let project = Project::example().applied(DEV);
     project.edit(
         "resources/warehouses.yaml",
         "comment: Weekly XGBoost training",
         "comment: Weekly (Sunday) XGBoost training",
     );
-    dev(&project, &["plan", "--out", "next.plan"])
+    project
+        .on_branch(DEV, &["plan", "--out", "next.plan"])
         .code(0)
         .stdout_has("~ warehouse.PUDO_TRAINING_WH_DEV")
         .stdout_has("Saved the plan to next.plan");
-    dev(
-        &project,
-        &[
-            "local",
-            "exec",
-            "ALTER WAREHOUSE PUDO_FEATURE_WH_DEV SET AUTO_SUSPEND = 3600",
-        ],
-    )
-    .code(0);
-    dev(&project, &["apply", "next.plan"])
+    project
+        .on_branch(
+            DEV,
+            &[
+                "local",
+                "exec",
+                "ALTER WAREHOUSE PUDO_FEATURE_WH_DEV SET AUTO_SUSPEND = 3600",
+            ],
+        )
+        .code(0);
+    project
+        .on_branch(DEV, &["apply", "next.plan"])
         .code(1)
         .stderr_has("the plan is stale");
     // Made again, the plan carries both changes and applies.
-    dev(&project, &["plan", "--out", "next.plan"]).code(0);
-    dev(&project, &["apply", "next.plan"]).code(0);
-    assert_clean(&project);
+    project
+        .on_branch(DEV, &["plan", "--out", "next.plan"])
+        .code(0);
+    project.on_branch(DEV, &["apply", "next.plan"]).code(0);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn removing_a_resource_needs_allow_destroy() {
-    let project = applied_example();
+    let project = Project::example().applied(DEV);
     std::fs::remove_file(project.path().join("resources/tasks/monitoring.yaml")).unwrap();
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stdout_has("- task.PUDO_DRIFT_MONITOR")
         .stdout_has("1 to delete");
-    dev(&project, &["apply", "--auto-approve"])
+    project
+        .on_branch(DEV, &["apply", "--auto-approve"])
         .code(1)
         .stderr_has("task.PUDO_DRIFT_MONITOR")
         .stderr_has("--allow-destroy");
-    dev(&project, &["state", "show", "task.PUDO_DRIFT_MONITOR"]).code(0);
-    dev(&project, &["apply", "--auto-approve", "--allow-destroy"]).code(0);
-    assert_clean(&project);
-    dev(&project, &["state", "show", "task.PUDO_DRIFT_MONITOR"])
+    project
+        .on_branch(DEV, &["state", "show", "task.PUDO_DRIFT_MONITOR"])
+        .code(0);
+    project
+        .on_branch(DEV, &["apply", "--auto-approve", "--allow-destroy"])
+        .code(0);
+    project.assert_clean(DEV, "DEV");
+    project
+        .on_branch(DEV, &["state", "show", "task.PUDO_DRIFT_MONITOR"])
         .code(1)
         .stderr_has("not in the state of DEV");
 }
 
 #[test]
 fn a_feature_view_query_change_is_a_replace_with_its_reason() {
-    let project = applied_example();
+    let project = Project::example().applied(DEV);
     project.edit(
         "resources/feature_store/parcel_demand.yaml",
         "WHERE ARRIVED_AT IS NOT NULL",
         "WHERE ARRIVED_AT IS NOT NULL AND SIZE_CLASS IS NOT NULL",
     );
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stdout_has("-/+ feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
         .stdout_has("query changed")
         .stdout_has("1 to replace");
-    dev(&project, &["apply", "--auto-approve", "--allow-destroy"]).code(0);
-    assert_clean(&project);
+    project
+        .on_branch(DEV, &["apply", "--auto-approve", "--allow-destroy"])
+        .code(0);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn a_child_task_change_suspends_and_resumes_its_root() {
-    let project = applied_example();
+    let project = Project::example().applied(DEV);
     change_capacity_alerts_sql(&project);
-    let plan = dev(&project, &["plan", "--sql"]);
+    let plan = project.on_branch(DEV, &["plan", "--sql"]);
     plan.code(0)
         .stdout_has("~ task.CAPACITY_ALERTS")
         .stdout_has("ALTER TASK OSS_SF_MLOPS.PUDO_DEV.PUDO_INFERENCE_ROOT SUSPEND")
@@ -285,8 +276,8 @@ fn a_child_task_change_suspends_and_resumes_its_root() {
         "{}",
         plan.stdout
     );
-    dev(&project, &["apply", "--auto-approve"]).code(0);
-    assert_clean(&project);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
     assert_inference_root_started(&project);
 }
 
@@ -304,7 +295,8 @@ fn apply_to_prod_from_a_feature_branch_is_refused() {
 #[test]
 fn without_a_terminal_apply_needs_auto_approve() {
     let project = Project::example();
-    dev(&project, &["apply"])
+    project
+        .on_branch(DEV, &["apply"])
         .code(1)
         .stdout_has("Plan: 30 to create")
         .stderr_has("--auto-approve");
@@ -313,7 +305,7 @@ fn without_a_terminal_apply_needs_auto_approve() {
 
 #[test]
 fn a_held_lock_refuses_a_second_apply() {
-    let project = applied_example();
+    let project = Project::example().applied(DEV);
     // Held by this test process, which is alive.
     let holder = serde_json::json!({
         "who": "ci@build-7",
@@ -322,29 +314,33 @@ fn a_held_lock_refuses_a_second_apply() {
         "command": "floe apply",
     });
     std::fs::write(project.path().join("state/DEV.lock"), holder.to_string()).unwrap();
-    dev(&project, &["apply", "--auto-approve"])
+    project
+        .on_branch(DEV, &["apply", "--auto-approve"])
         .code(1)
         .stderr_has("ci@build-7")
         .stderr_has("floe state unlock");
-    dev(&project, &["state", "unlock"])
+    project
+        .on_branch(DEV, &["state", "unlock"])
         .code(0)
         .stdout_has("ci@build-7");
-    dev(&project, &["apply", "--auto-approve"]).code(0);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
 }
 
 #[test]
 fn a_corrupt_state_file_is_an_error_not_a_reset() {
-    let project = applied_example();
+    let project = Project::example().applied(DEV);
     let applied = project.read("state/DEV.json");
     std::fs::write(project.path().join("state/DEV.json"), "{ not json").unwrap();
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(1)
         .stderr_has("state/DEV.json")
         .stderr_has("DEV.json.backup");
     assert_eq!(project.read("state/DEV.json"), "{ not json");
     let newer = applied.replacen("\"format_version\": 1", "\"format_version\": 9", 1);
     std::fs::write(project.path().join("state/DEV.json"), &newer).unwrap();
-    dev(&project, &["apply", "--auto-approve"])
+    project
+        .on_branch(DEV, &["apply", "--auto-approve"])
         .code(1)
         .stderr_has("format_version 9, newer than this floe reads")
         .stderr_has("upgrade floe");
@@ -354,46 +350,56 @@ fn a_corrupt_state_file_is_an_error_not_a_reset() {
 #[test]
 fn a_killed_apply_loses_no_record_and_the_next_apply_converges() {
     let project = Project::example();
-    let mut child = slow_apply(&project, 60, 2);
+    let mut child = project.slow_apply(DEV, 60, 2);
     // Kill once a few steps are recorded, in the middle of the apply.
     project.wait_for_recorded("DEV", 5, &mut child);
     child.kill().unwrap();
     child.wait().unwrap();
-    let listed = dev(&project, &["state", "list"]);
+    let listed = project.on_branch(DEV, &["state", "list"]);
     listed.code(0);
     let recorded = listed.stdout.lines().count();
     assert!((5..30).contains(&recorded), "{}", listed.stdout);
-    dev(&project, &["plan"]).code(0).stdout_has("to create");
-    dev(&project, &["apply", "--auto-approve"])
+    project
+        .on_branch(DEV, &["plan"])
+        .code(0)
+        .stdout_has("to create");
+    project
+        .on_branch(DEV, &["apply", "--auto-approve"])
         .code(1)
         .stderr_has("no longer running");
-    dev(&project, &["state", "unlock"]).code(0);
-    dev(&project, &["apply", "--auto-approve"]).code(0);
-    assert_clean(&project);
+    project.on_branch(DEV, &["state", "unlock"]).code(0);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn state_rm_and_import_change_the_record_not_the_account() {
-    let project = applied_example();
+    let project = Project::example().applied(DEV);
     let warehouse = "warehouse.PUDO_FEATURE_WH_DEV";
-    dev(&project, &["state", "import", warehouse])
+    project
+        .on_branch(DEV, &["state", "import", warehouse])
         .code(1)
         .stderr_has("already");
-    dev(&project, &["state", "rm", warehouse])
+    project
+        .on_branch(DEV, &["state", "rm", warehouse])
         .code(0)
         .stdout_has("not touched");
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stdout_has("No changes.")
         .stdout_has("apply records 1 and forgets 0");
-    dev(&project, &["state", "import", warehouse])
+    project
+        .on_branch(DEV, &["state", "import", warehouse])
         .code(0)
         .stdout_has("Imported warehouse.PUDO_FEATURE_WH_DEV");
-    assert_clean(&project);
-    dev(&project, &["state", "show", warehouse])
+    project.assert_clean(DEV, "DEV");
+    project
+        .on_branch(DEV, &["state", "show", warehouse])
         .code(0)
         .stdout_has("\"size\": \"XSMALL\"");
-    dev(&project, &["state", "import", "warehouse.NOT_DECLARED"])
+    project
+        .on_branch(DEV, &["state", "import", "warehouse.NOT_DECLARED"])
         .code(1)
         .stderr_has("not declared");
 }
@@ -406,13 +412,13 @@ fn a_failing_statement_stops_the_apply_and_keeps_what_succeeded() {
         "FROM ${env.database}.SHARED_DATA.PARCELS",
         "FROM ${env.database}.SHARED_DATA.PARCELS_ARCHIVE",
     );
-    let out = dev(&project, &["apply", "--auto-approve"]);
+    let out = project.on_branch(DEV, &["apply", "--auto-approve"]);
     out.code(1)
         .stdout_has("Apply failed")
         .stdout_has("feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
         .stdout_has("PARCELS_ARCHIVE")
         .stdout_has("skipped");
-    let recorded = dev(&project, &["state", "list"]);
+    let recorded = project.on_branch(DEV, &["state", "list"]);
     recorded.code(0).stdout_has("warehouse.PUDO_FEATURE_WH_DEV");
     assert!(!recorded.stdout.contains("PUDO_PARCEL_DEMAND_FEATURES"));
     // Fixed, the next apply does only what is left.
@@ -421,24 +427,28 @@ fn a_failing_statement_stops_the_apply_and_keeps_what_succeeded() {
         "SHARED_DATA.PARCELS_ARCHIVE",
         "SHARED_DATA.PARCELS",
     );
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stdout_has("+ feature_view.PUDO_PARCEL_DEMAND_FEATURES$V1")
         .stdout_lacks("+ warehouse.PUDO_FEATURE_WH_DEV");
-    dev(&project, &["apply", "--auto-approve"]).code(0);
-    assert_clean(&project);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn a_plan_saved_for_one_environment_is_refused_in_another() {
-    let project = applied_example();
-    dev(&project, &["plan", "--out", "dev.plan"]).code(0);
+    let project = Project::example().applied(DEV);
+    project
+        .on_branch(DEV, &["plan", "--out", "dev.plan"])
+        .code(0);
     project
         .run(&["apply", "dev.plan", "--branch", "release/1.0"])
         .code(1)
         .stderr_has("the plan was made for environment DEV, not STAGING");
     std::fs::write(project.path().join("bad.plan"), "{\"format_version\": 1}").unwrap();
-    dev(&project, &["apply", "bad.plan"])
+    project
+        .on_branch(DEV, &["apply", "bad.plan"])
         .code(1)
         .stderr_has("bad.plan is not a floe plan");
 }
@@ -446,14 +456,14 @@ fn a_plan_saved_for_one_environment_is_refused_in_another() {
 #[test]
 fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
     use std::io::BufRead;
-    let project = applied_example();
+    let project = Project::example().applied(DEV);
     change_capacity_alerts_sql(&project);
     project.edit(
         "resources/tasks/inference_dag.yaml",
         "ON t.PUDO_ID = s.PUDO_ID",
         "ON t.PUDO_ID = s.PUDO_ID AND s.PUDO_ID IS NOT NULL",
     );
-    let mut child = slow_apply(&project, 300, 1);
+    let mut child = project.slow_apply(DEV, 300, 1);
     // Interrupt once the graph's root is suspended, before the changes end.
     let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
     for line in stderr.by_ref() {
@@ -482,14 +492,14 @@ fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
     );
     assert!(!project.path().join("state/DEV.lock").exists());
     assert_inference_root_started(&project);
-    dev(&project, &["apply", "--auto-approve"]).code(0);
-    assert_clean(&project);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
 fn plan_json_and_target_narrow_what_is_shown() {
     let project = Project::example();
-    let json = dev(&project, &["plan", "--json"]);
+    let json = project.on_branch(DEV, &["plan", "--json"]);
     json.code(0);
     let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(plan["format_version"], 1);
@@ -508,8 +518,8 @@ fn plan_json_and_target_narrow_what_is_shown() {
     );
 
     // A target brings what it depends on, and nothing else.
-    let targeted = dev(
-        &project,
+    let targeted = project.on_branch(
+        DEV,
         &[
             "plan",
             "--target",
@@ -523,7 +533,8 @@ fn plan_json_and_target_narrow_what_is_shown() {
         .stdout_has("+ entity.PUDO")
         .stdout_lacks("task.")
         .stdout_lacks("model.");
-    dev(&project, &["plan", "--target", "warehouse"])
+    project
+        .on_branch(DEV, &["plan", "--target", "warehouse"])
         .code(1)
         .stderr_has("`warehouse` is not a resource address");
 }
@@ -532,7 +543,8 @@ fn plan_json_and_target_narrow_what_is_shown() {
 fn a_missing_database_points_at_the_environment() {
     let project = Project::with_environments(ENVIRONMENTS)
         .file("resources/wh.yaml", "kind: Warehouse\nname: ml_wh\n");
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(1)
         .stderr_has("the database TEST_DB of environment DEV does not exist")
         .stderr_has("config/environments.yaml:4")

@@ -18,14 +18,8 @@ fn served(project: &Project, args: &[&str]) -> Output {
     project.run(&all)
 }
 
-fn in_process(project: &Project, args: &[&str]) -> Output {
-    let all: Vec<&str> = args
-        .iter()
-        .copied()
-        .chain(["--branch", "feature/try"])
-        .collect();
-    project.run(&all)
-}
+/// The branch that selects DEV.
+const DEV: &str = "feature/try";
 
 #[test]
 fn plan_apply_drift_and_revert_through_a_served_account() {
@@ -35,7 +29,7 @@ fn plan_apply_drift_and_revert_through_a_served_account() {
 
     let over_wire = served(&project, &["plan"]);
     over_wire.code(0).stdout_has("Plan: 30 to create");
-    let local = in_process(&project, &["plan"]);
+    let local = project.on_branch(DEV, &["plan"]);
     assert_eq!(
         over_wire.stdout, local.stdout,
         "the two paths plan differently"
@@ -48,21 +42,22 @@ fn plan_apply_drift_and_revert_through_a_served_account() {
         .code(0)
         .stdout_has("No changes. DEV matches the declarations.");
 
-    in_process(
-        &project,
-        &[
-            "local",
-            "exec",
-            "ALTER WAREHOUSE PUDO_INFERENCE_WH_DEV SET MAX_CLUSTER_COUNT = 4",
-        ],
-    )
-    .code(0);
+    project
+        .on_branch(
+            DEV,
+            &[
+                "local",
+                "exec",
+                "ALTER WAREHOUSE PUDO_INFERENCE_WH_DEV SET MAX_CLUSTER_COUNT = 4",
+            ],
+        )
+        .code(0);
     served(&project, &["drift"])
         .code(2)
         .stdout_has("warehouse.PUDO_INFERENCE_WH_DEV");
     let over_wire = served(&project, &["plan"]);
     over_wire.code(0).stdout_has("(1 drift)");
-    assert_eq!(over_wire.stdout, in_process(&project, &["plan"]).stdout);
+    assert_eq!(over_wire.stdout, project.on_branch(DEV, &["plan"]).stdout);
     served(&project, &["apply", "--auto-approve"]).code(0);
     served(&project, &["drift"]).code(0);
     let saved = served(&project, &["plan", "-v", "--out", "wire.plan"]);
@@ -117,7 +112,7 @@ fn a_server_gone_mid_apply_stops_cleanly_and_the_rerun_converges() {
     assert!(stdout.contains("Apply failed"), "{stdout}");
     assert!(!String::from_utf8_lossy(&out.stderr).contains("panicked"));
 
-    let listed = in_process(&project, &["state", "list"]);
+    let listed = project.on_branch(DEV, &["state", "list"]);
     listed.code(0);
     let recorded = listed.stdout.lines().count();
     assert!((5..30).contains(&recorded), "{}", listed.stdout);

@@ -3,12 +3,11 @@
 //! 4,000 CREATE VIEW / CREATE TASK statements take one at a time, and how
 //! long reopening the account and listing them takes. Asserts counts only.
 
-#[path = "local_common/mod.rs"]
 mod common;
 
 use std::time::Instant;
 
-use common::{SETUP, account, ok};
+use common::local::{SETUP, account, ok};
 use floe::local::LocalAccount;
 
 #[test]

@@ -1,10 +1,10 @@
 //! `floe local exec` and `floe local reset` driven as a user would, through
 //! the built binary on a temporary project.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
 
-use tempfile::TempDir;
+use common::Project;
+use common::local::{exec, exec_json, first, refused};
 
 const ENVIRONMENTS: &str = r#"project: pudo
 default_connection: local
@@ -26,65 +26,13 @@ CREATE SCHEMA OSS.FS;
 CREATE TABLE OSS.RAW.PARCELS (PUDO_ID NUMBER, DS DATE);
 ";
 
-fn project() -> TempDir {
-    let dir = TempDir::new().expect("temp dir");
-    std::fs::create_dir_all(dir.path().join("config/local")).unwrap();
-    std::fs::write(dir.path().join("config/environments.yaml"), ENVIRONMENTS).unwrap();
-    std::fs::write(dir.path().join("config/local/shared_data.sql"), SEED).unwrap();
-    dir
-}
-
-fn floe(project: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(project)
-        .args(args)
-        .env_remove("FLOE_BRANCH")
-        .env_remove("FLOE_LOCAL_LATENCY_MS")
-        .output()
-        .expect("floe runs")
-}
-
-fn exec(project: &Path, sql: &str) -> String {
-    let out = floe(project, &["local", "exec", "--env", "DEV", sql]);
-    assert!(
-        out.status.success(),
-        "{sql}\nstderr: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8 output")
-}
-
-fn exec_json(project: &Path, sql: &str) -> serde_json::Value {
-    let out = floe(project, &["local", "exec", "--env", "DEV", "--json", sql]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("JSON output")
-}
-
-/// The value of `column` in the first row of a JSON result.
-fn first(result: &serde_json::Value, column: &str) -> serde_json::Value {
-    let columns = result["columns"].as_array().expect("columns");
-    let i = columns
-        .iter()
-        .position(|c| c == column)
-        .expect("column present");
-    result["rows"][0][i].clone()
-}
-
-fn refused(project: &Path, sql: &str) -> String {
-    let out = floe(project, &["local", "exec", "--env", "DEV", sql]);
-    assert_eq!(out.status.code(), Some(1), "{sql} should fail");
-    String::from_utf8(out.stderr).expect("utf-8 stderr")
+fn project() -> Project {
+    Project::with_environments(ENVIRONMENTS).file("config/local/shared_data.sql", SEED)
 }
 
 #[test]
 fn a_platform_engineer_builds_and_reworks_an_account_across_processes() {
-    let dir = project();
-    let p = dir.path();
+    let p = &project();
     let created = exec(
         p,
         "CREATE WAREHOUSE ML_WH WAREHOUSE_SIZE = XSMALL AUTO_SUSPEND = 60",
@@ -170,8 +118,7 @@ fn a_platform_engineer_builds_and_reworks_an_account_across_processes() {
 
 #[test]
 fn bad_sql_exits_1_with_snowflakes_error_and_changes_nothing() {
-    let dir = project();
-    let p = dir.path();
+    let p = &project();
     let before = exec(p, "SHOW SCHEMAS IN DATABASE OSS");
     for sql in [
         "CREATE SCHEMA OSS.\"unterminated",
@@ -189,32 +136,24 @@ fn bad_sql_exits_1_with_snowflakes_error_and_changes_nothing() {
 
 #[test]
 fn branch_selects_the_environment_and_reset_reseeds_it() {
-    let dir = project();
-    let p = dir.path();
-    let out = floe(
-        p,
-        &[
-            "local",
-            "exec",
-            "--branch",
-            "feature/x",
-            "CREATE WAREHOUSE FEATURE_WH",
-        ],
-    );
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let p = &project();
+    p.run(&[
+        "local",
+        "exec",
+        "--branch",
+        "feature/x",
+        "CREATE WAREHOUSE FEATURE_WH",
+    ])
+    .code(0);
     assert!(exec(p, "SHOW WAREHOUSES").contains("FEATURE_WH"));
-    let out = floe(p, &["local", "exec", "--branch", "main", "SHOW WAREHOUSES"]);
+    let out = p.run(&["local", "exec", "--branch", "main", "SHOW WAREHOUSES"]);
     assert!(
-        !String::from_utf8_lossy(&out.stdout).contains("FEATURE_WH"),
+        !out.stdout.contains("FEATURE_WH"),
         "PROD is another account"
     );
-    let out = floe(p, &["local", "reset", "--env", "DEV"]);
-    assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stdout).contains("Deleted the local account of DEV"));
+    let out = p.run(&["local", "reset", "--env", "DEV"]);
+    out.code(0);
+    assert!(out.stdout.contains("Deleted the local account of DEV"));
     assert!(!exec(p, "SHOW WAREHOUSES").contains("FEATURE_WH"));
     assert!(
         exec(p, "SHOW DATABASES").contains("OSS"),
@@ -224,31 +163,30 @@ fn branch_selects_the_environment_and_reset_reseeds_it() {
 
 #[test]
 fn two_processes_writing_concurrently_keep_both_sets_of_objects() {
-    let dir = project();
-    let p = dir.path().to_path_buf();
-    exec(&p, "SHOW DATABASES");
-    let writers: Vec<_> = ["A", "B"]
-        .into_iter()
-        .map(|who| {
-            let p = p.clone();
-            std::thread::spawn(move || {
-                for i in 0..30 {
-                    exec(&p, &format!("CREATE WAREHOUSE WH_{who}_{i}"));
-                }
+    let p = &project();
+    exec(p, "SHOW DATABASES");
+    std::thread::scope(|scope| {
+        let writers: Vec<_> = ["A", "B"]
+            .into_iter()
+            .map(|who| {
+                scope.spawn(move || {
+                    for i in 0..30 {
+                        exec(p, &format!("CREATE WAREHOUSE WH_{who}_{i}"));
+                    }
+                })
             })
-        })
-        .collect();
-    for w in writers {
-        w.join().expect("writer finished");
-    }
-    let all = exec_json(&p, "SHOW WAREHOUSES LIKE 'WH_%'");
+            .collect();
+        for w in writers {
+            w.join().expect("writer finished");
+        }
+    });
+    let all = exec_json(p, "SHOW WAREHOUSES LIKE 'WH_%'");
     assert_eq!(all["rows"].as_array().unwrap().len(), 60);
 }
 
 #[test]
 fn local_exec_runs_a_script_of_several_statements_and_prints_the_last_result() {
-    let dir = project();
-    let p = dir.path();
+    let p = &project();
     let result = exec_json(
         p,
         "CREATE SCHEMA OSS.SCRATCH; USE SCHEMA OSS.SCRATCH; SELECT CURRENT_SCHEMA()",

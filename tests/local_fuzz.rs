@@ -1,10 +1,9 @@
 //! Random and mutated SQL never panics the local account, and a refused
 //! statement never changes its catalog.
 
-#[path = "local_common/mod.rs"]
 mod common;
 
-use common::{SETUP, ok};
+use common::local::{SETUP, ok};
 use floe::local::LocalAccount;
 use proptest::prelude::*;
 
@@ -96,13 +95,13 @@ proptest! {
 
     #[test]
     fn random_text_never_panics(sql in "\\PC{0,200}") {
-        let (_dir, acc) = common::account();
+        let (_dir, acc) = common::local::account();
         let _ = acc.execute_sync(&sql);
     }
 
     #[test]
     fn mutated_statements_never_panic_and_failures_change_nothing(sql in mutated()) {
-        let (_dir, acc) = common::account();
+        let (_dir, acc) = common::local::account();
         ok(&acc, SETUP);
         let before = state(&acc);
         let before_session = ok(&acc, "SHOW SCHEMAS IN ACCOUNT");
@@ -115,7 +114,7 @@ proptest! {
 
 #[test]
 fn huge_inputs_are_refused_or_run_without_panicking() {
-    let (_dir, acc) = common::account();
+    let (_dir, acc) = common::local::account();
     ok(&acc, SETUP);
     let long_name = "X".repeat(300);
     let e = acc

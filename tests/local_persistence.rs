@@ -1,19 +1,14 @@
 //! The local account's files: reopening, sharing between handles, torn
 //! journal tails, compaction, seeds, and reads that never write.
 
-#[path = "local_common/mod.rs"]
 mod common;
 
 use std::fs;
 use std::io::Write;
 
-use common::{SETUP, ok};
+use common::local::{SETUP, ok, open};
 use floe::local::{LocalAccount, LocalError, account_path};
 use tempfile::TempDir;
-
-fn open(dir: &TempDir) -> LocalAccount {
-    LocalAccount::open(&account_path(dir.path(), "DEV"), &[], None).expect("the account opens")
-}
 
 fn journal(dir: &TempDir) -> std::path::PathBuf {
     account_path(dir.path(), "DEV").with_extension("journal")

@@ -1,10 +1,9 @@
 //! Every CREATE form floe sends is read back by SHOW with every option
 //! intact, in Snowflake's formats.
 
-#[path = "local_common/mod.rs"]
 mod common;
 
-use common::{SETUP, account, cell, ok};
+use common::local::{SETUP, account, cell, ok};
 
 const FEATURE_VIEW_DT: &str = r#"CREATE OR REPLACE DYNAMIC TABLE OSS.FS.PUDO_DAILY$V1 (PUDO_ID , DS , VOLUME COMMENT 'parcels per day')
 TARGET_LAG = '5 minutes'

@@ -1,10 +1,9 @@
 //! Snowflake's rules and errors as the local account enforces them, and the
 //! SHOW columns (names and order) of every listed kind.
 
-#[path = "local_common/mod.rs"]
 mod common;
 
-use common::{SETUP, account, cell, err, names, ok};
+use common::local::{SETUP, account, cell, err, names, ok};
 
 #[test]
 fn show_columns_match_snowflake_names_and_order() {

@@ -6,6 +6,7 @@
 mod common;
 
 use common::Project;
+use common::local::{exec_json, json_rows, refused};
 
 const ENVIRONMENTS: &str = r#"project: pudo
 default_connection: local
@@ -35,40 +36,6 @@ fn project() -> Project {
     Project::with_environments(ENVIRONMENTS).file("config/local/seed.sql", SEED)
 }
 
-fn exec_json(project: &Project, sql: &str) -> serde_json::Value {
-    let out = project.run(&["local", "exec", "--env", "DEV", "--json", sql]);
-    out.code(0);
-    serde_json::from_str(&out.stdout).expect("JSON output")
-}
-
-fn refused(project: &Project, sql: &str) -> String {
-    let out = project.run(&["local", "exec", "--env", "DEV", sql]);
-    out.code(1);
-    out.stderr.clone()
-}
-
-/// The rows of a JSON result as cells by column name.
-fn rows(result: &serde_json::Value) -> Vec<serde_json::Map<String, serde_json::Value>> {
-    let columns: Vec<String> = result["columns"]
-        .as_array()
-        .expect("columns")
-        .iter()
-        .map(|c| c.as_str().expect("column name").to_string())
-        .collect();
-    result["rows"]
-        .as_array()
-        .expect("rows")
-        .iter()
-        .map(|row| {
-            columns
-                .iter()
-                .cloned()
-                .zip(row.as_array().expect("row").iter().cloned())
-                .collect()
-        })
-        .collect()
-}
-
 #[test]
 fn entity_detail_lists_the_objects_a_tag_is_set_on() {
     let project = project();
@@ -77,7 +44,7 @@ fn entity_detail_lists_the_objects_a_tag_is_set_on() {
         "SELECT ENTITY_DETAIL('TAG', 'OSS.FS.SNOWML_FEATURE_STORE_ENTITY_PUDO', \
          '[\"TAG_REFERENCES_INTERNAL\"]') AS D",
     );
-    let text = rows(&result)[0]["D"]
+    let text = json_rows(&result)[0]["D"]
         .as_str()
         .expect("JSON text")
         .to_string();
@@ -130,7 +97,7 @@ fn show_results_are_projected_through_result_scan_of_the_last_query() {
          FROM TABLE(RESULT_SCAN(LAST_QUERY_ID()))
          WHERE \"name\" LIKE 'SNOWML_FEATURE_STORE_ENTITY_%'",
     );
-    let got = rows(&result);
+    let got = json_rows(&result);
     assert_eq!(got.len(), 1, "{result}");
     assert_eq!(got[0]["NAME"], "PUDO");
     assert_eq!(got[0]["KEYS"], "[PUDO_ID]");
@@ -154,7 +121,7 @@ fn result_scan_of_an_unknown_query_id_is_refused() {
 fn describe_view_types_columns_from_the_query() {
     let project = project();
     let result = exec_json(&project, "DESC VIEW OSS.FS.ARRIVALS$V1");
-    let got = rows(&result);
+    let got = json_rows(&result);
     let column = |name: &str| {
         got.iter()
             .find(|r| r["name"] == name)
@@ -171,7 +138,7 @@ fn describe_view_types_columns_from_the_query() {
     assert_eq!(column("N")["type"], "NUMBER(38,0)");
     assert_eq!(column("N")["kind"], "COLUMN");
     let table = exec_json(&project, "DESCRIBE TABLE OSS.RAW.PARCELS");
-    let got = rows(&table);
+    let got = json_rows(&table);
     assert_eq!(got[0]["type"], "VARCHAR(16)");
     assert_eq!(got[0]["null?"], "N");
     assert_eq!(got[2]["type"], "NUMBER(7,3)");
@@ -195,7 +162,7 @@ fn information_schema_tables_counts_in_the_current_database() {
          SELECT COUNT(*) AS CNT FROM INFORMATION_SCHEMA.TABLES
          WHERE TABLE_SCHEMA = 'RAW' AND TABLE_NAME = 'PARCELS'",
     );
-    assert_eq!(rows(&result)[0]["CNT"], "1");
+    assert_eq!(json_rows(&result)[0]["CNT"], "1");
 }
 
 #[test]
@@ -228,19 +195,19 @@ fn model_versions_show_a_model_spec_when_the_session_asks_and_one_function() {
         &project,
         &format!("ALTER SESSION SET SHOW_MODEL_DETAILS_IN_SHOW_VERSIONS_IN_MODEL = TRUE; {show}"),
     );
-    let row = &rows(&detailed)[0];
+    let row = &json_rows(&detailed)[0];
     let spec: serde_json::Value =
         serde_json::from_str(row["model_spec"].as_str().expect("model_spec text"))
             .expect("the specification is JSON (and so YAML)");
     assert_eq!(spec["version"], "2.0");
     let functions = spec["serving"]["functions"].as_object().expect("functions");
     let listed = exec_json(&project, "SHOW FUNCTIONS IN MODEL OSS.FS.M VERSION V1");
-    let names: Vec<String> = rows(&listed)
+    let names: Vec<String> = json_rows(&listed)
         .iter()
         .map(|r| r["name"].as_str().expect("name").to_lowercase())
         .collect();
     assert_eq!(names, functions.keys().cloned().collect::<Vec<_>>());
-    assert_eq!(rows(&listed)[0]["return_type"], "OBJECT");
+    assert_eq!(json_rows(&listed)[0]["return_type"], "OBJECT");
     let err = refused(&project, "SHOW FUNCTIONS IN MODEL OSS.FS.M VERSION V9");
     assert!(err.contains("V9"), "{err}");
 }

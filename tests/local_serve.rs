@@ -5,13 +5,10 @@
 
 mod common;
 
-use std::time::Duration;
-
-use common::serve::{SERVE_USER, serve};
+use common::serve::{SERVE_USER, connection, quick_retries, serve};
 use common::{ENVIRONMENTS, Project};
-use floe::connect::{Authentication, ConnectionConfig, Endpoint, Protocol, Secret};
 use floe::session::{ExecError, Session};
-use floe::snowflake::{RetryPolicy, SessionOptions, SnowflakeSession};
+use floe::snowflake::SnowflakeSession;
 
 const PASSWORD: &str = "s3rve-Test-pw";
 
@@ -27,44 +24,15 @@ fn project() -> Project {
         )
 }
 
-fn connection(port: u16, password: &str) -> ConnectionConfig {
-    ConnectionConfig {
-        name: "served".into(),
-        source: None,
-        account: "local".into(),
-        user: Some(SERVE_USER.into()),
-        role: None,
-        warehouse: None,
-        database: None,
-        schema: None,
-        authentication: Authentication::Password(Secret::new(password)),
-        endpoint: Some(Endpoint {
-            protocol: Protocol::Http,
-            host: "127.0.0.1".into(),
-            port: Some(port),
-        }),
-    }
-}
-
-fn options() -> SessionOptions {
-    SessionOptions {
-        query_timeout: Duration::from_secs(30),
-        retry: RetryPolicy {
-            attempts: 2,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(20),
-        },
-    }
-}
-
 #[tokio::test]
 async fn a_served_account_answers_the_snowflake_driver_and_keeps_what_it_did() {
     let project = project();
     let (server, port) = serve(&project, PASSWORD);
 
-    let session = SnowflakeSession::connect(&connection(port, PASSWORD), options())
-        .await
-        .expect("the served account accepts the password from FLOE_LOCAL_PASSWORD");
+    let session =
+        SnowflakeSession::connect(&connection(port, SERVE_USER, PASSWORD), quick_retries())
+            .await
+            .expect("the served account accepts the password from FLOE_LOCAL_PASSWORD");
     session
         .execute("CREATE WAREHOUSE ML_WH WAREHOUSE_SIZE = XSMALL AUTO_SUSPEND = 60")
         .await
@@ -98,7 +66,12 @@ async fn a_served_account_answers_the_snowflake_driver_and_keeps_what_it_did() {
 async fn a_wrong_password_is_refused_as_an_authentication_failure() {
     let project = project();
     let (_server, port) = serve(&project, PASSWORD);
-    match SnowflakeSession::connect(&connection(port, "not-the-password"), options()).await {
+    match SnowflakeSession::connect(
+        &connection(port, SERVE_USER, "not-the-password"),
+        quick_retries(),
+    )
+    .await
+    {
         Err(ExecError::Auth(message)) => {
             assert!(
                 message.contains("served"),

@@ -7,7 +7,8 @@ mod common;
 
 use common::{Output, Project};
 
-const DEV: &[&str] = &["--branch", "feature/try"];
+/// The branch that selects DEV.
+const DEV: &str = "feature/try";
 
 const ENVIRONMENTS: &str = "\
 project: conv
@@ -43,26 +44,8 @@ fn project(resources: &str) -> Project {
         .file("resources/main.yaml", resources)
 }
 
-/// Runs `floe <args> --branch feature/try`.
-fn dev(project: &Project, args: &[&str]) -> Output {
-    let all: Vec<&str> = args.iter().chain(DEV).copied().collect();
-    project.run(&all)
-}
-
-fn apply(project: &Project) {
-    dev(project, &["apply", "--auto-approve"])
-        .code(0)
-        .stdout_has("Apply complete");
-}
-
-fn assert_clean(project: &Project) {
-    dev(project, &["plan", "--detailed-exitcode"])
-        .code(0)
-        .stdout_has("No changes. DEV matches the declarations.");
-}
-
 fn exec(project: &Project, sql: &str) -> Output {
-    let out = dev(project, &["local", "exec", sql]);
+    let out = project.on_branch(DEV, &["local", "exec", sql]);
     out.code(0);
     out
 }
@@ -89,8 +72,8 @@ versions:
   - {name: V1, from: '@CONV_DB.REG.STAGE/m/v1', metrics: {r2: 0.009221885624698875, nested: {mae: 0.30000000000000004}}}
 ",
     );
-    apply(&project);
-    assert_clean(&project);
+    project.apply(DEV);
+    project.assert_clean(DEV, "DEV");
     exec(
         &project,
         "SELECT METADATA FROM CONV_DB.INFORMATION_SCHEMA.MODEL_VERSIONS",
@@ -122,15 +105,17 @@ query: SELECT PUDO_ID, DAY, PARCELS FROM CONV_DB.RAW.EVENTS
 #[test]
 fn a_cron_feature_view_whose_dynamic_table_was_dropped_alone_is_repaired() {
     let project = project(CRON_FEATURE_VIEW);
-    apply(&project);
+    project.apply(DEV);
     exec(&project, "DROP DYNAMIC TABLE CONV_DB.FS.DAILY$V1");
-    dev(&project, &["plan"])
+    project
+        .on_branch(DEV, &["plan"])
         .code(0)
         .stdout_has("feature_view.DAILY$V1");
-    dev(&project, &["apply", "--auto-approve", "--allow-destroy"])
+    project
+        .on_branch(DEV, &["apply", "--auto-approve", "--allow-destroy"])
         .code(0)
         .stdout_has("Apply complete");
-    assert_clean(&project);
+    project.assert_clean(DEV, "DEV");
     exec(&project, "SHOW TASKS LIKE 'DAILY$V1' IN SCHEMA CONV_DB.FS").stdout_has("started");
 }
 
@@ -157,11 +142,11 @@ query: SELECT PUDO_ID, DAY, PARCELS FROM CONV_DB.RAW.EVENTS
 #[test]
 fn feature_views_follow_the_join_keys_an_ignored_entity_really_has() {
     let project = project(IGNORED_JOIN_KEYS);
-    apply(&project);
+    project.apply(DEV);
     project.edit("resources/main.yaml", "[PUDO_ID]", "[PUDO_ID, DAY]");
-    assert_clean(&project);
-    apply(&project);
-    assert_clean(&project);
+    project.assert_clean(DEV, "DEV");
+    project.apply(DEV);
+    project.assert_clean(DEV, "DEV");
     exec(&project, "SHOW VIEWS LIKE 'VOLUME$V1' IN SCHEMA CONV_DB.FS").stdout_has("VOLUME$V1");
     // A new feature view on the entity is tagged with the live keys too.
     let second = IGNORED_JOIN_KEYS
@@ -174,8 +159,8 @@ fn feature_views_follow_the_join_keys_an_ignored_entity_really_has() {
         "kind: FeatureView\n",
         &format!("{second}---\nkind: FeatureView\n"),
     );
-    apply(&project);
-    assert_clean(&project);
+    project.apply(DEV);
+    project.assert_clean(DEV, "DEV");
 }
 
 #[test]
@@ -190,10 +175,10 @@ timeout_ms: 60000
 sql: SELECT 1
 ",
     );
-    dev(&project, &["plan"]).code(0).stdout_has(
+    project.on_branch(DEV, &["plan"]).code(0).stdout_has(
         "Note: task timeout_ms and suspend_after_failures are compared with the last apply only",
     );
-    let json = dev(&project, &["plan", "--json"]);
+    let json = project.on_branch(DEV, &["plan", "--json"]);
     json.code(0);
     let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(
@@ -227,12 +212,13 @@ sql: SELECT 3
 #[test]
 fn a_finalizer_and_an_error_integration_round_trip_with_their_graph() {
     let project = project(FINALIZED_GRAPH);
-    dev(&project, &["plan", "--sql"])
+    project
+        .on_branch(DEV, &["plan", "--sql"])
         .code(0)
         .stdout_has("ERROR_INTEGRATION = OPS_ALERTS")
         .stdout_has("FINALIZE = CONV_DB.OPS.ROOT");
-    apply(&project);
-    assert_clean(&project);
+    project.apply(DEV);
+    project.assert_clean(DEV, "DEV");
     let shown = exec(&project, "SHOW TASKS IN SCHEMA CONV_DB.OPS");
     shown
         .stdout_has("FinalizedRootTask")
@@ -243,12 +229,12 @@ fn a_finalizer_and_an_error_integration_round_trip_with_their_graph() {
 
     // The finalizer changes while its root is suspended.
     project.edit("resources/main.yaml", "SELECT 3", "SELECT 4");
-    let plan = dev(&project, &["plan", "--sql"]);
+    let plan = project.on_branch(DEV, &["plan", "--sql"]);
     plan.code(0)
         .stdout_has("ALTER TASK CONV_DB.OPS.ROOT SUSPEND")
         .stdout_has("ALTER TASK CONV_DB.OPS.CLEANUP MODIFY AS SELECT 4");
-    apply(&project);
-    assert_clean(&project);
+    project.apply(DEV);
+    project.assert_clean(DEV, "DEV");
 
     // Changed behind floe's back (a task of a graph is altered only while
     // it and its root are suspended): seen and reverted.
@@ -259,17 +245,18 @@ fn a_finalizer_and_an_error_integration_round_trip_with_their_graph() {
         &project,
         "ALTER TASK CONV_DB.OPS.ROOT UNSET ERROR_INTEGRATION",
     );
-    dev(&project, &["drift"])
+    project
+        .on_branch(DEV, &["drift"])
         .code(2)
         .stdout_has("task.CLEANUP")
         .stdout_has("task.ROOT");
-    apply(&project);
-    assert_clean(&project);
+    project.apply(DEV);
+    project.assert_clean(DEV, "DEV");
 
     // The finalizer becomes a child of the graph, then goes.
     project.edit("resources/main.yaml", "finalize: ROOT", "after: [WORK]");
-    apply(&project);
-    assert_clean(&project);
+    project.apply(DEV);
+    project.assert_clean(DEV, "DEV");
     exec(&project, "SHOW TASKS LIKE 'CLEANUP' IN SCHEMA CONV_DB.OPS")
         .stdout_lacks("FinalizedRootTask");
 }
@@ -278,7 +265,10 @@ fn a_finalizer_and_an_error_integration_round_trip_with_their_graph() {
 fn finalizers_are_checked_against_their_graph() {
     let check = |resources: &str, message: &str| {
         let project = project(resources);
-        dev(&project, &["validate"]).code(1).stderr_has(message);
+        project
+            .on_branch(DEV, &["validate"])
+            .code(1)
+            .stderr_has(message);
     };
     check(
         &FINALIZED_GRAPH.replace("finalize: ROOT\n", "finalize: ROOT\nschedule: 5 minutes\n"),

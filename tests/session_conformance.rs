@@ -15,14 +15,13 @@ use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
-use common::serve::{SERVE_USER, serve};
+use common::serve::{SERVE_USER, connection, quick_retries, serve};
 use common::{ENVIRONMENTS, Project};
-use floe::connect::{Authentication, ConnectionConfig, Endpoint, Protocol, Secret};
+use floe::connect::ConnectionConfig;
 use floe::local::{self, LocalAccount};
 use floe::session::{Account, ExecError, LoginContext, Rows, Session, SqlError};
-use floe::snowflake::{RetryPolicy, SessionOptions, SnowflakeSession};
+use floe::snowflake::SnowflakeSession;
 
 const PASSWORD: &str = "c0nformance-pw";
 /// Tables in `CONF_DB.BIG`: as many as one SHOW returns.
@@ -85,30 +84,13 @@ impl Target for Served {
     fn login<'a>(&'a self, login: LoginContext) -> BoxFuture<'a, Arc<dyn Session>> {
         Box::pin(async move {
             let config = ConnectionConfig {
-                name: "served".into(),
-                source: None,
-                account: "local".into(),
-                user: Some(SERVE_USER.into()),
                 role: login.role,
                 warehouse: login.warehouse,
                 database: login.database,
                 schema: login.schema,
-                authentication: Authentication::Password(Secret::new(PASSWORD)),
-                endpoint: Some(Endpoint {
-                    protocol: Protocol::Http,
-                    host: "127.0.0.1".into(),
-                    port: Some(self.port),
-                }),
+                ..connection(self.port, SERVE_USER, PASSWORD)
             };
-            let options = SessionOptions {
-                query_timeout: Duration::from_secs(60),
-                retry: RetryPolicy {
-                    attempts: 2,
-                    base: Duration::from_millis(10),
-                    cap: Duration::from_millis(20),
-                },
-            };
-            let session = SnowflakeSession::connect(&config, options)
+            let session = SnowflakeSession::connect(&config, quick_retries())
                 .await
                 .expect("the served account accepts the login");
             Arc::new(session) as Arc<dyn Session>
@@ -122,7 +104,7 @@ impl Target for Served {
 
 fn project() -> Project {
     Project::with_environments(&format!("{ENVIRONMENTS}local:\n  seed: [seed.sql]\n"))
-        .file("seed.sql", &common::conformance_seed(BIG))
+        .file("seed.sql", &common::local::conformance_seed(BIG))
 }
 
 /// The login most cases use: names written as a user writes them.

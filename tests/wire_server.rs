@@ -1,12 +1,12 @@
 //! The wire server's protocol, spoken by hand over real HTTP on loopback:
 //! what a Snowflake client sees at each endpoint.
 
-mod support;
+mod common;
 
 use std::io::Write;
 
+use common::wire::{FakeAccount, PASSWORD, USER, login, post, start};
 use serde_json::json;
-use support::{FakeAccount, PASSWORD, USER, login, post, start};
 
 fn bearer(token: &str) -> String {
     format!("Snowflake Token=\"{token}\"")
@@ -277,7 +277,7 @@ async fn serve_on_port_zero_prints_the_url_it_listens_on() {
         let address: std::net::SocketAddr = url.parse().expect("the URL names host:port");
         assert_ne!(address.port(), 0);
         let body = json!({"data": {"LOGIN_NAME": USER, "PASSWORD": PASSWORD}}).to_string();
-        support::post_to(address, "/session/v1/login-request", &[], body.as_bytes()).await
+        common::wire::post_to(address, "/session/v1/login-request", &[], body.as_bytes()).await
     };
     tokio::select! {
         result = floe::wire::serve(std::sync::Arc::new(floe::wire::SharedSession(FakeAccount::new())), options, &mut out) => {

@@ -3,15 +3,15 @@
 //! of a multi-statement request fetched by query id, and result chunks,
 //! which only their own URL opens.
 
-mod support;
+mod common;
 
 use std::sync::Arc;
 
+use common::wire::{PASSWORD, USER, post};
 use floe::connect::Secret;
 use floe::local::LocalAccount;
 use floe::wire::{RunningServer, ServeOptions, Server};
 use serde_json::{Value, json};
-use support::{PASSWORD, USER, post};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 async fn start() -> (tempfile::TempDir, RunningServer) {

@@ -25,7 +25,7 @@ fn python_clients_get_their_own_sessions_chunked_results_and_statement_counts() 
     };
     let project =
         Project::with_environments(&format!("{ENVIRONMENTS}local:\n  seed: [seed.sql]\n"))
-            .file("seed.sql", &common::conformance_seed(TABLES));
+            .file("seed.sql", &common::local::conformance_seed(TABLES));
     let (_server, port) = serve(&project, PASSWORD);
     run_script(
         python,

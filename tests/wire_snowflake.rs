@@ -2,49 +2,16 @@
 //! server over real HTTP on loopback: the path a real account takes, end
 //! to end on one machine.
 
-mod support;
+mod common;
 
-use std::time::Duration;
-
-use floe::connect::{
-    Authentication, ConnectionConfig, Endpoint, Protocol, Secret, Sources, load_connection_from,
-};
+use common::serve::{connection, quick_retries};
+use common::wire::{FakeAccount, PASSWORD, USER, start};
+use floe::connect::{Authentication, Secret, Sources, load_connection_from};
 use floe::session::{ColumnType, ExecError, Session};
-use floe::snowflake::{RetryPolicy, SessionOptions, SnowflakeSession};
-use support::{FakeAccount, PASSWORD, USER, start};
-
-fn config(port: u16, password: &str) -> ConnectionConfig {
-    ConnectionConfig {
-        name: "served".into(),
-        source: None,
-        account: "local".into(),
-        user: Some(USER.into()),
-        role: None,
-        warehouse: None,
-        database: None,
-        schema: None,
-        authentication: Authentication::Password(Secret::new(password)),
-        endpoint: Some(Endpoint {
-            protocol: Protocol::Http,
-            host: "127.0.0.1".into(),
-            port: Some(port),
-        }),
-    }
-}
-
-fn quick_retries() -> SessionOptions {
-    SessionOptions {
-        query_timeout: Duration::from_secs(30),
-        retry: RetryPolicy {
-            attempts: 3,
-            base: Duration::from_millis(10),
-            cap: Duration::from_millis(50),
-        },
-    }
-}
+use floe::snowflake::SnowflakeSession;
 
 async fn connect(port: u16) -> SnowflakeSession {
-    SnowflakeSession::connect(&config(port, PASSWORD), quick_retries())
+    SnowflakeSession::connect(&connection(port, USER, PASSWORD), quick_retries())
         .await
         .expect("the served account accepts the test credentials")
 }
@@ -134,9 +101,11 @@ async fn a_refused_statement_is_a_sql_error_with_code_and_message() {
 async fn a_wrong_password_is_an_auth_error_naming_the_connection_not_the_password() {
     let server = start(FakeAccount::new()).await;
     let wrong = "wrong-pw-0xdead";
-    let result =
-        SnowflakeSession::connect(&config(server.local_addr().port(), wrong), quick_retries())
-            .await;
+    let result = SnowflakeSession::connect(
+        &connection(server.local_addr().port(), USER, wrong),
+        quick_retries(),
+    )
+    .await;
     let Err(ExecError::Auth(message)) = result else {
         panic!("a wrong password is an auth error");
     };
@@ -231,7 +200,7 @@ async fn a_connection_from_connections_toml_reaches_the_served_account() {
 
 #[tokio::test]
 async fn an_unreadable_private_key_file_is_an_auth_error_naming_the_file() {
-    let mut config = config(9, PASSWORD);
+    let mut config = connection(9, USER, PASSWORD);
     config.authentication = Authentication::KeyPair {
         key: floe::connect::PrivateKey::File("/nonexistent/rsa_key.p8".into()),
         passphrase: Some(Secret::new("key-pass-phrase")),
@@ -248,7 +217,7 @@ async fn an_unreadable_private_key_file_is_an_auth_error_naming_the_file() {
 #[tokio::test]
 async fn a_malformed_private_key_is_refused_without_showing_it() {
     let server = start(FakeAccount::new()).await;
-    let mut config = config(server.local_addr().port(), PASSWORD);
+    let mut config = connection(server.local_addr().port(), USER, PASSWORD);
     let pem = "-----BEGIN PRIVATE KEY-----\nbm90IGEga2V5\n-----END PRIVATE KEY-----\n";
     config.authentication = Authentication::KeyPair {
         key: floe::connect::PrivateKey::Inline(Secret::new(pem)),
@@ -266,7 +235,7 @@ async fn a_malformed_private_key_is_refused_without_showing_it() {
 #[tokio::test]
 async fn an_oauth_token_the_account_does_not_accept_is_an_auth_error_without_the_token() {
     let server = start(FakeAccount::new()).await;
-    let mut config = config(server.local_addr().port(), PASSWORD);
+    let mut config = connection(server.local_addr().port(), USER, PASSWORD);
     config.authentication = Authentication::OAuth(Secret::new("oauth-tok-123"));
     let result = SnowflakeSession::connect(&config, quick_retries()).await;
     let Err(ExecError::Auth(message)) = result else {

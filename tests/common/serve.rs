@@ -1,7 +1,12 @@
-//! `floe local serve` as a child process, for tests that talk to it over HTTP.
+//! The served account: `floe local serve` as a child process, for tests
+//! that talk to it over HTTP, and how a client connects to a served account.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
+use std::time::Duration;
+
+use floe::connect::{Authentication, ConnectionConfig, Endpoint, Protocol, Secret};
+use floe::snowflake::{RetryPolicy, SessionOptions};
 
 use super::Project;
 
@@ -33,14 +38,17 @@ impl Server {
 
 /// [`serve`], answering every statement after `latency_ms` milliseconds.
 pub fn serve_slowly(project: &Project, password: &str, latency_ms: u64) -> (Server, u16) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_floe"))
-        .arg("-C")
-        .arg(project.path())
-        .args([
-            "local", "serve", "--env", "DEV", "--port", "0", "--user", SERVE_USER,
-        ])
-        .env("FLOE_LOCAL_PASSWORD", password)
-        .env("FLOE_LOCAL_LATENCY_MS", latency_ms.to_string())
+    let latency = latency_ms.to_string();
+    let mut child = project
+        .command(
+            &[
+                "local", "serve", "--env", "DEV", "--port", "0", "--user", SERVE_USER,
+            ],
+            &[
+                ("FLOE_LOCAL_PASSWORD", password),
+                ("FLOE_LOCAL_LATENCY_MS", &latency),
+            ],
+        )
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .spawn()
@@ -74,4 +82,38 @@ pub fn write_connection(project: &Project, port: u16, password: &str) {
     std::fs::write(&file, text).expect("the connections file can be written");
     std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o600))
         .expect("permissions can be set");
+}
+
+/// Connection `served` to the account served on `port` of the loopback
+/// interface over plain HTTP, as `user` with `password`.
+pub fn connection(port: u16, user: &str, password: &str) -> ConnectionConfig {
+    ConnectionConfig {
+        name: "served".into(),
+        source: None,
+        account: "local".into(),
+        user: Some(user.into()),
+        role: None,
+        warehouse: None,
+        database: None,
+        schema: None,
+        authentication: Authentication::Password(Secret::new(password)),
+        endpoint: Some(Endpoint {
+            protocol: Protocol::Http,
+            host: "127.0.0.1".into(),
+            port: Some(port),
+        }),
+    }
+}
+
+/// Session options that retry a transient failure three times within
+/// milliseconds, so that tests of failures stay short.
+pub fn quick_retries() -> SessionOptions {
+    SessionOptions {
+        query_timeout: Duration::from_secs(60),
+        retry: RetryPolicy {
+            attempts: 3,
+            base: Duration::from_millis(10),
+            cap: Duration::from_millis(50),
+        },
+    }
 }

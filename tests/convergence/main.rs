@@ -121,7 +121,8 @@ CREATE TABLE IF NOT EXISTS TEST_DB.RAW.EVENTS (
 );
 ";
 
-const DEV: [&str; 2] = ["--branch", "feature/convergence"];
+/// The branch that selects DEV.
+const DEV: &str = "feature/convergence";
 
 /// Comments written out of band: never generated, so always a change.
 const OUT_OF_BAND: &str = "changed out of band";
@@ -222,11 +223,6 @@ fn write_resources(project: &Project, r: &Resources) {
     }
 }
 
-fn floe(project: &Project, args: &[&str]) -> Output {
-    let all: Vec<&str> = args.iter().chain(DEV.iter()).copied().collect();
-    project.run(&all)
-}
-
 /// Why a property failed: which one, at which step, with the output.
 fn failure(property: &str, step: &str, out: &Output) -> String {
     format!(
@@ -237,11 +233,11 @@ fn failure(property: &str, step: &str, out: &Output) -> String {
 
 /// `apply` succeeds and the plan after it is empty.
 fn converges(project: &Project, property: &str) -> Result<(), String> {
-    let apply = floe(project, &["apply", "--auto-approve", "--allow-destroy"]);
+    let apply = project.on_branch(DEV, &["apply", "--auto-approve", "--allow-destroy"]);
     if apply.code != 0 || apply.stderr.contains("panicked") {
         return Err(failure(property, "apply failed", &apply));
     }
-    let plan = floe(project, &["plan", "--detailed-exitcode"]);
+    let plan = project.on_branch(DEV, &["plan", "--detailed-exitcode"]);
     if plan.code != 0 {
         return Err(failure(
             property,
@@ -261,12 +257,12 @@ fn check(case: &Case) -> Result<(), String> {
     converges(&project, "P2 (edit, apply, then plan is empty)")?;
     let p3 = "P3 (out-of-band change: drift reports it, one apply converges)";
     for sql in case.out_of_band.iter().flat_map(|c| &c.sql) {
-        let exec = floe(&project, &["local", "exec", sql]);
+        let exec = project.on_branch(DEV, &["local", "exec", sql]);
         if exec.code != 0 {
             return Err(failure(p3, "the out-of-band statement was refused", &exec));
         }
     }
-    let drift = floe(&project, &["drift"]);
+    let drift = project.on_branch(DEV, &["drift"]);
     if drift.code != 2 {
         return Err(failure(p3, "drift did not report the change", &drift));
     }
