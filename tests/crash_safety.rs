@@ -4,10 +4,11 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command};
-
 use common::Project;
+use common::project::{read_until, signal};
+
+/// The branch that selects DEV.
+const DEV: &str = "dev";
 
 const ENVIRONMENTS: &str = "\
 project: test
@@ -47,39 +48,6 @@ fn project() -> Project {
     Project::with_environments(ENVIRONMENTS)
         .file("config/seed.sql", "CREATE DATABASE TEST_DB;\n")
         .file("resources/all.yaml", RESOURCES)
-}
-
-/// The branch that selects DEV.
-const DEV: &str = "dev";
-
-/// Reads the child's log lines until one holds every word of `words`;
-/// returns the lines read, and the rest of the log on a thread.
-fn read_until(child: &mut Child, words: &[&str]) -> std::thread::JoinHandle<Vec<String>> {
-    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
-    let mut seen = Vec::new();
-    for line in lines.by_ref() {
-        let line = line.expect("the log is text");
-        let found = words.iter().all(|w| line.contains(w));
-        seen.push(line);
-        if found {
-            return std::thread::spawn(move || {
-                seen.extend(lines.map_while(Result::ok));
-                seen
-            });
-        }
-    }
-    panic!(
-        "the apply ended without logging {words:?}:\n{}",
-        seen.join("\n")
-    );
-}
-
-fn signal(child: &Child, name: &str) {
-    let sent = Command::new("kill")
-        .args([name, &child.id().to_string()])
-        .status()
-        .expect("kill runs");
-    assert!(sent.success());
 }
 
 #[test]

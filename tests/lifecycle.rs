@@ -6,6 +6,7 @@
 
 mod common;
 
+use common::project::{read_until, signal};
 use common::{ENVIRONMENTS, Output, Project};
 
 const DEV: &str = "feature/try";
@@ -208,7 +209,7 @@ fn a_saved_plan_goes_stale_when_the_account_moves() {
 #[test]
 fn removing_a_resource_needs_allow_destroy() {
     let project = Project::example().applied(DEV);
-    std::fs::remove_file(project.path().join("resources/tasks/monitoring.yaml")).unwrap();
+    project.remove("resources/tasks/monitoring.yaml");
     project
         .on_branch(DEV, &["plan"])
         .code(0)
@@ -455,7 +456,6 @@ fn a_plan_saved_for_one_environment_is_refused_in_another() {
 
 #[test]
 fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
-    use std::io::BufRead;
     let project = Project::example().applied(DEV);
     change_capacity_alerts_sql(&project);
     project.edit(
@@ -465,19 +465,8 @@ fn ctrl_c_stops_the_apply_and_resumes_the_suspended_graph() {
     );
     let mut child = project.slow_apply(DEV, 300, 1);
     // Interrupt once the graph's root is suspended, before the changes end.
-    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap()).lines();
-    for line in stderr.by_ref() {
-        let line = line.unwrap();
-        if line.contains("suspend") && line.contains("PUDO_INFERENCE_ROOT") {
-            break;
-        }
-    }
-    let log = std::thread::spawn(move || stderr.map_while(Result::ok).collect::<Vec<_>>());
-    let interrupted = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(interrupted.success());
+    let log = read_until(&mut child, &["suspend", "PUDO_INFERENCE_ROOT"]);
+    signal(&child, "-INT");
     let out = child.wait_with_output().unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let log = log.join().unwrap().join("\n");

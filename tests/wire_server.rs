@@ -5,12 +5,8 @@ mod common;
 
 use std::io::Write;
 
-use common::wire::{FakeAccount, PASSWORD, USER, login, post, start};
+use common::wire::{FakeAccount, PASSWORD, USER, bearer, login, post, start};
 use serde_json::json;
-
-fn bearer(token: &str) -> String {
-    format!("Snowflake Token=\"{token}\"")
-}
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
     let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());

@@ -7,7 +7,8 @@ mod common;
 
 use std::sync::Arc;
 
-use common::wire::{PASSWORD, USER, post};
+use common::local::conformance_seed;
+use common::wire::{PASSWORD, USER, bearer, login_answer, post};
 use floe::connect::Secret;
 use floe::local::LocalAccount;
 use floe::wire::{RunningServer, ServeOptions, Server};
@@ -19,16 +20,8 @@ async fn start() -> (tempfile::TempDir, RunningServer) {
     let account = LocalAccount::open(&dir.path().join("account.json"), &[], None)
         .expect("a new account opens");
     account
-        .execute_sync(
-            "CREATE DATABASE CONF_DB; CREATE SCHEMA CONF_DB.RAW; CREATE SCHEMA CONF_DB.BIG",
-        )
+        .execute_sync(&conformance_seed(2500))
         .expect("the account is set up");
-    let tables: String = (0..2500)
-        .map(|n| format!("CREATE TABLE CONF_DB.BIG.T{n:04} (ID NUMBER);"))
-        .collect();
-    account
-        .execute_sync(&tables)
-        .expect("the tables are created");
     let options = ServeOptions::new("127.0.0.1", 0, USER, Secret::new(PASSWORD));
     let server = Server::bind(Arc::new(account), options)
         .await
@@ -37,23 +30,9 @@ async fn start() -> (tempfile::TempDir, RunningServer) {
     (dir, server)
 }
 
-/// Logs in with `query` as the login's query string; returns the login answer's data.
-async fn login(server: &RunningServer, query: &str) -> Value {
-    let body = json!({"data": {"LOGIN_NAME": USER, "PASSWORD": PASSWORD}});
-    let answer = post(
-        server,
-        &format!("/session/v1/login-request?{query}"),
-        &[],
-        body.to_string().as_bytes(),
-    )
-    .await;
-    assert_eq!(answer.json["success"], true, "{}", answer.json);
-    answer.json["data"].clone()
-}
-
+/// The Authorization header value of the session a login answered.
 fn token(login: &Value) -> String {
-    let token = login["token"].as_str().expect("a login answer has a token");
-    format!("Snowflake Token=\"{token}\"")
+    bearer(login["token"].as_str().expect("a login answer has a token"))
 }
 
 async fn query(server: &RunningServer, login: &Value, body: Value) -> Value {
@@ -102,7 +81,7 @@ async fn get(server: &RunningServer, url: &str, authorization: Option<&str>) -> 
 #[tokio::test]
 async fn a_login_answers_the_context_it_made_current() {
     let (_dir, server) = start().await;
-    let data = login(
+    let data = login_answer(
         &server,
         "databaseName=conf_db&schemaName=raw&warehouse=NO_SUCH_WH&roleName=sysadmin",
     )
@@ -112,7 +91,7 @@ async fn a_login_answers_the_context_it_made_current() {
     assert_eq!(info["schemaName"], "RAW");
     assert_eq!(info["warehouseName"], Value::Null);
     assert_eq!(info["roleName"], "SYSADMIN");
-    let missing = login(&server, "databaseName=NO_SUCH_DB").await;
+    let missing = login_answer(&server, "databaseName=NO_SUCH_DB").await;
     assert_eq!(missing["sessionInfo"]["databaseName"], Value::Null);
     assert_ne!(data["sessionId"], missing["sessionId"]);
 }
@@ -120,7 +99,7 @@ async fn a_login_answers_the_context_it_made_current() {
 #[tokio::test]
 async fn statement_parameters_allow_several_statements_for_one_request() {
     let (_dir, server) = start().await;
-    let session = login(&server, "databaseName=CONF_DB").await;
+    let session = login_answer(&server, "databaseName=CONF_DB").await;
     let two = "SELECT CURRENT_SCHEMA(); USE SCHEMA CONF_DB.RAW; SELECT CURRENT_SCHEMA()";
     let refused = query(&server, &session, json!({"sqlText": two})).await;
     assert_eq!(refused["success"], false);
@@ -177,7 +156,7 @@ async fn statement_parameters_allow_several_statements_for_one_request() {
     assert_eq!(now["data"]["finalDatabaseName"], "CONF_DB");
     assert_eq!(now["data"]["finalSchemaName"], "RAW");
     // Another session cannot read this session's results.
-    let other = login(&server, "").await;
+    let other = login_answer(&server, "").await;
     let (_, body) = get(
         &server,
         &format!("/queries/{}/result", ids[0]),
@@ -192,7 +171,7 @@ async fn statement_parameters_allow_several_statements_for_one_request() {
 #[tokio::test]
 async fn a_large_result_comes_in_chunks_that_only_their_url_opens() {
     let (_dir, server) = start().await;
-    let session = login(&server, "").await;
+    let session = login_answer(&server, "").await;
     let answer = query(
         &server,
         &session,

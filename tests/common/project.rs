@@ -6,6 +6,7 @@
 //! tests do not depend on where they run, and points `SNOWFLAKE_HOME` and
 //! `HOME` inside the project so no real configuration is read.
 
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 
@@ -235,6 +236,38 @@ impl Project {
         }
         cmd
     }
+}
+
+/// Reads the log (stderr) of a floe run started with [`Project::slow_apply`]
+/// until a line holds every word of `words`; returns the lines read, and
+/// the rest of the log on a thread.
+pub fn read_until(child: &mut Child, words: &[&str]) -> std::thread::JoinHandle<Vec<String>> {
+    let mut lines = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+    let mut seen = Vec::new();
+    for line in lines.by_ref() {
+        let line = line.expect("the log is text");
+        let found = words.iter().all(|w| line.contains(w));
+        seen.push(line);
+        if found {
+            return std::thread::spawn(move || {
+                seen.extend(lines.map_while(Result::ok));
+                seen
+            });
+        }
+    }
+    panic!(
+        "the apply ended without logging {words:?}:\n{}",
+        seen.join("\n")
+    );
+}
+
+/// Sends `child` the signal `name` (`-INT`, `-KILL`, ...) as `kill` does.
+pub fn signal(child: &Child, name: &str) {
+    let sent = Command::new("kill")
+        .args([name, &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(sent.success(), "kill {name} failed");
 }
 
 /// Copies the folder `from` to `to`, recursively.

@@ -247,17 +247,32 @@ pub async fn post_to(
 
 /// Logs in over raw HTTP and returns the session token.
 pub async fn login(server: &RunningServer) -> String {
+    login_answer(server, "").await["token"]
+        .as_str()
+        .expect("a login answer has a token")
+        .to_string()
+}
+
+/// Logs in over raw HTTP with `query` as the login's query string (none
+/// when empty), which must succeed; returns the login answer's data.
+pub async fn login_answer(server: &RunningServer, query: &str) -> serde_json::Value {
     let body = serde_json::json!({"data": {"LOGIN_NAME": USER, "PASSWORD": PASSWORD, "ACCOUNT_NAME": "local"}});
+    let path = match query {
+        "" => "/session/v1/login-request".to_string(),
+        query => format!("/session/v1/login-request?{query}"),
+    };
     let answer = post(
         server,
-        "/session/v1/login-request",
+        &path,
         &[("Content-Type", "application/json")],
         body.to_string().as_bytes(),
     )
     .await;
     assert_eq!(answer.json["success"], true, "{}", answer.json);
-    answer.json["data"]["token"]
-        .as_str()
-        .expect("a login answer has a token")
-        .to_string()
+    answer.json["data"].clone()
+}
+
+/// The Authorization header value a client sends with session `token`.
+pub fn bearer(token: &str) -> String {
+    format!("Snowflake Token=\"{token}\"")
 }
