@@ -202,11 +202,34 @@ fn warehouse() {
                     "type: SNOWPARK-OPTIMIZED",
                 )
             }),
+            ("type (running warehouse)", |p| {
+                p.on_branch(
+                    DEV,
+                    &[
+                        "local",
+                        "exec",
+                        "ALTER WAREHOUSE PUDO_TRAINING_WH_DEV RESUME",
+                    ],
+                )
+                .code(0);
+                p.edit(
+                    WAREHOUSES,
+                    "type: ${config.warehouses.training.type}",
+                    "type: SNOWPARK-OPTIMIZED",
+                )
+            }),
             ("auto_suspend", |p| {
                 p.edit(
                     WAREHOUSES,
                     "auto_suspend: ${config.warehouses.auto_suspend}",
                     "auto_suspend: 300",
+                )
+            }),
+            ("auto_suspend never", |p| {
+                p.edit(
+                    WAREHOUSES,
+                    "auto_suspend: ${config.warehouses.auto_suspend}",
+                    "auto_suspend: null",
                 )
             }),
             ("auto_resume", |p| {
@@ -341,6 +364,20 @@ fn feature_view() {
                     "refresh_freq: \"0 4 * * * UTC\"",
                 )
             }),
+            ("refresh_freq to cron", |p| {
+                p.edit(
+                    PARCEL_DEMAND,
+                    "refresh_freq: 12 hours",
+                    "refresh_freq: \"0 5 * * * UTC\"",
+                )
+            }),
+            ("refresh_freq from cron", |p| {
+                p.edit(
+                    CARRIER_PERFORMANCE,
+                    "refresh_freq: \"0 3 * * * UTC\"",
+                    "refresh_freq: 1 day",
+                )
+            }),
             ("warehouse", |p| {
                 p.edit(
                     PARCEL_DEMAND,
@@ -412,6 +449,13 @@ fn model() {
                     MODELS,
                     "comment: XGBoost regressor forecasting the daily fill rate of each pick-up/drop-off point",
                     "comment: XGBoost regressor forecasting daily fill rates",
+                )
+            }),
+            ("comment removed", |p| {
+                p.edit(
+                    MODELS,
+                    "comment: XGBoost regressor forecasting the daily fill rate of each pick-up/drop-off point\nversions:\n  - name: V1\n    from: \"@",
+                    "versions:\n  - name: V1\n    from: \"@",
                 )
             }),
             ("default_version", |p| {
@@ -530,6 +574,20 @@ fn task() {
                     TRAINING_DAG,
                     "comment: Clears the staged candidates once the approved one is published (after a rejection they are kept for inspection)",
                     "comment: Clears the staged candidates once the approved one is published",
+                )
+            }),
+            ("comment removed", |p| {
+                p.edit(
+                    TRAINING_DAG,
+                    "comment: Clears the staged candidates once the approved one is published (after a rejection they are kept for inspection)\n",
+                    "",
+                )
+            }),
+            ("comment (in the running inference graph)", |p| {
+                p.edit(
+                    INFERENCE_DAG,
+                    "comment: Raises an alert for every point forecast",
+                    "comment: Raises an alert for each point forecast",
                 )
             }),
             ("sql", |p| {

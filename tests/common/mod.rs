@@ -11,8 +11,8 @@
 //! - [`python`]: Snowflake's own Python clients run against a served account.
 
 // Every test file is its own crate and compiles this module on its own,
-// each using only some of these helpers: what one crate leaves unused is
-// used by another.
+// each using only some of these helpers and of the re-exports below: what
+// one crate leaves unused is used by another.
 #![allow(dead_code, unused_imports)]
 
 pub mod local;
