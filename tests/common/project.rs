@@ -96,7 +96,7 @@ impl Project {
 
     /// Waits until `state/<env>.json` records at least `count` resources,
     /// failing if `child` (the apply writing it) ends first or two minutes pass.
-    pub fn wait_for_recorded(&self, env: &str, count: usize, child: &mut std::process::Child) {
+    pub fn wait_for_recorded(&self, env: &str, count: usize, child: &mut Child) {
         let state = self.path().join(format!("state/{env}.json"));
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         loop {

@@ -1,7 +1,6 @@
-//! Shared by the wire tests: a small in-memory account that knows
-//! warehouses, and a raw HTTP/1.1 client for requests no driver would send.
-
-#![allow(dead_code)]
+//! The wire server on its own: a small in-memory account that knows
+//! warehouses served on loopback, and a raw HTTP/1.1 client for requests
+//! no driver would send.
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -12,7 +11,9 @@ use floe::session::{BoxFuture, Column, ColumnType, ExecError, Rows, Session, Sql
 use floe::wire::{RunningServer, ServeOptions, Server, SharedSession};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
+/// The user the wire server accepts.
 pub const USER: &str = "floe";
+/// The password of [`USER`].
 pub const PASSWORD: &str = "s3cret-wire-pw";
 
 /// One warehouse of the fake account.
@@ -193,7 +194,9 @@ pub async fn start(account: Arc<FakeAccount>) -> RunningServer {
 /// A raw HTTP answer.
 #[derive(Debug)]
 pub struct RawAnswer {
+    /// The HTTP status code.
     pub status: u16,
+    /// The body, which every answer of the server has as JSON.
     pub json: serde_json::Value,
 }
 
