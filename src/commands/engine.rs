@@ -23,6 +23,7 @@ use crate::load::Project;
 use crate::load::environments::ENVIRONMENTS_FILE;
 use crate::local::{self, LocalAccount};
 use crate::model::{Address, KindName};
+use crate::render;
 use crate::resolve::{EnvSelection, ResolvedEnv};
 use crate::session::{ExecError, Session};
 use crate::snowflake::{SessionOptions, SnowflakeSession};
@@ -100,7 +101,7 @@ impl Workspace {
             }
             return Ok(Arc::new(account));
         }
-        let config = connect::load_connection(&name).map_err(|e| {
+        let loaded = connect::load_connection(&name).map_err(|e| {
             let d = Diagnostic::error(e.to_string());
             let d = match self.connection_origin(args) {
                 Some((span, field)) => d
@@ -110,7 +111,10 @@ impl Workspace {
             };
             d.hint(e.hint())
         })?;
-        let session = SnowflakeSession::connect(&config, SessionOptions::default())
+        for warning in &loaded.warnings {
+            eprint!("{}", render::warning_text(warning));
+        }
+        let session = SnowflakeSession::connect(&loaded.config, SessionOptions::default())
             .await
             .map_err(|e| {
                 Diagnostic::error(e.to_string()).hint(format!(

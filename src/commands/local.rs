@@ -15,6 +15,7 @@ use crate::connect::Secret;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Project;
 use crate::local::{self, LocalAccount};
+use crate::render;
 use crate::resolve::EnvSelection;
 use crate::session::Rows;
 use crate::wire::{self, ServeOptions, Warnings};
@@ -129,7 +130,7 @@ fn run_serve(
         args.user.clone(),
         Secret::new(password),
     );
-    options.warnings = Warnings::to(|message| eprintln!("warning: {message}"));
+    options.warnings = Warnings::to(|message| eprint!("{}", render::warning_text(message)));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

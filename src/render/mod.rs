@@ -9,11 +9,13 @@ mod state;
 mod style;
 mod summary;
 mod text;
+mod warning;
 
 pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
 pub use state::{state_list_text, state_show_text};
 pub use summary::{introspection_text, summary_text};
 pub use text::plan_text;
+pub use warning::warning_text;
 
 use crate::diff::Plan;
 
