@@ -16,14 +16,14 @@ use std::sync::Arc;
 use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
 use crate::apply::{
-    ApplyOptions, Interrupt, LogObserver, Observer, Observers, ProgressObserver, StateSink,
-    SuspendedTasks, apply, check_destroy, check_fresh,
+    ApplyOptions, Interrupt, Observer, Observers, StateSink, SuspendedTasks, apply, check_destroy,
+    check_fresh,
 };
 use crate::cli::ApplyArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::diff::{Plan, live_fingerprint};
 use crate::kinds::reconciler_kinds;
-use crate::render::{self, TextOptions};
+use crate::render::{self, LogObserver, ProgressObserver, TextOptions};
 
 /// Runs `floe apply`.
 pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {

@@ -1,10 +1,14 @@
 //! Presentation of plans, drift and apply outcomes: text for people, JSON
 //! for machines. Every renderer reads the same values (a [`crate::diff::Plan`],
 //! a [`DriftReport`], an [`crate::apply::Summary`]) and returns a string; it
-//! decides nothing and writes nothing. Colour is the caller's choice (from
-//! the terminal and `NO_COLOR`), passed in [`TextOptions`].
+//! decides nothing and writes nothing. The apply progress displays
+//! ([`ProgressObserver`], [`LogObserver`]) are the exception that proves
+//! it: they observe apply's events and draw on the target the command hands
+//! them. Colour is the caller's choice (from the terminal and `NO_COLOR`),
+//! passed in [`TextOptions`].
 
 mod drift;
+mod progress;
 mod state;
 mod style;
 mod summary;
@@ -12,6 +16,7 @@ mod text;
 mod warning;
 
 pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
+pub use progress::{LogObserver, ProgressObserver};
 pub use state::{state_list_text, state_show_text};
 pub use summary::{introspection_text, summary_text};
 pub use text::plan_text;

@@ -139,7 +139,8 @@ fn write_sql(out: &mut String, plan: &Plan) {
     out.push('\n');
 }
 
-fn purpose(p: StepPurpose) -> &'static str {
+/// The verb of a step's purpose, as plans and apply logs print it.
+pub(super) fn purpose(p: StepPurpose) -> &'static str {
     match p {
         StepPurpose::Create => "create",
         StepPurpose::Update => "update",
