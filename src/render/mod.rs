@@ -1,25 +1,30 @@
-//! Presentation of plans, drift and apply outcomes: text for people, JSON
-//! for machines. Every renderer reads the same values (a [`crate::diff::Plan`],
-//! a [`DriftReport`], an [`crate::apply::Summary`]) and returns a string; it
-//! decides nothing and writes nothing. The apply progress displays
-//! ([`ProgressObserver`], [`LogObserver`]) are the exception that proves
-//! it: they observe apply's events and draw on the target the command hands
-//! them. Colour is the caller's choice (from the terminal and `NO_COLOR`),
-//! passed in [`TextOptions`].
+//! Presentation: plans, drift, apply outcomes, validation and local query
+//! results as text for people and JSON for machines. Every renderer reads
+//! a value (a [`crate::diff::Plan`], a [`DriftReport`], an
+//! [`crate::apply::Summary`], rows) and returns a string; it decides
+//! nothing and writes nothing. The apply progress displays
+//! ([`ProgressObserver`], [`LogObserver`]) are the one exception: they
+//! observe apply's events and draw on the target the command hands them.
+//! Colour is the caller's choice (from the terminal and `NO_COLOR`), passed
+//! in [`TextOptions`].
 
 mod drift;
+mod local;
 mod progress;
 mod state;
 mod style;
 mod summary;
 mod text;
+mod validate;
 mod warning;
 
 pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
+pub use local::{reset_text, rows_json, rows_table};
 pub use progress::{LogObserver, ProgressObserver};
 pub use state::{state_list_text, state_show_text};
 pub use summary::{introspection_text, summary_text};
 pub use text::plan_text;
+pub use validate::validate_line;
 pub use warning::warning_text;
 
 use crate::diff::Plan;
