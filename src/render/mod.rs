@@ -1,14 +1,17 @@
-//! Presentation: plans, drift, apply outcomes, validation and local query
-//! results as text for people and JSON for machines. Every renderer reads
-//! a value (a [`crate::diff::Plan`], a [`DriftReport`], an
-//! [`crate::apply::Summary`], rows) and returns a string; it decides
-//! nothing and writes nothing. The apply progress displays
+//! Presentation: plans, drift, apply outcomes, validation, environments,
+//! configuration, the dependency graph and local query results as text for
+//! people and JSON for machines. Every renderer reads a value (a
+//! [`crate::diff::Plan`], a [`DriftReport`], an [`crate::apply::Summary`],
+//! rows) and returns a string; it decides nothing and writes nothing. The apply progress displays
 //! ([`ProgressObserver`], [`LogObserver`]) are the one exception: they
 //! observe apply's events and draw on the target the command hands them.
 //! Colour is the caller's choice (from the terminal and `NO_COLOR`), passed
 //! in [`TextOptions`].
 
+mod config;
 mod drift;
+mod env;
+mod graph;
 mod local;
 mod progress;
 mod state;
@@ -18,7 +21,10 @@ mod text;
 mod validate;
 mod warning;
 
+pub use config::config_text;
 pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
+pub use env::{env_list_text, env_text};
+pub use graph::{graph_dot, graph_mermaid, graph_text};
 pub use local::{reset_text, rows_json, rows_table};
 pub use progress::{LogObserver, ProgressObserver};
 pub use state::{state_list_text, state_show_text};
