@@ -71,3 +71,46 @@ pub fn rows_table(rows: &Rows) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::{Column, ColumnType};
+
+    fn rows() -> Rows {
+        Rows {
+            columns: vec![
+                Column::new("name", ColumnType::Text),
+                Column::new("comment", ColumnType::Text),
+            ],
+            rows: vec![
+                vec![Some("ML_WH".into()), None],
+                vec![Some("W".into()), Some("two\nlines".into())],
+            ],
+            query_id: None,
+        }
+    }
+
+    #[test]
+    fn a_table_aligns_columns_and_shows_null_and_newlines_on_one_line() {
+        assert_eq!(
+            rows_table(&rows()),
+            "name  | comment\n\
+             ------+-----------\n\
+             ML_WH | NULL\n\
+             W     | two\\nlines\n"
+        );
+    }
+
+    #[test]
+    fn json_keeps_null_as_null() {
+        let value: serde_json::Value = serde_json::from_str(&rows_json(&rows())).expect("JSON");
+        assert_eq!(
+            value,
+            serde_json::json!({
+                "columns": ["name", "comment"],
+                "rows": [["ML_WH", null], ["W", "two\nlines"]],
+            })
+        );
+    }
+}

@@ -48,3 +48,25 @@ fn plural(n: usize, noun: &str) -> String {
         format!("{n} {noun}s")
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kind::fakes::resource;
+    use serde_json::json;
+
+    #[test]
+    fn a_valid_environment_counts_its_resources_by_kind_in_words() {
+        let resources = [
+            resource("schema.FS", json!({}), &[]),
+            resource("entity.A", json!({}), &[]),
+            resource("entity.B", json!({}), &[]),
+            resource("feature_view.F", json!({}), &[]),
+        ];
+        assert_eq!(
+            validate_line("DEV", 4, &resources),
+            "DEV   ok  4 resources (1 schema, 2 entities, 1 feature view)\n"
+        );
+        assert_eq!(validate_line("PROD", 4, &[]), "PROD  ok  no resources\n");
+    }
+}
