@@ -12,6 +12,7 @@ mod config;
 mod drift;
 mod env;
 mod graph;
+mod leftovers;
 mod local;
 mod progress;
 mod state;
@@ -25,6 +26,9 @@ pub use config::config_text;
 pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
 pub use env::{env_list_text, env_text};
 pub use graph::{graph_dot, graph_mermaid, graph_text};
+pub use leftovers::{
+    InterruptedRun, LostAccount, LostFile, interrupted_run_text, lost_account_text,
+};
 pub use local::{reset_text, rows_json, rows_table};
 pub use progress::{LogObserver, ProgressObserver};
 pub use state::{state_list_text, state_show_text};
