@@ -48,14 +48,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
         };
         write(out, &render::plan_text(&plan, options))?;
         if let Some(path) = &args.out {
-            write(
-                out,
-                &format!(
-                    "\nSaved the plan to {}. Apply exactly these steps with `floe apply {}`.\n",
-                    path.display(),
-                    path.display()
-                ),
-            )?;
+            write(out, &render::plan_saved_text(path))?;
         }
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {

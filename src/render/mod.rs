@@ -8,6 +8,7 @@
 //! Colour is the caller's choice (from the terminal and `NO_COLOR`), passed
 //! in [`TextOptions`].
 
+mod apply;
 mod config;
 mod drift;
 mod env;
@@ -22,6 +23,7 @@ mod text;
 mod validate;
 mod warning;
 
+pub use apply::{confirm_prompt, interrupted_text, left_behind_text};
 pub use config::config_text;
 pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
 pub use env::{env_list_text, env_text};
@@ -31,9 +33,9 @@ pub use leftovers::{
 };
 pub use local::{reset_text, rows_json, rows_table};
 pub use progress::{LogObserver, ProgressObserver};
-pub use state::{state_list_text, state_show_text};
+pub use state::{forgot_text, imported_text, state_list_text, state_show_text, unlock_text};
 pub use summary::{introspection_text, summary_text};
-pub use text::plan_text;
+pub use text::{plan_saved_text, plan_text};
 pub use validate::validate_line;
 pub use warning::warning_text;
 

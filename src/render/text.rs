@@ -1,6 +1,7 @@
 //! The human plan: grouped by kind, aligned, one line per address.
 
 use std::fmt::Write;
+use std::path::Path;
 
 use super::TextOptions;
 use super::style::{Color, paint, symbol, value};
@@ -177,4 +178,13 @@ fn closing_line(plan: &Plan) -> String {
         ));
     }
     line
+}
+
+/// After a plan saved with `--out`: where it is and how to apply exactly it.
+pub fn plan_saved_text(path: &Path) -> String {
+    format!(
+        "\nSaved the plan to {}. Apply exactly these steps with `floe apply {}`.\n",
+        path.display(),
+        path.display()
+    )
 }
