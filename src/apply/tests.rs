@@ -8,6 +8,7 @@ use crate::diff::{Plan, PlanInput, StepPurpose, plan};
 use crate::kind::fakes::{FakeSession, addr, kinds, live, resource};
 use crate::live::Live;
 use crate::model::Resource;
+use crate::render::{LogObserver, ProgressObserver};
 use crate::session::Session;
 use crate::state::{State, StateStore};
 

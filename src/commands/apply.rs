@@ -8,7 +8,6 @@
 //! terminal) or needs `--auto-approve`. State is written after every step by
 //! [`crate::apply::apply`].
 
-use std::fmt::Write as _;
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -16,14 +15,14 @@ use std::sync::Arc;
 use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
 use crate::apply::{
-    ApplyOptions, Interrupt, LogObserver, Observer, Observers, ProgressObserver, StateSink,
-    SuspendedTasks, apply, check_destroy, check_fresh,
+    ApplyOptions, Interrupt, Observer, Observers, StateSink, SuspendedTasks, apply, check_destroy,
+    check_fresh,
 };
 use crate::cli::ApplyArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::diff::{Plan, live_fingerprint};
 use crate::kinds::reconciler_kinds;
-use crate::render::{self, TextOptions};
+use crate::render::{self, LogObserver, ProgressObserver, TextOptions};
 
 /// Runs `floe apply`.
 pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
@@ -128,10 +127,7 @@ fn confirm(workspace: &Workspace, out: &mut dyn Write) -> Result<(), Diagnostics
     } else {
         "yes".to_string()
     };
-    write(
-        out,
-        &format!("\nApply these changes to {env}? Type `{expected}` to confirm: "),
-    )?;
+    write(out, &render::confirm_prompt(env, &expected))?;
     let _ = out.flush();
     let mut answer = String::new();
     std::io::stdin()
@@ -152,24 +148,6 @@ struct LeftBehind {
     suspended: Arc<SuspendedTasks>,
 }
 
-impl LeftBehind {
-    /// The lines printed when a second Ctrl-C quits at once.
-    fn text(&self) -> String {
-        let env = &self.environment;
-        let mut text = format!(
-            "\nQuit at once. Left behind:\n  the lock {} (when no apply is running, remove it with `floe state unlock --env {env}`)\n",
-            self.lock.display()
-        );
-        for task in self.suspended.now() {
-            let _ = writeln!(
-                text,
-                "  {task}, suspended by this apply (state records it suspended; `floe apply --env {env}` resumes it)"
-            );
-        }
-        text
-    }
-}
-
 /// The first Ctrl-C stops the apply cleanly (running steps finish, state is
 /// written, suspended task graphs are resumed); a second one exits at once,
 /// saying what it leaves behind: the lock and the task graphs still
@@ -183,13 +161,14 @@ fn interrupt_on_ctrl_c(left_behind: LeftBehind) -> Interrupt {
         }
         raise.raise();
         // stderr may be gone (a closed pipe): the interrupt must not depend on it.
-        let _ = writeln!(
-            std::io::stderr(),
-            "\nInterrupted: finishing the running steps and resuming suspended task graphs \
-             (Ctrl-C again to quit at once; state keeps what finished)."
-        );
+        let _ = write!(std::io::stderr(), "{}", render::interrupted_text());
         if tokio::signal::ctrl_c().await.is_ok() {
-            let _ = write!(std::io::stderr(), "{}", left_behind.text());
+            let text = render::left_behind_text(
+                &left_behind.environment,
+                &left_behind.lock,
+                &left_behind.suspended.now(),
+            );
+            let _ = write!(std::io::stderr(), "{text}");
             std::process::exit(130);
         }
     });

@@ -23,6 +23,7 @@ use crate::load::Project;
 use crate::load::environments::ENVIRONMENTS_FILE;
 use crate::local::{self, LocalAccount};
 use crate::model::{Address, KindName};
+use crate::render;
 use crate::resolve::{EnvSelection, ResolvedEnv};
 use crate::session::{ExecError, Session};
 use crate::snowflake::{SessionOptions, SnowflakeSession};
@@ -95,12 +96,12 @@ impl Workspace {
             let account = LocalAccount::open(&path, &self.seeds, local_latency()?)
                 .map_err(|e| Diagnostic::error(e.to_string()))?
                 .with_edition(self.edition);
-            if let Some(warning) = leftovers::lost_account(self, &path, account.opened()) {
-                eprint!("{warning}");
+            if let Some(lost) = leftovers::lost_account(self, &path, account.opened()) {
+                eprint!("{}", render::lost_account_text(&lost));
             }
             return Ok(Arc::new(account));
         }
-        let config = connect::load_connection(&name).map_err(|e| {
+        let loaded = connect::load_connection(&name).map_err(|e| {
             let d = Diagnostic::error(e.to_string());
             let d = match self.connection_origin(args) {
                 Some((span, field)) => d
@@ -110,7 +111,10 @@ impl Workspace {
             };
             d.hint(e.hint())
         })?;
-        let session = SnowflakeSession::connect(&config, SessionOptions::default())
+        for warning in &loaded.warnings {
+            eprint!("{}", render::warning_text(warning));
+        }
+        let session = SnowflakeSession::connect(&loaded.config, SessionOptions::default())
             .await
             .map_err(|e| {
                 Diagnostic::error(e.to_string()).hint(format!(

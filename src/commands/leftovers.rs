@@ -1,74 +1,57 @@
 //! Warnings about what a lost file or an earlier run left behind: a local
 //! account whose files are gone although state records objects, and the
 //! lock of an apply that was cut short, with the tasks it left suspended.
-//! The commands print them on stderr before their output; nothing here
-//! changes a file.
+//! This finds them; `crate::render` words them and the commands print them
+//! on stderr before their output. Nothing here changes a file.
 
-use std::fmt::Write;
 use std::path::Path;
 
 use super::engine::Workspace;
 use crate::kind::Kinds;
 use crate::local::Opened;
 use crate::model::{Address, KindName};
+use crate::render::{InterruptedRun, LostAccount, LostFile};
 use crate::state::State;
 
-/// A warning when the local account's files were missing although state
-/// records objects: nobody deleted those objects, the account was lost (a
-/// deleted `.floe/`, a fresh clone), and the plan shows them as deleted
-/// outside floe.
-pub fn lost_account(workspace: &Workspace, path: &Path, opened: Opened) -> Option<String> {
-    let what = match opened {
+/// The local account's files were missing although state records objects:
+/// nobody deleted those objects, the account was lost (a deleted `.floe/`,
+/// a fresh clone), and the plan shows them as deleted outside floe.
+pub fn lost_account(workspace: &Workspace, path: &Path, opened: Opened) -> Option<LostAccount> {
+    let (lost, file) = match opened {
         Opened::Existing => return None,
-        Opened::Created => format!(
-            "the local account {} did not exist, so a new one was created from the seed files",
-            path.display()
-        ),
-        Opened::JournalMissing => format!(
-            "the journal {} of the local account was missing: what was applied since its last snapshot is gone",
-            path.with_extension("journal").display()
-        ),
+        Opened::Created => (LostFile::Account, path.to_path_buf()),
+        Opened::JournalMissing => (LostFile::Journal, path.with_extension("journal")),
     };
     let recorded = workspace.store.load().ok()?.resources.len();
     if recorded == 0 {
         return None;
     }
-    Some(format!(
-        "warning: {what}, while {} records {recorded} {}.\n  \
-         hint: objects missing from the account show as deleted outside floe; \
-         restore the files under .floe/local/ if you have them, or apply to create them again\n",
-        workspace.store.path().display(),
-        if recorded == 1 { "object" } else { "objects" },
-    ))
+    Some(LostAccount {
+        lost,
+        file,
+        state: workspace.store.path(),
+        recorded,
+    })
 }
 
-/// A warning when an apply was cut short (a second Ctrl-C, a kill): its
-/// lock is still there though its process is gone. It names the lock, the
-/// command that removes it, and the tasks state records suspended although
-/// they are declared enabled (what that run left suspended, which the next
-/// apply resumes).
-pub fn interrupted_run(workspace: &Workspace, state: &State, kinds: &Kinds) -> Option<String> {
+/// An apply was cut short (a second Ctrl-C, a kill): its lock is still
+/// there though its process is gone. The tasks state records suspended
+/// although they are declared enabled are what that run left suspended.
+pub fn interrupted_run(
+    workspace: &Workspace,
+    state: &State,
+    kinds: &Kinds,
+) -> Option<InterruptedRun> {
     let holder = workspace.store.lock_holder()?;
     if !holder.is_stale() {
         return None;
     }
-    let env = workspace.env_name();
-    let mut text = format!(
-        "warning: {} is left by `{}` (pid {}, {} since {}), which is no longer running: that apply was cut short.\n  \
-         hint: when no apply is running, remove the lock with `floe state unlock --env {env}`\n",
-        workspace.store.lock_path().display(),
-        holder.command,
-        holder.pid,
-        holder.who,
-        holder.started_at,
-    );
-    for address in suspended_but_enabled(workspace, state, kinds) {
-        let _ = writeln!(
-            text,
-            "  hint: {address} was left suspended; the plan below resumes it"
-        );
-    }
-    Some(text)
+    Some(InterruptedRun {
+        environment: workspace.env_name().to_string(),
+        lock: workspace.store.lock_path(),
+        holder,
+        suspended: suspended_but_enabled(workspace, state, kinds),
+    })
 }
 
 /// Tasks that state records suspended and the declarations want running.

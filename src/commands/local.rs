@@ -2,8 +2,8 @@
 //! or reset it.
 //!
 //! The command resolves the environment, opens (or creates and seeds) its
-//! account, executes the statement and prints the rows as an aligned table
-//! or as JSON. It owns presentation only; the account is `crate::local`.
+//! account, executes the statement and prints the rows as `crate::render`
+//! lays them out (an aligned table or JSON). The account is `crate::local`.
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -15,8 +15,8 @@ use crate::connect::Secret;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Project;
 use crate::local::{self, LocalAccount};
+use crate::render;
 use crate::resolve::EnvSelection;
-use crate::session::Rows;
 use crate::wire::{self, ServeOptions, Warnings};
 
 /// Runs `floe local`.
@@ -49,9 +49,9 @@ fn run_exec(
         ))
     })?;
     let text = if args.json {
-        render_json(&rows)
+        render::rows_json(&rows)
     } else {
-        render_table(&rows)
+        render::rows_table(&rows)
     };
     out.write_all(text.as_bytes())
         .map_err(|e| Diagnostic::error(format!("cannot write the result: {e}")))?;
@@ -62,17 +62,7 @@ fn run_reset(ctx: &Context, args: &EnvArgs, out: &mut dyn Write) -> Result<ExitC
     let env = target(ctx, args)?;
     let path = local::account_path(&ctx.project, &env.name);
     let existed = local::reset(&path).map_err(|e| Diagnostic::error(e.to_string()))?;
-    let message = if existed {
-        format!(
-            "Deleted the local account of {}; it is re-created and re-seeded on next use.\n",
-            env.name
-        )
-    } else {
-        format!(
-            "{} has no local account yet; nothing to delete.\n",
-            env.name
-        )
-    };
+    let message = render::reset_text(&env.name, existed);
     out.write_all(message.as_bytes())
         .map_err(|e| Diagnostic::error(format!("cannot write: {e}")))?;
     Ok(0)
@@ -129,7 +119,7 @@ fn run_serve(
         args.user.clone(),
         Secret::new(password),
     );
-    options.warnings = Warnings::to(|message| eprintln!("warning: {message}"));
+    options.warnings = Warnings::to(|message| eprint!("{}", render::warning_text(message)));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -138,60 +128,4 @@ fn run_serve(
         .block_on(wire::serve(Arc::new(account), options, out))
         .map_err(|e| Diagnostic::error(e.to_string()).hint(e.hint()))?;
     Ok(0)
-}
-
-/// The rows as `{"columns": [...], "rows": [[...]]}`, NULL as `null`.
-fn render_json(rows: &Rows) -> String {
-    let value = serde_json::json!({
-        "columns": rows.columns.iter().map(|c| c.name.clone()).collect::<Vec<_>>(),
-        "rows": rows.rows,
-    });
-    format!(
-        "{}\n",
-        serde_json::to_string_pretty(&value).unwrap_or_default()
-    )
-}
-
-/// The rows as an aligned table; NULL prints as `NULL`, newlines as `\n`.
-fn render_table(rows: &Rows) -> String {
-    let cell = |c: &Option<String>| {
-        c.as_deref()
-            .map_or("NULL".to_string(), |s| s.replace('\n', "\\n"))
-    };
-    let cells: Vec<Vec<String>> = rows
-        .rows
-        .iter()
-        .map(|r| r.iter().map(cell).collect())
-        .collect();
-    let mut widths: Vec<usize> = rows
-        .columns
-        .iter()
-        .map(|c| c.name.chars().count())
-        .collect();
-    for row in &cells {
-        for (w, c) in widths.iter_mut().zip(row) {
-            *w = (*w).max(c.chars().count());
-        }
-    }
-    let line = |values: Vec<&str>| {
-        let padded: Vec<String> = values
-            .iter()
-            .zip(&widths)
-            .map(|(v, w)| format!("{v:<w$}"))
-            .collect();
-        format!("{}\n", padded.join(" | ").trim_end())
-    };
-    let mut text = line(rows.columns.iter().map(|c| c.name.as_str()).collect());
-    text.push_str(&format!(
-        "{}\n",
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("-+-")
-    ));
-    for row in &cells {
-        text.push_str(&line(row.iter().map(String::as_str).collect()));
-    }
-    text
 }

@@ -22,8 +22,8 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
     let targets = engine::targets(&args.target)?;
     let state = workspace.load_state()?;
     let kinds = reconciler_kinds();
-    if let Some(warning) = leftovers::interrupted_run(&workspace, &state, &kinds) {
-        eprint!("{warning}");
+    if let Some(run) = leftovers::interrupted_run(&workspace, &state, &kinds) {
+        eprint!("{}", render::interrupted_run_text(&run));
     }
     let (plan, introspection) = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
@@ -48,14 +48,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
         };
         write(out, &render::plan_text(&plan, options))?;
         if let Some(path) = &args.out {
-            write(
-                out,
-                &format!(
-                    "\nSaved the plan to {}. Apply exactly these steps with `floe apply {}`.\n",
-                    path.display(),
-                    path.display()
-                ),
-            )?;
+            write(out, &render::plan_saved_text(path))?;
         }
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {

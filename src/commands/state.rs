@@ -33,17 +33,7 @@ pub fn run(
         StateCommand::Unlock(args) => {
             let workspace = Workspace::open(&ctx.project, &args.env)?;
             let removed = workspace.store.force_unlock().map_err(diagnostic)?;
-            let text = match removed {
-                Some(holder) => format!(
-                    "Removed the lock of {} held by {} (pid {}, `{}` since {}).\n",
-                    workspace.env_name(),
-                    holder.who,
-                    holder.pid,
-                    holder.command,
-                    holder.started_at
-                ),
-                None => format!("{} is not locked.\n", workspace.env_name()),
-            };
+            let text = render::unlock_text(workspace.env_name(), removed.as_ref());
             write(out, &text)?;
         }
     }
@@ -78,14 +68,7 @@ fn rm(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), Di
     let mut state = workspace.load_state()?;
     let entry = state.remove(&address).map_err(diagnostic)?;
     workspace.store.save(&mut state).map_err(diagnostic)?;
-    write(
-        out,
-        &format!(
-            "Forgot {address} ({}). The object itself was not touched; \
-             while it stays declared, the next plan adopts it again.\n",
-            entry.fqn
-        ),
-    )
+    write(out, &render::forgot_text(&address, &entry.fqn))
 }
 
 fn import(ctx: &Context, args: &StateImportArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
@@ -137,11 +120,5 @@ fn import(ctx: &Context, args: &StateImportArgs, out: &mut dyn Write) -> Result<
     );
     state.import(address.clone(), entry).map_err(diagnostic)?;
     workspace.store.save(&mut state).map_err(diagnostic)?;
-    write(
-        out,
-        &format!(
-            "Imported {address} ({}). Run `floe plan` to see how it differs from its declaration.\n",
-            object.fqn
-        ),
-    )
+    write(out, &render::imported_text(&address, &object.fqn))
 }

@@ -8,8 +8,8 @@ use super::{Context, ExitCode};
 use crate::cli::EnvArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::Project;
-use crate::model::KindName;
-use crate::resolve::{EnvSelection, ResolvedEnv};
+use crate::render;
+use crate::resolve::EnvSelection;
 
 /// Runs `floe validate`.
 pub fn run(ctx: &Context, args: &EnvArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
@@ -35,12 +35,9 @@ pub fn run(ctx: &Context, args: &EnvArgs, out: &mut dyn Write) -> Result<ExitCod
     for selection in &selections {
         match project.resolve(selection) {
             Ok(resolved) => {
-                let _ = writeln!(
-                    out,
-                    "{:width$}  ok  {}",
-                    resolved.environment().name,
-                    summary(&resolved)
-                );
+                let line =
+                    render::validate_line(&resolved.environment().name, width, &resolved.resources);
+                let _ = out.write_all(line.as_bytes());
             }
             Err(problems) => {
                 let env = selection
@@ -76,48 +73,5 @@ fn record(found: &mut Vec<(Diagnostic, Vec<String>)>, problems: Diagnostics, env
             Some((_, envs)) => envs.push(env.to_string()),
             None => found.push((d, vec![env.to_string()])),
         }
-    }
-}
-
-/// `12 resources: 2 schemas, 1 warehouse, ...` for one environment.
-pub fn summary(resolved: &ResolvedEnv) -> String {
-    let total = resolved.resources.len();
-    let parts: Vec<String> = KindName::ALL
-        .into_iter()
-        .filter_map(|kind| {
-            let n = resolved
-                .resources
-                .iter()
-                .filter(|r| r.address.kind == kind)
-                .count();
-            (n > 0).then(|| plural(n, kind_noun(kind)))
-        })
-        .collect();
-    if parts.is_empty() {
-        "no resources".to_string()
-    } else {
-        format!("{} ({})", plural(total, "resource"), parts.join(", "))
-    }
-}
-
-fn kind_noun(kind: KindName) -> &'static str {
-    match kind {
-        KindName::Schema => "schema",
-        KindName::Warehouse => "warehouse",
-        KindName::Entity => "entity",
-        KindName::FeatureView => "feature view",
-        KindName::Model => "model",
-        KindName::Task => "task",
-    }
-}
-
-/// `1 entity`, `2 entities`, `3 tasks`.
-pub fn plural(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("1 {noun}")
-    } else if let Some(stem) = noun.strip_suffix('y') {
-        format!("{n} {stem}ies")
-    } else {
-        format!("{n} {noun}s")
     }
 }

@@ -54,14 +54,10 @@ pub struct LoadedConnection {
     pub warnings: Vec<String>,
 }
 
-/// Loads connection `name` from the process's files and environment,
-/// printing any warning to stderr as `warning: ...`.
-pub fn load_connection(name: &str) -> Result<ConnectionConfig, ConnectError> {
-    let loaded = load_connection_from(name, &Sources::from_process())?;
-    for warning in &loaded.warnings {
-        eprintln!("warning: {warning}");
-    }
-    Ok(loaded.config)
+/// Loads connection `name` from the process's files and environment; the
+/// caller shows the warnings met on the way.
+pub fn load_connection(name: &str) -> Result<LoadedConnection, ConnectError> {
+    load_connection_from(name, &Sources::from_process())
 }
 
 /// Loads connection `name` from the given sources. The name `default`

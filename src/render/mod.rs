@@ -1,19 +1,43 @@
-//! Presentation of plans, drift and apply outcomes: text for people, JSON
-//! for machines. Every renderer reads the same values (a [`crate::diff::Plan`],
-//! a [`DriftReport`], an [`crate::apply::Summary`]) and returns a string; it
-//! decides nothing and writes nothing. Colour is the caller's choice (from
-//! the terminal and `NO_COLOR`), passed in [`TextOptions`].
+//! Presentation: plans, drift, apply outcomes, validation, environments,
+//! configuration, the dependency graph and local query results as text for
+//! people and JSON for machines. Every renderer reads a value (a
+//! [`crate::diff::Plan`], a [`DriftReport`], an [`crate::apply::Summary`],
+//! rows) and returns a string; it decides nothing and writes nothing. The apply progress displays
+//! ([`ProgressObserver`], [`LogObserver`]) are the one exception: they
+//! observe apply's events and draw on the target the command hands them.
+//! Colour is the caller's choice (from the terminal and `NO_COLOR`), passed
+//! in [`TextOptions`].
 
+mod apply;
+mod config;
 mod drift;
+mod env;
+mod graph;
+mod leftovers;
+mod local;
+mod progress;
 mod state;
 mod style;
 mod summary;
 mod text;
+mod validate;
+mod warning;
 
+pub use apply::{confirm_prompt, interrupted_text, left_behind_text};
+pub use config::config_text;
 pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
-pub use state::{state_list_text, state_show_text};
+pub use env::{env_list_text, env_text};
+pub use graph::{graph_dot, graph_mermaid, graph_text};
+pub use leftovers::{
+    InterruptedRun, LostAccount, LostFile, interrupted_run_text, lost_account_text,
+};
+pub use local::{reset_text, rows_json, rows_table};
+pub use progress::{LogObserver, ProgressObserver};
+pub use state::{forgot_text, imported_text, state_list_text, state_show_text, unlock_text};
 pub use summary::{introspection_text, summary_text};
-pub use text::plan_text;
+pub use text::{plan_saved_text, plan_text};
+pub use validate::validate_line;
+pub use warning::warning_text;
 
 use crate::diff::Plan;
 

@@ -1,9 +1,9 @@
-//! Text for `floe state list` and `floe state show`.
+//! Text for `floe state list`, `show`, `unlock`, `rm` and `import`.
 
 use std::fmt::Write;
 
 use crate::model::Address;
-use crate::state::{State, StateEntry};
+use crate::state::{LockInfo, State, StateEntry};
 
 /// One address per line, sorted; a note when the state is empty.
 pub fn state_list_text(state: &State) -> String {
@@ -42,4 +42,31 @@ pub fn state_show_text(address: &Address, entry: &StateEntry) -> String {
     let attributes = serde_json::to_string_pretty(&entry.attributes).unwrap_or_default();
     let _ = writeln!(out, "  attributes: {}", attributes.replace('\n', "\n  "));
     out
+}
+
+/// What `floe state unlock` did: removed the lock `removed` held, or found
+/// none.
+pub fn unlock_text(environment: &str, removed: Option<&LockInfo>) -> String {
+    match removed {
+        Some(holder) => format!(
+            "Removed the lock of {environment} held by {} (pid {}, `{}` since {}).\n",
+            holder.who, holder.pid, holder.command, holder.started_at
+        ),
+        None => format!("{environment} is not locked.\n"),
+    }
+}
+
+/// What `floe state rm` did, and what it did not.
+pub fn forgot_text(address: &Address, fqn: &str) -> String {
+    format!(
+        "Forgot {address} ({fqn}). The object itself was not touched; \
+         while it stays declared, the next plan adopts it again.\n"
+    )
+}
+
+/// What `floe state import` did, and what to run next.
+pub fn imported_text(address: &Address, fqn: &str) -> String {
+    format!(
+        "Imported {address} ({fqn}). Run `floe plan` to see how it differs from its declaration.\n"
+    )
 }

@@ -1,6 +1,7 @@
 //! The human plan: grouped by kind, aligned, one line per address.
 
 use std::fmt::Write;
+use std::path::Path;
 
 use super::TextOptions;
 use super::style::{Color, paint, symbol, value};
@@ -139,7 +140,8 @@ fn write_sql(out: &mut String, plan: &Plan) {
     out.push('\n');
 }
 
-fn purpose(p: StepPurpose) -> &'static str {
+/// The verb of a step's purpose, as plans and apply logs print it.
+pub(super) fn purpose(p: StepPurpose) -> &'static str {
     match p {
         StepPurpose::Create => "create",
         StepPurpose::Update => "update",
@@ -176,4 +178,13 @@ fn closing_line(plan: &Plan) -> String {
         ));
     }
     line
+}
+
+/// After a plan saved with `--out`: where it is and how to apply exactly it.
+pub fn plan_saved_text(path: &Path) -> String {
+    format!(
+        "\nSaved the plan to {}. Apply exactly these steps with `floe apply {}`.\n",
+        path.display(),
+        path.display()
+    )
 }

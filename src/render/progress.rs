@@ -1,7 +1,8 @@
 //! The two ways people watch an apply: a progress bar with rate and time
 //! left on a terminal; otherwise one log line per finished step plus, every
 //! few seconds, a line with the rate and the time left (for CI logs). Both
-//! only observe events.
+//! are observers of apply's [`Event`]s and draw only on the writer or draw
+//! target the command gives them.
 
 use std::collections::BTreeSet;
 use std::io::Write;
@@ -10,25 +11,12 @@ use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use super::events::{Event, Observer};
-use crate::diff::{StepId, StepPurpose};
-use crate::model::Address;
+use super::text::purpose as verb;
+use crate::apply::{Event, Observer};
+use crate::diff::StepId;
 
 /// How often the log says how far the apply is.
 const PROGRESS_EVERY: Duration = Duration::from_secs(5);
-
-fn verb(purpose: StepPurpose) -> &'static str {
-    match purpose {
-        StepPurpose::Create => "create",
-        StepPurpose::Update => "update",
-        StepPurpose::Replace => "replace",
-        StepPurpose::Delete => "delete",
-        StepPurpose::Record => "record",
-        StepPurpose::Forget => "forget",
-        StepPurpose::Suspend => "suspend",
-        StepPurpose::Resume => "resume",
-    }
-}
 
 /// Writes one line per finished or skipped step, and a progress line (done,
 /// rate, time left) at most every few seconds (for logs and CI).
@@ -212,45 +200,11 @@ impl Observer for ProgressObserver {
     }
 }
 
-/// Remembers the tasks a suspend step stopped and no resume step has
-/// started again yet: what a run that quits at once leaves suspended.
-#[derive(Default)]
-pub struct SuspendedTasks(Mutex<BTreeSet<Address>>);
-
-impl SuspendedTasks {
-    /// The tasks suspended by this run and not resumed, sorted.
-    pub fn now(&self) -> Vec<Address> {
-        let set = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        set.iter().cloned().collect()
-    }
-}
-
-impl Observer for SuspendedTasks {
-    fn on_event(&self, event: &Event) {
-        if let Event::StepFinished {
-            address,
-            purpose,
-            ok: true,
-            ..
-        } = event
-        {
-            let mut set = self.0.lock().unwrap_or_else(|p| p.into_inner());
-            match purpose {
-                StepPurpose::Suspend => {
-                    set.insert(address.clone());
-                }
-                StepPurpose::Resume => {
-                    set.remove(address);
-                }
-                _ => {}
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diff::StepPurpose;
+    use crate::model::Address;
     use std::sync::Arc;
 
     /// A writer the test can read back.
