@@ -8,7 +8,7 @@ use std::fmt::Write;
 use std::path::Path;
 
 use super::engine::Workspace;
-use crate::kind::Kinds;
+use crate::kinds::reconciler::Kinds;
 use crate::local::Opened;
 use crate::model::{Address, KindName};
 use crate::state::State;

@@ -11,7 +11,7 @@ use super::plan::{
 };
 use super::steps::{Draft, order_steps};
 use super::{DiffError, graph};
-use crate::kind::{Change, Kind, Kinds, LiveObject};
+use crate::kinds::reconciler::{Change, Kind, Kinds, LiveObject};
 use crate::live::Live;
 use crate::model::{Address, Attributes, Resource};
 use crate::state::{State, StateEntry};

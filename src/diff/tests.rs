@@ -1,8 +1,8 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::kind::LiveObject;
-use crate::kind::fakes::{addr, kinds, live, resource};
+use crate::kinds::reconciler::LiveObject;
+use crate::kinds::reconciler::fakes::{addr, kinds, live, resource};
 use crate::live::Live;
 use crate::model::Resource;
 use crate::state::{State, StateEntry};
@@ -390,10 +390,10 @@ mod models {
     use std::sync::Arc;
 
     use super::*;
-    use crate::kind::{Kind, Kinds};
-    use crate::kinds::model_sql::ModelKind;
-    use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{account, live, resolve, run};
+    use crate::kinds::model::reconciler::ModelKind;
+    use crate::kinds::reconciler::{Kind, Kinds};
+    use crate::kinds::schema::reconciler::SchemaKind;
+    use crate::kinds::schema::reconciler::tests::{account, live, resolve, run};
     use crate::local::LocalAccount;
 
     const RESOURCES: &str = r#"

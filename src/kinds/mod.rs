@@ -10,18 +10,13 @@
 //! here reads files, chooses environments or renders SQL.
 
 pub mod entity;
-pub mod entity_sql;
 pub mod feature_view;
-pub mod feature_view_sql;
 pub mod model;
-pub mod model_sql;
+pub mod reconciler;
 pub mod schedule;
 pub mod schema;
-pub mod schema_sql;
 pub mod task;
-pub mod task_sql;
 pub mod warehouse;
-pub mod warehouse_sql;
 
 mod common;
 
@@ -207,13 +202,13 @@ impl<'a> World<'a> {
 }
 
 /// Every kind the reconciler can read, compare and change, for a plan.
-pub fn reconciler_kinds() -> crate::kind::Kinds {
-    crate::kind::Kinds::new([
-        Arc::new(schema_sql::SchemaKind) as Arc<dyn crate::kind::Kind>,
-        Arc::new(entity_sql::EntityKind),
-        Arc::new(feature_view_sql::FeatureViewKind),
-        Arc::new(model_sql::ModelKind),
-        Arc::new(task_sql::TaskKind),
-        Arc::new(warehouse_sql::WarehouseKind),
+pub fn reconciler_kinds() -> reconciler::Kinds {
+    reconciler::Kinds::new([
+        Arc::new(schema::SchemaKind) as Arc<dyn reconciler::Kind>,
+        Arc::new(entity::EntityKind),
+        Arc::new(feature_view::FeatureViewKind),
+        Arc::new(model::ModelKind),
+        Arc::new(task::TaskKind),
+        Arc::new(warehouse::WarehouseKind),
     ])
 }

@@ -220,7 +220,7 @@ impl Project {
         for (spec, &doc) in specs.iter().zip(docs) {
             let Spec::Model(model) = spec else { continue };
             for version in &model.versions {
-                let crate::kinds::model::Source::Promotion {
+                let crate::kinds::model::declaration::Source::Promotion {
                     env: source_env, ..
                 } = &version.from
                 else {
@@ -255,7 +255,7 @@ impl Project {
             env,
             env_names: &names,
         };
-        let read = |i: usize| -> Option<crate::kinds::model::Model> {
+        let read = |i: usize| -> Option<crate::kinds::model::declaration::Model> {
             let d = &self.documents[i];
             if d.kind != KindName::Model {
                 return None;

@@ -20,7 +20,7 @@
 //!
 //! The cluster counts, `scaling_policy` and the two query-acceleration
 //! fields configure Enterprise-edition features; at the defaults above a
-//! warehouse does not use them, and [`super::warehouse_sql`] then leaves
+//! warehouse does not use them, and [`super::reconciler`] then leaves
 //! them out of CREATE WAREHOUSE so that a Standard-edition account accepts
 //! it.
 
@@ -28,10 +28,10 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, choice, empty_to_null, explicit, ident, loose};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
+use crate::kinds::common::{Common, RawLifecycle, choice, empty_to_null, explicit, ident, loose};
+use crate::kinds::{Kind, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};

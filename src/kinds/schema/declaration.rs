@@ -17,10 +17,10 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, empty_to_null, ident};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::Diagnostics;
 use crate::ident::Ident;
+use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident};
+use crate::kinds::{Kind, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};

@@ -41,14 +41,14 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{
+use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::ident::{Ident, MAX_IDENTIFIER_CHARS};
+use crate::kinds::common::{
     Common, FS_METADATA_TAG, FS_OBJECT_TAG, RawLifecycle, choice, empty_to_null, ident, ident_list,
     single_statement, trimmed_sql, upper,
 };
-use super::schedule::{Cron, Duration, ScheduleError};
-use super::{Kind, ReadContext, Reference, World};
-use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::ident::{Ident, MAX_IDENTIFIER_CHARS};
+use crate::kinds::schedule::{Cron, Duration, ScheduleError};
+use crate::kinds::{Kind, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};

@@ -16,11 +16,11 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::common::trimmed_sql;
-use super::schedule::{Schedule, canonical_schedule};
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, GraphNode, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::text_attr as text;
+use crate::kinds::common::trimmed_sql;
+use crate::kinds::reconciler::{Change, GraphNode, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::schedule::{Schedule, canonical_schedule};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
 
@@ -478,12 +478,12 @@ impl Kind for TaskKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{
+    use crate::kinds::schema::reconciler::SchemaKind;
+    use crate::kinds::schema::reconciler::tests::{
         account, changed_fields as shared_changed_fields, live, one_row, parse_rows, resolve, run,
         visible as shared_visible,
     };
-    use crate::kinds::warehouse_sql::WarehouseKind;
+    use crate::kinds::warehouse::reconciler::WarehouseKind;
     use crate::local::LocalAccount;
     use crate::resolve::ResolvedEnv;
 

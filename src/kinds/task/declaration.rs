@@ -34,13 +34,13 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{
-    Common, RawLifecycle, empty_to_null, ident, ident_list, single_statement, trimmed_sql,
-};
-use super::schedule::Schedule;
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
+use crate::kinds::common::{
+    Common, RawLifecycle, empty_to_null, ident, ident_list, single_statement, trimmed_sql,
+};
+use crate::kinds::schedule::Schedule;
+use crate::kinds::{Kind, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::{Node, Value};
 use crate::model::{Address, Attributes, KindName};
@@ -256,7 +256,9 @@ impl Task {
             ))
         } else {
             let first = world.specs.iter().find_map(|s| match s {
-                super::Spec::Task(t) if t.finalize.as_ref().is_some_and(|g| g.value == f.value) => {
+                crate::kinds::Spec::Task(t)
+                    if t.finalize.as_ref().is_some_and(|g| g.value == f.value) =>
+                {
                     Some(t.name())
                 }
                 _ => None,

@@ -26,10 +26,10 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::Ident;
+use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
+use crate::kinds::{Kind, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::suggest::hint_for;
 use crate::load::yaml::{Node, Value};

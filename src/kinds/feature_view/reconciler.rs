@@ -25,14 +25,14 @@ mod tags;
 use serde_json::Value;
 
 use self::live::{read_row, refresh_tasks};
-use super::entity::ENTITY_TAG_PREFIX;
-use super::feature_view::RefreshFreq;
-use super::schedule::Cron;
+use super::declaration::RefreshFreq;
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::{
     FS_METADATA_TAG as METADATA_TAG, FS_OBJECT_TAG as OBJECT_TAG, text_attr as text,
 };
+use crate::kinds::entity::declaration::ENTITY_TAG_PREFIX;
+use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::schedule::Cron;
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
 

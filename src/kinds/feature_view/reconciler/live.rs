@@ -13,8 +13,8 @@ use super::{
     DYNAMIC_TABLE, INITIALIZE_MODES, NO_TIMESTAMP, NO_TIMESTAMP_PLACEHOLDER, REFRESH_MODES,
 };
 use crate::ident::Ident;
-use crate::kind::{LiveObject, Scope};
 use crate::kinds::common::trimmed_sql;
+use crate::kinds::reconciler::{LiveObject, Scope};
 use crate::kinds::schedule::{Schedule, canonical_duration};
 use crate::model::{Address, Attributes, KindName};
 use crate::session::{Row, Rows};

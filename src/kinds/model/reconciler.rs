@@ -40,8 +40,8 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::text_attr as text;
+use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
 
@@ -629,8 +629,8 @@ impl<'a> VersionPlan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{account, live, resolve, run};
+    use crate::kinds::schema::reconciler::SchemaKind;
+    use crate::kinds::schema::reconciler::tests::{account, live, resolve, run};
     use crate::local::LocalAccount;
 
     const RESOURCES: &str = r#"

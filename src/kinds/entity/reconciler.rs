@@ -2,10 +2,10 @@
 
 use serde_json::{Value, json};
 
-use super::entity::ENTITY_TAG_PREFIX;
+use super::declaration::ENTITY_TAG_PREFIX;
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::text_attr as text;
+use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
 
@@ -153,8 +153,8 @@ impl Kind for EntityKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{account, live, resolve, run};
+    use crate::kinds::schema::reconciler::SchemaKind;
+    use crate::kinds::schema::reconciler::tests::{account, live, resolve, run};
 
     const RESOURCES: &str = "\
 kind: Schema

@@ -3,7 +3,7 @@
 //!
 //! SHOW's display forms (`X-Small`, `2X-Large`, `null` for no resource
 //! monitor, an empty comment) are read back into the canonical attributes of
-//! [`super::warehouse`]. `initially_suspended` only exists at creation:
+//! [`super::declaration`]. `initially_suspended` only exists at creation:
 //! SHOW cannot see it, so it is compared against state and never altered.
 //!
 //! Multi-cluster warehouses and the query acceleration service are
@@ -23,9 +23,9 @@
 
 use serde_json::{Value, json};
 
-use super::warehouse::{FIELDS, canonical_size, canonical_type};
+use super::declaration::{FIELDS, canonical_size, canonical_type};
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
 
@@ -326,7 +326,7 @@ impl Kind for WarehouseKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::tests::{
+    use crate::kinds::schema::reconciler::tests::{
         account, changed_fields as shared_changed_fields, live as shared_live, one_row, parse_rows,
         resolve, run, visible as shared_visible,
     };

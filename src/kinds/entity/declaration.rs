@@ -22,10 +22,10 @@ use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
+use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
+use crate::kinds::{Kind, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
@@ -184,7 +184,12 @@ impl Kind for Entity {
     }
 
     fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {
-        super::feature_view::require_feature_store(world, &self.schema, "an entity", problems);
+        crate::kinds::feature_view::declaration::require_feature_store(
+            world,
+            &self.schema,
+            "an entity",
+            problems,
+        );
     }
 
     fn fqn(&self) -> String {

@@ -3,10 +3,10 @@
 use serde_json::{Value, json};
 
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::{
     FS_METADATA_TAG as METADATA_TAG, FS_OBJECT_TAG as OBJECT_TAG, text_attr as text,
 };
+use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
 

@@ -1,0 +1,9 @@
+//! `kind: FeatureView`: its declaration (YAML fields, validation, canonical
+//! attributes) in [`declaration`] and its reconciler (introspection, SHOW
+//! parsing, SQL) in [`reconciler`].
+
+pub mod declaration;
+pub mod reconciler;
+
+pub use declaration::{Column, FIELDS, FeatureView, RefreshFreq};
+pub use reconciler::FeatureViewKind;
