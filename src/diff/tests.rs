@@ -391,9 +391,9 @@ mod models {
 
     use super::*;
     use crate::kinds::model::reconciler::ModelKind;
-    use crate::kinds::reconciler::{Kind, Kinds};
+    use crate::kinds::reconciler::{Kinds, Reconciler};
     use crate::kinds::schema::reconciler::SchemaKind;
-    use crate::kinds::schema::reconciler::tests::{account, live, resolve, run};
+    use crate::kinds::testing::{account, live, resolve, run};
     use crate::local::LocalAccount;
 
     const RESOURCES: &str = r#"
@@ -411,8 +411,8 @@ versions:
 
     fn kinds() -> Kinds {
         Kinds::new([
-            Arc::new(SchemaKind) as Arc<dyn Kind>,
-            Arc::new(ModelKind) as Arc<dyn Kind>,
+            Arc::new(SchemaKind) as Arc<dyn Reconciler>,
+            Arc::new(ModelKind) as Arc<dyn Reconciler>,
         ])
     }
 

@@ -1,5 +1,5 @@
 //! The six resource kinds: for each, its YAML fields, validation rules and
-//! canonical attributes, one file per kind behind the [`Kind`] trait.
+//! canonical attributes, one file per kind behind the [`Declaration`] trait.
 //!
 //! A kind reads an interpolated document into a typed spec (typed enums,
 //! parsed durations and crons, resolved identifiers), reports every problem
@@ -9,6 +9,7 @@
 //! schema must be a feature store) are checked against a [`World`]. Nothing
 //! here reads files, chooses environments or renders SQL.
 
+pub mod declaration;
 pub mod entity;
 pub mod feature_view;
 pub mod model;
@@ -18,11 +19,16 @@ pub mod schema;
 pub mod task;
 pub mod warehouse;
 
+#[cfg(test)]
+pub(crate) mod testing;
+
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
 
 pub use common::{Common, Reference, choice, empty_to_null, ident, ident_list};
+pub use declaration::Declaration;
+pub use reconciler::Reconciler;
 pub use schedule::{
     Cron, Duration, Schedule, ScheduleError, canonical_duration, canonical_schedule,
 };
@@ -33,26 +39,7 @@ use crate::diag::Diagnostics;
 use crate::ident::Ident;
 use crate::load::Environment;
 use crate::load::yaml::Node;
-use crate::model::{Address, Attributes, KindName, Resource};
-
-/// What every kind provides.
-pub trait Kind {
-    /// The fields all kinds share (address, depends_on, lifecycle, places).
-    fn common(&self) -> &Common;
-    /// Every declared object this one names (schema, warehouse, entities, ...),
-    /// excluding `depends_on` and SQL text.
-    fn references(&self) -> Vec<Reference>;
-    /// SQL text whose identifiers may name other declared objects.
-    fn sql(&self) -> Option<&str> {
-        None
-    }
-    /// Checks the rules that involve other declared resources.
-    fn check(&self, _world: &World<'_>, _problems: &mut Diagnostics) {}
-    /// The fully qualified name, each part resolved.
-    fn fqn(&self) -> String;
-    /// The canonical attributes.
-    fn attributes(&self, world: &World<'_>) -> Attributes;
-}
+use crate::model::{Address, KindName, Resource};
 
 /// A validated declaration of any kind.
 #[derive(Debug, Clone)]
@@ -92,8 +79,8 @@ impl Spec {
         })
     }
 
-    /// The kind's behaviour.
-    pub fn kind(&self) -> &dyn Kind {
+    /// The declaration, as its trait.
+    pub fn declaration(&self) -> &dyn Declaration {
         match self {
             Spec::Schema(s) => s,
             Spec::Warehouse(s) => s,
@@ -106,12 +93,12 @@ impl Spec {
 
     /// The resource address.
     pub fn address(&self) -> &Address {
-        &self.kind().common().address
+        &self.declaration().common().address
     }
 
     /// The resource with its canonical attributes; `depends_on` is filled by the graph.
     pub fn to_resource(&self, world: &World<'_>) -> Resource {
-        let kind = self.kind();
+        let kind = self.declaration();
         let common = kind.common();
         Resource {
             address: common.address.clone(),
@@ -204,7 +191,7 @@ impl<'a> World<'a> {
 /// Every kind the reconciler can read, compare and change, for a plan.
 pub fn reconciler_kinds() -> reconciler::Kinds {
     reconciler::Kinds::new([
-        Arc::new(schema::SchemaKind) as Arc<dyn reconciler::Kind>,
+        Arc::new(schema::SchemaKind) as Arc<dyn reconciler::Reconciler>,
         Arc::new(entity::EntityKind),
         Arc::new(feature_view::FeatureViewKind),
         Arc::new(model::ModelKind),

@@ -133,7 +133,7 @@ pub async fn introspect(
     })
 }
 
-/// Runs each kind's follow-up statements (see [`crate::kinds::reconciler::Kind::introspect_more`])
+/// Runs each kind's follow-up statements (see [`crate::kinds::reconciler::Reconciler::introspect_more`])
 /// concurrently and files their answers after the kind's first-round ones.
 async fn second_round(
     session: &Arc<dyn Session>,

@@ -25,7 +25,7 @@ use serde_json::json;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
 use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
-use crate::kinds::{Kind, ReadContext, Reference, World};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
@@ -174,7 +174,7 @@ fn check_join_keys(span: &crate::diag::Span, keys: &[Spanned<Ident>], p: &mut Di
     }
 }
 
-impl Kind for Entity {
+impl Declaration for Entity {
     fn common(&self) -> &Common {
         &self.common
     }

@@ -5,7 +5,7 @@ use serde_json::{Value, json};
 use super::declaration::ENTITY_TAG_PREFIX;
 use crate::ident::{Ident, sql_string};
 use crate::kinds::common::text_attr as text;
-use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
 
@@ -49,7 +49,7 @@ fn allowed_value(cell: &str) -> Option<String> {
     }
 }
 
-impl Kind for EntityKind {
+impl Reconciler for EntityKind {
     fn kind(&self) -> KindName {
         KindName::Entity
     }
@@ -154,7 +154,7 @@ impl Kind for EntityKind {
 mod tests {
     use super::*;
     use crate::kinds::schema::reconciler::SchemaKind;
-    use crate::kinds::schema::reconciler::tests::{account, live, resolve, run};
+    use crate::kinds::testing::{account, live, resolve, run};
 
     const RESOURCES: &str = "\
 kind: Schema

@@ -48,7 +48,7 @@ use crate::kinds::common::{
     single_statement, trimmed_sql, upper,
 };
 use crate::kinds::schedule::{Cron, Duration, ScheduleError};
-use crate::kinds::{Kind, ReadContext, Reference, World};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
@@ -514,7 +514,7 @@ pub(crate) fn require_feature_store(
     }
 }
 
-impl Kind for FeatureView {
+impl Declaration for FeatureView {
     fn common(&self) -> &Common {
         &self.common
     }

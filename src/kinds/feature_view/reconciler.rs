@@ -31,7 +31,7 @@ use crate::kinds::common::{
     FS_METADATA_TAG as METADATA_TAG, FS_OBJECT_TAG as OBJECT_TAG, text_attr as text,
 };
 use crate::kinds::entity::declaration::ENTITY_TAG_PREFIX;
-use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::kinds::schedule::Cron;
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
@@ -423,7 +423,7 @@ fn alter_dynamic_table(
     sql
 }
 
-impl Kind for FeatureViewKind {
+impl Reconciler for FeatureViewKind {
     fn kind(&self) -> KindName {
         KindName::FeatureView
     }

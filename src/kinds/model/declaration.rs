@@ -29,7 +29,7 @@ use serde_json::json;
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::Ident;
 use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
-use crate::kinds::{Kind, ReadContext, Reference, World};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::suggest::hint_for;
 use crate::load::yaml::{Node, Value};
@@ -358,7 +358,7 @@ fn check_versions(versions: &[Version], p: &mut Diagnostics) {
     }
 }
 
-impl Kind for Model {
+impl Declaration for Model {
     fn common(&self) -> &Common {
         &self.common
     }

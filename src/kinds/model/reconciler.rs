@@ -7,7 +7,7 @@
 //!
 //! - **`from` cannot be observed.** Snowflake keeps no trace of where a
 //!   version was copied from, so introspection reports `from: null` and
-//!   [`Kind::complete_live`] copies the `from` state recorded for a version
+//!   [`Reconciler::complete_live`] copies the `from` state recorded for a version
 //!   of the same name. Without state (an adopted model) `from` stays null:
 //!   the plan shows `versions` changing from null to the declared source,
 //!   and the update adopts it without touching the version (no statement),
@@ -41,7 +41,7 @@ use serde_json::{Map, Value, json};
 
 use crate::ident::{Ident, sql_string};
 use crate::kinds::common::text_attr as text;
-use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
 
@@ -243,7 +243,7 @@ fn version_settings_sql(
     sql
 }
 
-impl Kind for ModelKind {
+impl Reconciler for ModelKind {
     fn kind(&self) -> KindName {
         KindName::Model
     }
@@ -630,7 +630,7 @@ impl<'a> VersionPlan<'a> {
 mod tests {
     use super::*;
     use crate::kinds::schema::reconciler::SchemaKind;
-    use crate::kinds::schema::reconciler::tests::{account, live, resolve, run};
+    use crate::kinds::testing::{account, live, resolve, run};
     use crate::local::LocalAccount;
 
     const RESOURCES: &str = r#"

@@ -20,7 +20,7 @@ use serde_json::json;
 use crate::diag::Diagnostics;
 use crate::ident::Ident;
 use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident};
-use crate::kinds::{Kind, ReadContext, Reference, World};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
@@ -95,7 +95,7 @@ impl Schema {
     }
 }
 
-impl Kind for Schema {
+impl Declaration for Schema {
     fn common(&self) -> &Common {
         &self.common
     }

@@ -40,7 +40,7 @@ use crate::kinds::common::{
     Common, RawLifecycle, empty_to_null, ident, ident_list, single_statement, trimmed_sql,
 };
 use crate::kinds::schedule::Schedule;
-use crate::kinds::{Kind, ReadContext, Reference, World};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::{Node, Value};
 use crate::model::{Address, Attributes, KindName};
@@ -387,7 +387,7 @@ fn check_finalizer_fields(node: &Node, raw: &Raw, finalize: &Spanned<String>, p:
     }
 }
 
-impl Kind for Task {
+impl Declaration for Task {
     fn common(&self) -> &Common {
         &self.common
     }

@@ -4,7 +4,7 @@
 //! Tasks are created suspended and altered only while their graph's root is
 //! suspended and, for a task in a graph, while the task itself is suspended
 //! (2026_06 behaviour change bundle); the planner adds those suspend and
-//! resume steps from [`Kind::graph_node`], so nothing here resumes a task.
+//! resume steps from [`Reconciler::graph_node`], so nothing here resumes a task.
 //! Names in SQL are built from the attributes' identifiers, never by
 //! splitting an fqn (a quoted schema may hold a dot). SHOW TASKS has no
 //! timeout or failure-count columns: those two fields are compared against
@@ -19,7 +19,9 @@ use serde_json::{Value, json};
 use crate::ident::{Ident, sql_string};
 use crate::kinds::common::text_attr as text;
 use crate::kinds::common::trimmed_sql;
-use crate::kinds::reconciler::{Change, GraphNode, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::reconciler::{
+    Change, GraphNode, LiveObject, ParseError, Query, Reconciler, Scope,
+};
 use crate::kinds::schedule::{Schedule, canonical_schedule};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
@@ -327,7 +329,7 @@ impl Alter {
     }
 }
 
-impl Kind for TaskKind {
+impl Reconciler for TaskKind {
     fn kind(&self) -> KindName {
         KindName::Task
     }
@@ -479,7 +481,7 @@ impl Kind for TaskKind {
 mod tests {
     use super::*;
     use crate::kinds::schema::reconciler::SchemaKind;
-    use crate::kinds::schema::reconciler::tests::{
+    use crate::kinds::testing::{
         account, changed_fields as shared_changed_fields, live, one_row, parse_rows, resolve, run,
         visible as shared_visible,
     };

@@ -31,7 +31,7 @@ use serde_json::json;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
 use crate::kinds::common::{Common, RawLifecycle, choice, empty_to_null, explicit, ident, loose};
-use crate::kinds::{Kind, ReadContext, Reference, World};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
@@ -295,7 +295,7 @@ fn read_cluster_counts(raw: &Raw, node: &Node, p: &mut Diagnostics) -> (i64, i64
     (min, max)
 }
 
-impl Kind for Warehouse {
+impl Declaration for Warehouse {
     fn common(&self) -> &Common {
         &self.common
     }

@@ -25,7 +25,7 @@ use serde_json::{Value, json};
 
 use super::declaration::{FIELDS, canonical_size, canonical_type};
 use crate::ident::{Ident, sql_string};
-use crate::kinds::reconciler::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
 
@@ -252,7 +252,7 @@ fn read_row(row: &Row<'_>) -> Result<LiveObject, ParseError> {
     })
 }
 
-impl Kind for WarehouseKind {
+impl Reconciler for WarehouseKind {
     fn kind(&self) -> KindName {
         KindName::Warehouse
     }
@@ -326,7 +326,7 @@ impl Kind for WarehouseKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema::reconciler::tests::{
+    use crate::kinds::testing::{
         account, changed_fields as shared_changed_fields, live as shared_live, one_row, parse_rows,
         resolve, run, visible as shared_visible,
     };

@@ -7,7 +7,7 @@ use super::fs_text::{Header, read_fs_text};
 use super::*;
 use crate::kinds::entity::reconciler::EntityKind;
 use crate::kinds::schema::reconciler::SchemaKind;
-use crate::kinds::schema::reconciler::tests::{account, live, resolve, run};
+use crate::kinds::testing::{account, live, resolve, run};
 use crate::local::LocalAccount;
 use crate::resolve::ResolvedEnv;
 
