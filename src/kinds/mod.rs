@@ -9,6 +9,39 @@
 //! schema must be a feature store) are checked against a [`World`]. Nothing
 //! here reads files, chooses environments or renders SQL.
 
+/// The list of kinds, the one place a kind is registered: calls
+/// `$callback!` with one entry per kind, in the order plans group them.
+///
+/// An entry is `(Variant, module, Declaration, Reconciler, "noun", "doc")`:
+/// the [`KindName`] variant (also the YAML `kind:` value), the module under
+/// `src/kinds/` (also the address prefix), the declaration type and the
+/// reconciler value in that module, the kind's name in a sentence
+/// (`2 feature views`), and a short description for docs.
+/// [`crate::model`] builds [`KindName`] from it; this module builds
+/// [`Spec`] and [`reconciler_kinds`].
+///
+/// Adding a kind: a folder `src/kinds/<module>/` with its declaration and
+/// reconciler, its `pub mod` line below, and one entry here.
+macro_rules! for_each_kind {
+    ($callback:ident) => {
+        $callback! {
+            (Schema, schema, Schema, SchemaKind, "schema",
+                "a schema in the environment's database"),
+            (Warehouse, warehouse, Warehouse, WarehouseKind, "warehouse",
+                "an account-level warehouse"),
+            (Entity, entity, Entity, EntityKind, "entity",
+                "a feature-store entity tag"),
+            (FeatureView, feature_view, FeatureView, FeatureViewKind, "feature view",
+                "a feature-store view or dynamic table `NAME$VERSION`"),
+            (Model, model, Model, ModelKind, "model",
+                "a model-registry model with its versions"),
+            (Task, task, Task, TaskKind, "task",
+                "a task in a task graph"),
+        }
+    };
+}
+pub(crate) use for_each_kind;
+
 pub mod declaration;
 pub mod entity;
 pub mod feature_view;
@@ -41,22 +74,50 @@ use crate::load::Environment;
 use crate::load::yaml::Node;
 use crate::model::{Address, KindName, Resource};
 
-/// A validated declaration of any kind.
-#[derive(Debug, Clone)]
-pub enum Spec {
-    /// A schema.
-    Schema(schema::Schema),
-    /// A warehouse.
-    Warehouse(warehouse::Warehouse),
-    /// A feature-store entity.
-    Entity(entity::Entity),
-    /// A feature view.
-    FeatureView(feature_view::FeatureView),
-    /// A registry model.
-    Model(model::Model),
-    /// A task.
-    Task(task::Task),
+/// Defines [`Spec`], its per-kind dispatch and [`reconciler_kinds`] from
+/// [`for_each_kind`]'s list.
+macro_rules! kind_specs {
+    ($(($variant:ident, $module:ident, $declaration:ident, $reconciler:ident,
+        $noun:literal, $doc:literal),)*) => {
+        /// A validated declaration of any kind.
+        #[derive(Debug, Clone)]
+        pub enum Spec {
+            $(
+                #[doc = concat!("A declaration of ", $doc, ".")]
+                $variant($module::$declaration),
+            )*
+        }
+
+        impl Spec {
+            /// Reads an interpolated document of `kind`.
+            pub fn read(
+                kind: KindName,
+                node: &Node,
+                ctx: &ReadContext<'_>,
+            ) -> Result<Spec, Diagnostics> {
+                Ok(match kind {
+                    $(KindName::$variant => Spec::$variant($module::$declaration::read(node, ctx)?),)*
+                })
+            }
+
+            /// The declaration, as its trait.
+            pub fn declaration(&self) -> &dyn Declaration {
+                match self {
+                    $(Spec::$variant(s) => s,)*
+                }
+            }
+        }
+
+        /// Every kind the reconciler can read, compare and change, for a plan.
+        pub fn reconciler_kinds() -> reconciler::Kinds {
+            reconciler::Kinds::new([
+                $(Arc::new($module::$reconciler) as Arc<dyn Reconciler>,)*
+            ])
+        }
+    };
 }
+
+for_each_kind!(kind_specs);
 
 /// What reading a document needs besides the document.
 pub struct ReadContext<'a> {
@@ -67,30 +128,6 @@ pub struct ReadContext<'a> {
 }
 
 impl Spec {
-    /// Reads an interpolated document of `kind`.
-    pub fn read(kind: KindName, node: &Node, ctx: &ReadContext<'_>) -> Result<Spec, Diagnostics> {
-        Ok(match kind {
-            KindName::Schema => Spec::Schema(schema::Schema::read(node, ctx)?),
-            KindName::Warehouse => Spec::Warehouse(warehouse::Warehouse::read(node, ctx)?),
-            KindName::Entity => Spec::Entity(entity::Entity::read(node, ctx)?),
-            KindName::FeatureView => Spec::FeatureView(feature_view::FeatureView::read(node, ctx)?),
-            KindName::Model => Spec::Model(model::Model::read(node, ctx)?),
-            KindName::Task => Spec::Task(task::Task::read(node, ctx)?),
-        })
-    }
-
-    /// The declaration, as its trait.
-    pub fn declaration(&self) -> &dyn Declaration {
-        match self {
-            Spec::Schema(s) => s,
-            Spec::Warehouse(s) => s,
-            Spec::Entity(s) => s,
-            Spec::FeatureView(s) => s,
-            Spec::Model(s) => s,
-            Spec::Task(s) => s,
-        }
-    }
-
     /// The resource address.
     pub fn address(&self) -> &Address {
         &self.declaration().common().address
@@ -186,16 +223,4 @@ impl<'a> World<'a> {
             .map(|s| s.address().name.as_str())
             .collect()
     }
-}
-
-/// Every kind the reconciler can read, compare and change, for a plan.
-pub fn reconciler_kinds() -> reconciler::Kinds {
-    reconciler::Kinds::new([
-        Arc::new(schema::SchemaKind) as Arc<dyn reconciler::Reconciler>,
-        Arc::new(entity::EntityKind),
-        Arc::new(feature_view::FeatureViewKind),
-        Arc::new(model::ModelKind),
-        Arc::new(task::TaskKind),
-        Arc::new(warehouse::WarehouseKind),
-    ])
 }
