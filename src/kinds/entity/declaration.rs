@@ -19,14 +19,13 @@
 //! | `description` | string, or null when absent or empty (the tag comment) |
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
-use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
+use crate::kinds::common::{Common, empty_to_null, ident, ident_list, read_document};
 use crate::kinds::{Declaration, ReadContext, Reference, World};
-use crate::load::de::{Spanned, from_node};
+use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
@@ -54,34 +53,25 @@ pub struct Entity {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     schema: Spanned<String>,
     join_keys: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     description: Option<String>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 impl Entity {
     /// Reads an interpolated `kind: Entity` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Entity, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "entity", &mut p);
+        let name = ident(&head.name, "entity", &mut p);
         if let Some(n) = &name {
             if n.as_str().chars().count() > 32 || n.as_str().contains(',') {
                 p.push(
                     Diagnostic::error(format!(
                         "the entity name `{n}` is longer than 32 characters or holds a comma"
                     ))
-                    .at(raw.name.span.clone())
+                    .at(head.name.span.clone())
                     .hint("Snowflake ML limits entity names to 32 characters without commas"),
                 );
             }
@@ -92,10 +82,10 @@ impl Entity {
         let Some(name) = name else { return Err(p) };
         let common = Common::build(
             Address::new(KindName::Entity, name),
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );

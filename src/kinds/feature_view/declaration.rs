@@ -38,18 +38,17 @@
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::{Ident, MAX_IDENTIFIER_CHARS};
 use crate::kinds::common::{
-    Common, FS_METADATA_TAG, FS_OBJECT_TAG, RawLifecycle, choice, empty_to_null, ident, ident_list,
-    single_statement, trimmed_sql, upper,
+    Common, FS_METADATA_TAG, FS_OBJECT_TAG, choice, empty_to_null, ident, ident_list,
+    read_document, single_statement, trimmed_sql, upper,
 };
 use crate::kinds::schedule::{Cron, Duration, ScheduleError};
 use crate::kinds::{Declaration, ReadContext, Reference, World};
-use crate::load::de::{Spanned, from_node};
+use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
@@ -175,9 +174,6 @@ struct RawColumn {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     schema: Spanned<String>,
     version: Spanned<String>,
     entities: Spanned<Vec<Spanned<String>>>,
@@ -198,12 +194,6 @@ struct Raw {
     description: Option<String>,
     #[serde(default)]
     columns: Vec<RawColumn>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 fn valid_version(v: &str) -> bool {
@@ -216,9 +206,9 @@ fn valid_version(v: &str) -> bool {
 impl FeatureView {
     /// Reads an interpolated `kind: FeatureView` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<FeatureView, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let (name, version) = read_name_and_version(&raw, &mut p);
+        let (name, version) = read_name_and_version(&head.name, &raw, &mut p);
         let schema = ident(&raw.schema, "schema", &mut p);
         let entities = read_entities(&raw, &mut p);
         let timestamp_col = raw
@@ -253,7 +243,7 @@ impl FeatureView {
                     object.to_sql(),
                     object.as_str().chars().count()
                 ))
-                .at(raw.name.span.clone())
+                .at(head.name.span.clone())
                 .caused_by(format!(
                     "floe names the view or dynamic table `NAME$VERSION`, adding `${version}` to the name"
                 ))
@@ -267,10 +257,10 @@ impl FeatureView {
         let address = Address::new(KindName::FeatureView, object);
         let common = Common::build(
             address,
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );
@@ -389,12 +379,16 @@ impl FeatureView {
 }
 
 /// The name (without `$`) and the version (Snowflake ML's rules).
-fn read_name_and_version(raw: &Raw, p: &mut Diagnostics) -> (Option<Ident>, String) {
-    let name = ident(&raw.name, "feature view", p);
+fn read_name_and_version(
+    written: &Spanned<String>,
+    raw: &Raw,
+    p: &mut Diagnostics,
+) -> (Option<Ident>, String) {
+    let name = ident(written, "feature view", p);
     if name.as_ref().is_some_and(|n| n.as_str().contains('$')) {
         p.push(
             Diagnostic::error("a feature view name cannot contain `$`")
-                .at(raw.name.span.clone())
+                .at(written.span.clone())
                 .hint(
                     "Snowflake ML names the object `NAME$VERSION`; put the version in `version:`",
                 ),

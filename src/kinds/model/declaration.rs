@@ -28,7 +28,7 @@ use serde_json::json;
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::Ident;
-use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
+use crate::kinds::common::{Common, empty_to_null, ident, ident_list, read_document};
 use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::suggest::hint_for;
@@ -89,21 +89,12 @@ pub struct Model {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     schema: Spanned<String>,
     #[serde(default)]
     comment: Option<String>,
     versions: Spanned<Vec<IgnoredAny>>,
     #[serde(default)]
     default_version: Option<Spanned<String>>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -132,9 +123,9 @@ const SYSTEM_ALIASES: [&str; 3] = ["DEFAULT", "FIRST", "LAST"];
 impl Model {
     /// Reads an interpolated `kind: Model` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Model, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "model", &mut p);
+        let name = ident(&head.name, "model", &mut p);
         let schema = ident(&raw.schema, "schema", &mut p);
         let items: &[Node] = match node.get("versions").map(|n| &n.value) {
             Some(Value::Seq(items)) => items,
@@ -158,10 +149,10 @@ impl Model {
         };
         let common = Common::build(
             Address::new(KindName::Model, name),
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );

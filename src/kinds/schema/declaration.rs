@@ -14,14 +14,12 @@
 //! | `feature_store` | boolean |
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 
 use crate::diag::Diagnostics;
 use crate::ident::Ident;
-use crate::kinds::common::{Common, RawLifecycle, empty_to_null, ident};
+use crate::kinds::common::{Common, empty_to_null, ident, read_document};
 use crate::kinds::{Declaration, ReadContext, Reference, World};
-use crate::load::de::{Spanned, from_node};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
@@ -44,37 +42,28 @@ pub struct Schema {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     #[serde(default)]
     comment: Option<String>,
     #[serde(default)]
     feature_store: bool,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 impl Schema {
     /// Reads an interpolated `kind: Schema` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Schema, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut problems = Diagnostics::new();
-        let name = ident(&raw.name, "schema", &mut problems);
+        let name = ident(&head.name, "schema", &mut problems);
         let Some(name) = name else {
             return Err(problems);
         };
         let address = Address::new(KindName::Schema, name);
         let common = Common::build(
             address,
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut problems,
         );

@@ -37,11 +37,11 @@ use serde_json::json;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
 use crate::kinds::common::{
-    Common, RawLifecycle, empty_to_null, ident, ident_list, single_statement, trimmed_sql,
+    Common, empty_to_null, ident, ident_list, read_document, single_statement, trimmed_sql,
 };
 use crate::kinds::schedule::Schedule;
 use crate::kinds::{Declaration, ReadContext, Reference, World};
-use crate::load::de::{Spanned, from_node};
+use crate::load::de::Spanned;
 use crate::load::yaml::{Node, Value};
 use crate::model::{Address, Attributes, KindName};
 
@@ -105,9 +105,6 @@ pub struct Task {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     schema: Spanned<String>,
     #[serde(default)]
     warehouse: Option<Spanned<String>>,
@@ -134,24 +131,18 @@ struct Raw {
     finalize: Option<Spanned<String>>,
     #[serde(default)]
     enabled: Option<bool>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 impl Task {
     /// Reads an interpolated `kind: Task` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Task, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "task", &mut p);
+        let name = ident(&head.name, "task", &mut p);
         if name.as_ref().is_some_and(|n| n.as_str().contains('$')) {
             p.push(
                 Diagnostic::error("a task name cannot contain `$`")
-                    .at(raw.name.span.clone())
+                    .at(head.name.span.clone())
                     .hint("`NAME$VERSION` tasks are feature views' refresh tasks, which floe creates itself; rename the task"),
             );
         }
@@ -187,23 +178,23 @@ impl Task {
         if finalize.as_ref().is_some_and(|f| f.value == name) {
             p.push(
                 Diagnostic::error(format!("the task `{name}` cannot finalize itself"))
-                    .at(raw.name.span.clone())
+                    .at(head.name.span.clone())
                     .hint("name the root task of the graph this task ends in `finalize`"),
             );
         }
         if after.iter().any(|a| a.value == name) {
             p.push(
                 Diagnostic::error(format!("the task `{name}` lists itself in `after`"))
-                    .at(raw.name.span.clone())
+                    .at(head.name.span.clone())
                     .hint("remove it from its own `after` list"),
             );
         }
         let common = Common::build(
             Address::new(KindName::Task, name),
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );

@@ -25,14 +25,13 @@
 //! it.
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
-use crate::kinds::common::{Common, RawLifecycle, choice, empty_to_null, explicit, ident, loose};
+use crate::kinds::common::{Common, choice, empty_to_null, explicit, ident, loose, read_document};
 use crate::kinds::{Declaration, ReadContext, Reference, World};
-use crate::load::de::{Spanned, from_node};
+use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
@@ -116,9 +115,6 @@ pub struct Warehouse {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     #[serde(default)]
     size: Option<Spanned<String>>,
     #[serde(default, rename = "type")]
@@ -143,12 +139,6 @@ struct Raw {
     enable_query_acceleration: Option<bool>,
     #[serde(default)]
     query_acceleration_max_scale_factor: Option<Spanned<i64>>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 fn in_range(
@@ -179,9 +169,9 @@ fn in_range(
 impl Warehouse {
     /// Reads an interpolated `kind: Warehouse` document.
     pub fn read(node: &Node, _ctx: &ReadContext<'_>) -> Result<Warehouse, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "warehouse", &mut p);
+        let name = ident(&head.name, "warehouse", &mut p);
         let enums = read_enums(&raw, &mut p);
         let auto_suspend = read_auto_suspend(&raw.auto_suspend, &mut p);
         let (min, max) = read_cluster_counts(&raw, node, &mut p);
@@ -202,10 +192,10 @@ impl Warehouse {
         let address = Address::new(KindName::Warehouse, name);
         let common = Common::build(
             address,
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );
