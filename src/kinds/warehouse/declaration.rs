@@ -35,21 +35,11 @@ use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &[
-    "size",
-    "type",
-    "auto_suspend",
-    "auto_resume",
-    "min_cluster_count",
-    "max_cluster_count",
-    "scaling_policy",
-    "initially_suspended",
-    "resource_monitor",
-    "comment",
-    "enable_query_acceleration",
-    "query_acceleration_max_scale_factor",
-];
+use super::fields::{
+    AUTO_RESUME, AUTO_SUSPEND, COMMENT, ENABLE_QUERY_ACCELERATION, FIELDS, INITIALLY_SUSPENDED,
+    MAX_CLUSTER_COUNT, MIN_CLUSTER_COUNT, NAME, QUERY_ACCELERATION_MAX_SCALE_FACTOR,
+    RESOURCE_MONITOR, SCALING_POLICY, SIZE, TYPE,
+};
 
 /// Warehouse sizes in their CREATE spelling, smallest first.
 pub const SIZES: [&str; 10] = [
@@ -175,10 +165,9 @@ impl Warehouse {
         let enums = read_enums(&raw, &mut p);
         let auto_suspend = read_auto_suspend(&raw.auto_suspend, &mut p);
         let (min, max) = read_cluster_counts(&raw, node, &mut p);
-        let qa_field = "query_acceleration_max_scale_factor";
         let qa = in_range(
             &raw.query_acceleration_max_scale_factor,
-            qa_field,
+            QUERY_ACCELERATION_MAX_SCALE_FACTOR,
             0,
             100,
             8,
@@ -267,8 +256,8 @@ fn read_auto_suspend(written: &Option<Option<Spanned<i64>>>, p: &mut Diagnostics
 
 /// `(min, max)` cluster counts, each 1..10 and min ≤ max.
 fn read_cluster_counts(raw: &Raw, node: &Node, p: &mut Diagnostics) -> (i64, i64) {
-    let min = in_range(&raw.min_cluster_count, "min_cluster_count", 1, 10, 1, p);
-    let max = in_range(&raw.max_cluster_count, "max_cluster_count", 1, 10, 1, p);
+    let min = in_range(&raw.min_cluster_count, MIN_CLUSTER_COUNT, 1, 10, 1, p);
+    let max = in_range(&raw.max_cluster_count, MAX_CLUSTER_COUNT, 1, 10, 1, p);
     if min > max {
         let span = raw
             .min_cluster_count
@@ -299,39 +288,31 @@ impl Declaration for Warehouse {
     }
 
     fn attributes(&self, _world: &World<'_>) -> Attributes {
-        Attributes::from([
-            ("name".to_string(), json!(self.common.address.name.as_str())),
-            ("size".to_string(), json!(self.size)),
-            ("type".to_string(), json!(self.warehouse_type)),
-            ("auto_suspend".to_string(), json!(self.auto_suspend)),
-            ("auto_resume".to_string(), json!(self.auto_resume)),
+        let monitor = self.resource_monitor.as_ref().map(Ident::as_str);
+        [
+            (NAME, json!(self.common.address.name.as_str())),
+            (SIZE, json!(self.size)),
+            (TYPE, json!(self.warehouse_type)),
+            (AUTO_SUSPEND, json!(self.auto_suspend)),
+            (AUTO_RESUME, json!(self.auto_resume)),
+            (MIN_CLUSTER_COUNT, json!(self.min_cluster_count)),
+            (MAX_CLUSTER_COUNT, json!(self.max_cluster_count)),
+            (SCALING_POLICY, json!(self.scaling_policy)),
+            (INITIALLY_SUSPENDED, json!(self.initially_suspended)),
+            (RESOURCE_MONITOR, json!(monitor)),
+            (COMMENT, empty_to_null(&self.comment)),
             (
-                "min_cluster_count".to_string(),
-                json!(self.min_cluster_count),
-            ),
-            (
-                "max_cluster_count".to_string(),
-                json!(self.max_cluster_count),
-            ),
-            ("scaling_policy".to_string(), json!(self.scaling_policy)),
-            (
-                "initially_suspended".to_string(),
-                json!(self.initially_suspended),
-            ),
-            (
-                "resource_monitor".to_string(),
-                json!(self.resource_monitor.as_ref().map(Ident::as_str)),
-            ),
-            ("comment".to_string(), empty_to_null(&self.comment)),
-            (
-                "enable_query_acceleration".to_string(),
+                ENABLE_QUERY_ACCELERATION,
                 json!(self.enable_query_acceleration),
             ),
             (
-                "query_acceleration_max_scale_factor".to_string(),
+                QUERY_ACCELERATION_MAX_SCALE_FACTOR,
                 json!(self.query_acceleration_max_scale_factor),
             ),
-        ])
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect()
     }
 }
 

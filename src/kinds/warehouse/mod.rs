@@ -3,7 +3,9 @@
 //! parsing, SQL) in [`reconciler`].
 
 pub mod declaration;
+pub mod fields;
 pub mod reconciler;
 
-pub use declaration::{FIELDS, SIZES, Warehouse, canonical_size, canonical_type};
-pub use reconciler::{FEATURE_FIELDS, RUNNING, WarehouseKind, feature_default};
+pub use declaration::{SIZES, Warehouse, canonical_size, canonical_type};
+pub use fields::FIELDS;
+pub use reconciler::{RUNNING, WarehouseKind, feature_default, feature_fields};
