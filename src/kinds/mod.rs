@@ -1,13 +1,22 @@
-//! The six resource kinds: for each, its YAML fields, validation rules and
-//! canonical attributes, one file per kind behind the [`Declaration`] trait.
+//! The six resource kinds, one folder each, and what they share.
+//!
+//! `src/kinds/<kind>/` holds everything about one kind: `mod.rs` documents
+//! its address and canonical attributes, `declaration.rs` is its YAML side
+//! (a [`Declaration`]: fields, validation, canonical attributes) and
+//! `reconciler.rs` its account side (a [`Reconciler`]: introspection, SHOW
+//! parsing, SQL). The kinds are registered in one list,
+//! [`for_each_kind`], from which [`KindName`], [`Spec`] and
+//! [`reconciler_kinds`] derive.
 //!
 //! A kind reads an interpolated document into a typed spec (typed enums,
 //! parsed durations and crons, resolved identifiers), reports every problem
 //! with its place and a fix, names what it references, and converts itself to
-//! a [`Resource`] whose attributes are canonical (see each kind's module doc
-//! for its attribute keys). Rules that need other resources (a feature view's
-//! schema must be a feature store) are checked against a [`World`]. Nothing
-//! here reads files, chooses environments or renders SQL.
+//! a [`Resource`] whose attributes are canonical. The common fields are read
+//! once for all kinds ([`common::read_document`]). Rules that need other
+//! resources (a feature view's schema must be a feature store) are checked
+//! against a [`World`]. Shared here: the common fields, schedules
+//! ([`schedule`]) and, for unit tests, `testing`. Nothing here reads files
+//! or chooses environments.
 
 /// The list of kinds, the one place a kind is registered: calls
 /// `$callback!` with one entry per kind, in the order plans group them.

@@ -2,9 +2,10 @@
 //!
 //! The reconciler (introspection, diff, apply) is generic: it knows
 //! addresses, attribute maps and SQL strings, never a kind's fields. Each
-//! kind implements [`Reconciler`] once, in its own file: which SHOW statements read
-//! it, how SHOW rows become canonical [`LiveObject`]s, how a change becomes
-//! SQL, and (for tasks) how it sits in a task graph. This module holds only
+//! kind implements [`Reconciler`] once, in `src/kinds/<kind>/reconciler.rs`:
+//! which SHOW statements read it, how SHOW rows become canonical
+//! [`LiveObject`]s, how a change becomes SQL, and (for tasks) how it sits in
+//! a task graph. This module holds only
 //! the trait, the values it exchanges and the [`Kinds`] registry; it renders
 //! no SQL itself and does no I/O.
 

@@ -1,17 +1,5 @@
-//! `kind: Schema`: a schema in the environment's database.
-//!
-//! YAML fields: `name`, `comment`, `feature_store` (default false; a feature
-//! store schema also gets the `SNOWML_FEATURE_STORE_OBJECT` and
-//! `SNOWML_FEATURE_VIEW_METADATA` tags), plus the common fields.
-//!
-//! Address `schema.NAME`, fqn `DB.NAME`. Canonical attributes:
-//!
-//! | key | value |
-//! |---|---|
-//! | `database` | the environment's database, resolved |
-//! | `name` | the schema name, resolved |
-//! | `comment` | string, or null when absent or empty |
-//! | `feature_store` | boolean |
+//! The YAML side of `kind: Schema`: the raw document, its validation and
+//! its canonical attributes (listed in [`super`]'s documentation).
 
 use serde::Deserialize;
 use serde_json::json;
