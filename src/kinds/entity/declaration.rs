@@ -12,8 +12,7 @@ use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &["join_keys", "description"];
+use super::fields::{DATABASE, DESCRIPTION, FIELDS, JOIN_KEYS, NAME, SCHEMA, TAG};
 
 /// The prefix of an entity's tag name.
 pub const ENTITY_TAG_PREFIX: &str = "SNOWML_FEATURE_STORE_ENTITY_";
@@ -171,15 +170,15 @@ impl Declaration for Entity {
 
     fn attributes(&self, _world: &World<'_>) -> Attributes {
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("schema".to_string(), json!(self.schema.value.as_str())),
-            ("name".to_string(), json!(self.name().as_str())),
-            ("tag".to_string(), json!(self.tag().as_str())),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (SCHEMA.to_string(), json!(self.schema.value.as_str())),
+            (NAME.to_string(), json!(self.name().as_str())),
+            (TAG.to_string(), json!(self.tag().as_str())),
             (
-                "join_keys".to_string(),
+                JOIN_KEYS.to_string(),
                 json!(self.join_keys.iter().map(Ident::as_str).collect::<Vec<_>>()),
             ),
-            ("description".to_string(), empty_to_null(&self.description)),
+            (DESCRIPTION.to_string(), empty_to_null(&self.description)),
         ])
     }
 }

@@ -23,7 +23,9 @@
 //! [`reconciler`].
 
 pub mod declaration;
+pub mod fields;
 pub mod reconciler;
 
-pub use declaration::{ENTITY_TAG_PREFIX, Entity, FIELDS};
+pub use declaration::{ENTITY_TAG_PREFIX, Entity};
+pub use fields::FIELDS;
 pub use reconciler::EntityKind;

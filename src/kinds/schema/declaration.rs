@@ -11,8 +11,7 @@ use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &["comment", "feature_store"];
+use super::fields::{COMMENT, DATABASE, FEATURE_STORE, FIELDS, NAME};
 
 /// A validated schema declaration.
 #[derive(Debug, Clone, PartialEq)]
@@ -87,10 +86,10 @@ impl Declaration for Schema {
 
     fn attributes(&self, _world: &World<'_>) -> Attributes {
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("name".to_string(), json!(self.name().as_str())),
-            ("comment".to_string(), empty_to_null(&self.comment)),
-            ("feature_store".to_string(), json!(self.feature_store)),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (NAME.to_string(), json!(self.name().as_str())),
+            (COMMENT.to_string(), empty_to_null(&self.comment)),
+            (FEATURE_STORE.to_string(), json!(self.feature_store)),
         ])
     }
 }

@@ -18,7 +18,9 @@
 //! [`reconciler`].
 
 pub mod declaration;
+pub mod fields;
 pub mod reconciler;
 
-pub use declaration::{FIELDS, Schema};
+pub use declaration::Schema;
+pub use fields::FIELDS;
 pub use reconciler::SchemaKind;

@@ -10,11 +10,13 @@ use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
 
+use super::fields::{COMMENT, DATABASE, FEATURE_STORE, NAME};
+
 /// Schemas, including whether they are feature stores.
 pub struct SchemaKind;
 
 fn schema_sql(attributes: &Attributes, fallback: &str) -> String {
-    match (text(attributes, "database"), text(attributes, "name")) {
+    match (text(attributes, DATABASE), text(attributes, NAME)) {
         (Some(db), Some(name)) => format!(
             "{}.{}",
             Ident::from_resolved(db).to_sql(),
@@ -98,10 +100,10 @@ impl Reconciler for SchemaKind {
                 fqn: format!("{database}.{name}"),
                 schema: None,
                 attributes: Attributes::from([
-                    ("database".to_string(), json!(database)),
-                    ("name".to_string(), json!(name)),
-                    ("comment".to_string(), comment),
-                    ("feature_store".to_string(), json!(feature_store)),
+                    (DATABASE.to_string(), json!(database)),
+                    (NAME.to_string(), json!(name)),
+                    (COMMENT.to_string(), comment),
+                    (FEATURE_STORE.to_string(), json!(feature_store)),
                 ]),
             });
         }
@@ -109,22 +111,22 @@ impl Reconciler for SchemaKind {
     }
 
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
-        let wants_fs = declared.attributes.get("feature_store") == Some(&json!(true));
-        let has_fs = current.get("feature_store") == Some(&json!(true));
-        if changed.iter().any(|f| f == "feature_store") && has_fs && !wants_fs {
+        let wants_fs = declared.attributes.get(FEATURE_STORE) == Some(&json!(true));
+        let has_fs = current.get(FEATURE_STORE) == Some(&json!(true));
+        if changed.iter().any(|f| f == FEATURE_STORE) && has_fs && !wants_fs {
             return Change::Replace {
                 reason: "feature_store turned off".into(),
             };
         }
         let schema = schema_sql(&declared.attributes, &declared.fqn);
         let mut sql = Vec::new();
-        if changed.iter().any(|f| f == "comment") {
-            sql.push(match text(&declared.attributes, "comment") {
+        if changed.iter().any(|f| f == COMMENT) {
+            sql.push(match text(&declared.attributes, COMMENT) {
                 Some(c) => format!("ALTER SCHEMA {schema} SET COMMENT = {}", sql_string(c)),
                 None => format!("ALTER SCHEMA {schema} UNSET COMMENT"),
             });
         }
-        if changed.iter().any(|f| f == "feature_store") && wants_fs {
+        if changed.iter().any(|f| f == FEATURE_STORE) && wants_fs {
             sql.extend(tag_sql(&schema));
         }
         Change::Update(sql)
@@ -132,11 +134,11 @@ impl Reconciler for SchemaKind {
 
     fn create_sql(&self, resource: &Resource) -> Vec<String> {
         let schema = schema_sql(&resource.attributes, &resource.fqn);
-        let mut sql = vec![match text(&resource.attributes, "comment") {
+        let mut sql = vec![match text(&resource.attributes, COMMENT) {
             Some(c) => format!("CREATE SCHEMA {schema} COMMENT = {}", sql_string(c)),
             None => format!("CREATE SCHEMA {schema}"),
         }];
-        if resource.attributes.get("feature_store") == Some(&json!(true)) {
+        if resource.attributes.get(FEATURE_STORE) == Some(&json!(true)) {
             sql.extend(tag_sql(&schema));
         }
         sql

@@ -16,22 +16,11 @@ use crate::load::de::Spanned;
 use crate::load::yaml::{Node, Value};
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &[
-    "warehouse",
-    "schedule",
-    "after",
-    "when",
-    "sql",
-    "config",
-    "comment",
-    "timeout_ms",
-    "suspend_after_failures",
-    "allow_overlapping_execution",
-    "error_integration",
-    "finalize",
-    "enabled",
-];
+use super::fields::{
+    AFTER, ALLOW_OVERLAPPING_EXECUTION, COMMENT, CONFIG, DATABASE, ENABLED, ERROR_INTEGRATION,
+    FIELDS, FINALIZE, NAME, SCHEDULE, SCHEMA, SQL, SUSPEND_AFTER_FAILURES, TIMEOUT_MS, WAREHOUSE,
+    WHEN,
+};
 
 /// Snowflake's limit of predecessors per task.
 pub const MAX_PREDECESSORS: usize = 100;
@@ -404,19 +393,19 @@ impl Declaration for Task {
 
     fn attributes(&self, _world: &World<'_>) -> Attributes {
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("schema".to_string(), json!(self.schema.value.as_str())),
-            ("name".to_string(), json!(self.name().as_str())),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (SCHEMA.to_string(), json!(self.schema.value.as_str())),
+            (NAME.to_string(), json!(self.name().as_str())),
             (
-                "warehouse".to_string(),
+                WAREHOUSE.to_string(),
                 json!(self.warehouse.as_ref().map(|w| w.value.as_str())),
             ),
             (
-                "schedule".to_string(),
+                SCHEDULE.to_string(),
                 json!(self.schedule.as_ref().map(ToString::to_string)),
             ),
             (
-                "after".to_string(),
+                AFTER.to_string(),
                 json!(
                     self.after
                         .iter()
@@ -424,28 +413,28 @@ impl Declaration for Task {
                         .collect::<Vec<_>>()
                 ),
             ),
-            ("when".to_string(), empty_to_null(&self.when)),
-            ("sql".to_string(), json!(self.sql)),
-            ("config".to_string(), json!(self.config)),
-            ("comment".to_string(), empty_to_null(&self.comment)),
-            ("timeout_ms".to_string(), json!(self.timeout_ms)),
+            (WHEN.to_string(), empty_to_null(&self.when)),
+            (SQL.to_string(), json!(self.sql)),
+            (CONFIG.to_string(), json!(self.config)),
+            (COMMENT.to_string(), empty_to_null(&self.comment)),
+            (TIMEOUT_MS.to_string(), json!(self.timeout_ms)),
             (
-                "suspend_after_failures".to_string(),
+                SUSPEND_AFTER_FAILURES.to_string(),
                 json!(self.suspend_after_failures),
             ),
             (
-                "allow_overlapping_execution".to_string(),
+                ALLOW_OVERLAPPING_EXECUTION.to_string(),
                 json!(self.allow_overlapping_execution),
             ),
             (
-                "error_integration".to_string(),
+                ERROR_INTEGRATION.to_string(),
                 json!(self.error_integration.as_ref().map(|i| i.value.as_str())),
             ),
             (
-                "finalize".to_string(),
+                FINALIZE.to_string(),
                 json!(self.finalize.as_ref().map(|f| f.value.as_str())),
             ),
-            ("enabled".to_string(), json!(self.enabled)),
+            (ENABLED.to_string(), json!(self.enabled)),
         ])
     }
 }

@@ -35,7 +35,9 @@
 //! [`reconciler`].
 
 pub mod declaration;
+pub mod fields;
 pub mod reconciler;
 
-pub use declaration::{FIELDS, MAX_PREDECESSORS, Task};
+pub use declaration::{MAX_PREDECESSORS, Task};
+pub use fields::FIELDS;
 pub use reconciler::TaskKind;
