@@ -14,8 +14,7 @@ use crate::load::suggest::hint_for;
 use crate::load::yaml::{Node, Value};
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &["comment", "default_version", "versions"];
+use super::fields::{COMMENT, DATABASE, DEFAULT_VERSION, FIELDS, NAME, SCHEMA, VERSIONS};
 
 /// Where a model version comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -386,15 +385,15 @@ impl Declaration for Model {
             })
             .collect();
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("schema".to_string(), json!(self.schema.value.as_str())),
-            ("name".to_string(), json!(self.name().as_str())),
-            ("comment".to_string(), empty_to_null(&self.comment)),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (SCHEMA.to_string(), json!(self.schema.value.as_str())),
+            (NAME.to_string(), json!(self.name().as_str())),
+            (COMMENT.to_string(), empty_to_null(&self.comment)),
             (
-                "default_version".to_string(),
+                DEFAULT_VERSION.to_string(),
                 json!(self.default_version.as_str()),
             ),
-            ("versions".to_string(), json!(versions)),
+            (VERSIONS.to_string(), json!(versions)),
         ])
     }
 }

@@ -27,7 +27,9 @@
 //! [`reconciler`].
 
 pub mod declaration;
+pub mod fields;
 pub mod reconciler;
 
-pub use declaration::{FIELDS, Model, Source, Version};
+pub use declaration::{Model, Source, Version};
+pub use fields::FIELDS;
 pub use reconciler::{FOREIGN_METADATA, ModelKind};
