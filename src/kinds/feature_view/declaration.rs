@@ -18,19 +18,11 @@ use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &[
-    "entities",
-    "timestamp_col",
-    "query",
-    "refresh_freq",
-    "warehouse",
-    "refresh_mode",
-    "initialize",
-    "cluster_by",
-    "description",
-    "columns",
-];
+use super::fields::{
+    CLUSTER_BY, COLUMNS, DATABASE, DESCRIPTION, ENTITIES, ENTITY_TAGS, FEATURE_STORE_TAGS,
+    FEATURE_VIEW, FIELDS, INITIALIZE, NAME, OBJECT, QUERY, REFRESH_FREQ, REFRESH_MODE, SCHEMA,
+    TIMESTAMP_COL, VERSION, WAREHOUSE,
+};
 
 /// How a feature view is refreshed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -528,17 +520,17 @@ impl Declaration for FeatureView {
             .map(|c| json!({"name": c.name.as_str(), "comment": empty_to_null(&c.comment)}))
             .collect();
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("schema".to_string(), json!(self.schema.value.as_str())),
-            ("name".to_string(), json!(self.common.address.name.as_str())),
-            ("feature_view".to_string(), json!(self.name.as_str())),
-            ("version".to_string(), json!(self.version)),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (SCHEMA.to_string(), json!(self.schema.value.as_str())),
+            (NAME.to_string(), json!(self.common.address.name.as_str())),
+            (FEATURE_VIEW.to_string(), json!(self.name.as_str())),
+            (VERSION.to_string(), json!(self.version)),
             (
-                "object".to_string(),
+                OBJECT.to_string(),
                 json!(if dt { "DYNAMIC TABLE" } else { "VIEW" }),
             ),
             (
-                "entities".to_string(),
+                ENTITIES.to_string(),
                 json!(
                     self.entities
                         .iter()
@@ -546,31 +538,28 @@ impl Declaration for FeatureView {
                         .collect::<Vec<_>>()
                 ),
             ),
-            ("entity_tags".to_string(), self.entity_tags(world)),
+            (ENTITY_TAGS.to_string(), self.entity_tags(world)),
             (
-                "feature_store_tags".to_string(),
+                FEATURE_STORE_TAGS.to_string(),
                 json!([FS_OBJECT_TAG, FS_METADATA_TAG]),
             ),
             (
-                "timestamp_col".to_string(),
+                TIMESTAMP_COL.to_string(),
                 json!(self.timestamp_col.as_ref().map(Ident::as_str)),
             ),
-            ("query".to_string(), json!(self.query)),
+            (QUERY.to_string(), json!(self.query)),
             (
-                "refresh_freq".to_string(),
+                REFRESH_FREQ.to_string(),
                 json!(self.refresh_freq.as_ref().map(ToString::to_string)),
             ),
             (
-                "warehouse".to_string(),
+                WAREHOUSE.to_string(),
                 when_dt(json!(self.warehouse.as_ref().map(|w| w.value.as_str()))),
             ),
+            (REFRESH_MODE.to_string(), when_dt(json!(self.refresh_mode))),
+            (INITIALIZE.to_string(), when_dt(json!(self.initialize))),
             (
-                "refresh_mode".to_string(),
-                when_dt(json!(self.refresh_mode)),
-            ),
-            ("initialize".to_string(), when_dt(json!(self.initialize))),
-            (
-                "cluster_by".to_string(),
+                CLUSTER_BY.to_string(),
                 when_dt(json!(
                     self.effective_cluster_by(world)
                         .iter()
@@ -578,8 +567,8 @@ impl Declaration for FeatureView {
                         .collect::<Vec<_>>()
                 )),
             ),
-            ("description".to_string(), empty_to_null(&self.description)),
-            ("columns".to_string(), json!(columns)),
+            (DESCRIPTION.to_string(), empty_to_null(&self.description)),
+            (COLUMNS.to_string(), json!(columns)),
         ])
     }
 }

@@ -40,7 +40,9 @@
 //! [`reconciler`].
 
 pub mod declaration;
+pub mod fields;
 pub mod reconciler;
 
-pub use declaration::{Column, FIELDS, FeatureView, RefreshFreq};
+pub use declaration::{Column, FeatureView, RefreshFreq};
+pub use fields::FIELDS;
 pub use reconciler::FeatureViewKind;
