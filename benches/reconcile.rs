@@ -18,7 +18,7 @@ use floe::apply::{ApplyOptions, Observers, StateSink, apply};
 use floe::diag::Span;
 use floe::diff::{PlanInput, plan};
 use floe::ident::Ident;
-use floe::kind::Scope;
+use floe::kinds::reconciler::Scope;
 use floe::kinds::reconciler_kinds;
 use floe::live::{Live, introspect};
 use floe::local::LocalAccount;

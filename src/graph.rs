@@ -59,7 +59,7 @@ impl Graph {
         let sql_targets = SqlTargets::new(specs);
         for spec in specs {
             let me = spec.address();
-            let kind = spec.kind();
+            let kind = spec.declaration();
             for r in kind.references() {
                 g.add_edge(&r.target, me, Reason::Field(r.field));
             }
@@ -266,7 +266,7 @@ impl Graph {
             .join(" → ");
         let mut d = Diagnostic::error(format!("dependency cycle: {path}"));
         if let Some(spec) = cycle.first().and_then(|a| world.get(a)) {
-            d = d.at(spec.kind().common().span.clone());
+            d = d.at(spec.declaration().common().span.clone());
         }
         for pair in cycle.windows(2) {
             if let Some(reason) = self.reason(&pair[0], &pair[1]) {

@@ -13,7 +13,6 @@ pub mod diag;
 pub mod diff;
 pub mod graph;
 pub mod ident;
-pub mod kind;
 pub mod kinds;
 pub mod live;
 pub mod load;

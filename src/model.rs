@@ -19,59 +19,54 @@ use crate::ident::Ident;
 /// Canonical attributes of a resource: field name → JSON value.
 pub type Attributes = BTreeMap<String, serde_json::Value>;
 
-/// The six kinds of resource floe manages.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KindName {
-    /// `Schema`: a schema in the environment's database.
-    Schema,
-    /// `Warehouse`: an account-level warehouse.
-    Warehouse,
-    /// `Entity`: a feature-store entity tag.
-    Entity,
-    /// `FeatureView`: a feature-store view or dynamic table `NAME$VERSION`.
-    FeatureView,
-    /// `Model`: a model-registry model with its versions.
-    Model,
-    /// `Task`: a task in a task graph.
-    Task,
+/// Defines [`KindName`] and its names from [`crate::kinds::for_each_kind`]'s list.
+macro_rules! kind_names {
+    ($(($variant:ident, $module:ident, $declaration:ident, $reconciler:ident,
+        $noun:literal, $doc:literal),)*) => {
+        /// The kinds of resource floe manages.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum KindName {
+            $(
+                #[doc = concat!("`", stringify!($variant), "`: ", $doc, ".")]
+                $variant,
+            )*
+        }
+
+        impl KindName {
+            /// How many kinds there are.
+            pub const COUNT: usize = [$(stringify!($variant)),*].len();
+
+            /// Every kind, in the order plans group them.
+            pub const ALL: [KindName; KindName::COUNT] = [$(KindName::$variant),*];
+
+            /// The `kind:` spelling in YAML (`FeatureView`).
+            pub fn yaml_name(self) -> &'static str {
+                match self {
+                    $(KindName::$variant => stringify!($variant),)*
+                }
+            }
+
+            /// The address prefix (`feature_view`).
+            pub fn address_name(self) -> &'static str {
+                match self {
+                    $(KindName::$variant => stringify!($module),)*
+                }
+            }
+
+            /// The kind in a sentence (`feature view`).
+            pub fn noun(self) -> &'static str {
+                match self {
+                    $(KindName::$variant => $noun,)*
+                }
+            }
+        }
+    };
 }
 
+crate::kinds::for_each_kind!(kind_names);
+
 impl KindName {
-    /// Every kind, in the order plans group them.
-    pub const ALL: [KindName; 6] = [
-        KindName::Schema,
-        KindName::Warehouse,
-        KindName::Entity,
-        KindName::FeatureView,
-        KindName::Model,
-        KindName::Task,
-    ];
-
-    /// The `kind:` spelling in YAML (`FeatureView`).
-    pub fn yaml_name(self) -> &'static str {
-        match self {
-            KindName::Schema => "Schema",
-            KindName::Warehouse => "Warehouse",
-            KindName::Entity => "Entity",
-            KindName::FeatureView => "FeatureView",
-            KindName::Model => "Model",
-            KindName::Task => "Task",
-        }
-    }
-
-    /// The address prefix (`feature_view`).
-    pub fn address_name(self) -> &'static str {
-        match self {
-            KindName::Schema => "schema",
-            KindName::Warehouse => "warehouse",
-            KindName::Entity => "entity",
-            KindName::FeatureView => "feature_view",
-            KindName::Model => "model",
-            KindName::Task => "task",
-        }
-    }
-
     /// The kind named by a `kind:` value, if any.
     pub fn from_yaml_name(name: &str) -> Option<KindName> {
         KindName::ALL.into_iter().find(|k| k.yaml_name() == name)

@@ -12,7 +12,7 @@ use super::events::{Event, FailedStep, Observers, SkippedStep, Summary};
 use crate::diff::{
     Plan, ResourceChange, Step, StepId, StepPurpose, fingerprint, visible_fingerprint,
 };
-use crate::kind::{Kind, Kinds};
+use crate::kinds::reconciler::{Kinds, Reconciler};
 use crate::model::{Address, Attributes};
 use crate::session::Session;
 use crate::state::{State, StateEntry, StateStore, clock};
@@ -121,7 +121,7 @@ pub struct StateSink<'a> {
     /// Where it is persisted after each step.
     pub store: &'a StateStore,
     /// The kinds, which say what a step leaves true of a task graph
-    /// ([`crate::kind::Kind::with_running`]).
+    /// ([`crate::kinds::reconciler::Reconciler::with_running`]).
     pub kinds: &'a Kinds,
 }
 
@@ -533,7 +533,7 @@ impl Recording<'_> {
 }
 
 /// Replaces an entry's attributes and both fingerprints that derive from them.
-fn set_attributes(entry: &mut StateEntry, kind: &dyn Kind, attributes: Attributes) {
+fn set_attributes(entry: &mut StateEntry, kind: &dyn Reconciler, attributes: Attributes) {
     entry.declared_fingerprint = fingerprint(&attributes);
     entry.live_fingerprint = visible_fingerprint(kind, &attributes);
     entry.attributes = attributes;

@@ -5,7 +5,7 @@ use serde_json::json;
 
 use super::*;
 use crate::diff::{Plan, PlanInput, StepPurpose, plan};
-use crate::kind::fakes::{FakeSession, addr, kinds, live, resource};
+use crate::kinds::reconciler::fakes::{FakeSession, addr, kinds, live, resource};
 use crate::live::Live;
 use crate::model::Resource;
 use crate::render::{LogObserver, ProgressObserver};
@@ -227,7 +227,7 @@ async fn deletes_remove_addresses_from_state() {
     assert!(store.load().unwrap().resources.is_empty());
 }
 
-fn task(name: &str, after: &[&str], sql: &str) -> (Resource, crate::kind::LiveObject) {
+fn task(name: &str, after: &[&str], sql: &str) -> (Resource, crate::kinds::reconciler::LiveObject) {
     let attributes = json!({"after": after, "enabled": true, "sql": sql});
     let address = format!("task.{name}");
     (

@@ -17,7 +17,7 @@ use crate::connect::{self, LOCAL_CONNECTION};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::diff::{self, Plan, PlanInput};
 use crate::ident::Ident;
-use crate::kind::{Kinds, Scope};
+use crate::kinds::reconciler::{Kinds, Scope};
 use crate::live::{self, Introspection, LiveError};
 use crate::load::Project;
 use crate::load::environments::ENVIRONMENTS_FILE;

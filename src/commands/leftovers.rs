@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use super::engine::Workspace;
-use crate::kind::Kinds;
+use crate::kinds::reconciler::Kinds;
 use crate::local::Opened;
 use crate::model::{Address, KindName};
 use crate::render::{InterruptedRun, LostAccount, LostFile};

@@ -11,7 +11,7 @@ use super::plan::{
 };
 use super::steps::{Draft, order_steps};
 use super::{DiffError, graph};
-use crate::kind::{Change, Kind, Kinds, LiveObject};
+use crate::kinds::reconciler::{Change, Kinds, LiveObject, Reconciler};
 use crate::live::Live;
 use crate::model::{Address, Attributes, Resource};
 use crate::state::{State, StateEntry};
@@ -89,7 +89,7 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
 }
 
 /// For each kind with a declared resource, the fields introspection cannot
-/// see but the account can change ([`Kind::state_only_fields`]), which the
+/// see but the account can change ([`Reconciler::state_only_fields`]), which the
 /// plan says it compares with state only.
 fn state_only_fields(declared: &[Resource], kinds: &Kinds) -> Vec<StateOnlyFields> {
     kinds
@@ -108,7 +108,7 @@ fn state_only_fields(declared: &[Resource], kinds: &Kinds) -> Vec<StateOnlyField
 }
 
 /// The declared resources, each with what it derives from others
-/// recomputed ([`Kind::follow`]) from their effective attributes: a field
+/// recomputed ([`Reconciler::follow`]) from their effective attributes: a field
 /// under `lifecycle.ignore_changes` keeps its live value, so nothing that
 /// depends on it plans for the declared value the account will never get.
 fn follow_ignored(
@@ -214,7 +214,7 @@ type StepDraft = Option<(StepPurpose, Vec<String>)>;
 /// Decides one address: its change for people and its step for apply.
 fn plan_address(
     address: &Address,
-    kind: &dyn Kind,
+    kind: &dyn Reconciler,
     views: &Views<'_>,
 ) -> (ResourceChange, StepDraft) {
     let declared = views.declared.get(address).copied();
@@ -277,9 +277,9 @@ fn plan_address(
 
 /// The live object as the diff compares it: a copy completed by the kind
 /// with what state recorded and introspection cannot see
-/// ([`Kind::complete_live`]). Without a state entry it is the object as read.
+/// ([`Reconciler::complete_live`]). Without a state entry it is the object as read.
 fn completed_live(
-    kind: &dyn Kind,
+    kind: &dyn Reconciler,
     live: Option<&LiveObject>,
     state: Option<&StateEntry>,
 ) -> Option<LiveObject> {
@@ -291,10 +291,10 @@ fn completed_live(
 }
 
 /// Fingerprint of the attributes introspection can see, after
-/// [`Kind::complete_live`]: for the declared attributes it is the
+/// [`Reconciler::complete_live`]: for the declared attributes it is the
 /// `expected_live_fingerprint` state records, and the next plan's completed
 /// live attributes of an unchanged object give the same value.
-pub(crate) fn visible_fingerprint(kind: &dyn Kind, attributes: &Attributes) -> String {
+pub(crate) fn visible_fingerprint(kind: &dyn Reconciler, attributes: &Attributes) -> String {
     let unobservable = kind.unobservable_fields();
     // Live-only keys (`_running`) are never compared, so they never count.
     fields_fingerprint(
@@ -314,7 +314,7 @@ struct Seen<'a> {
 /// The reason (for people) and the step (for apply) of a decided action.
 fn step_for(
     address: &Address,
-    kind: &dyn Kind,
+    kind: &dyn Reconciler,
     seen: &Seen<'_>,
     (action, drift): (Action, bool),
     kind_change: Option<Change>,

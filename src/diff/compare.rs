@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use super::plan::AttributeChange;
-use crate::kind::LiveObject;
+use crate::kinds::reconciler::LiveObject;
 use crate::model::Resource;
 use crate::state::StateEntry;
 
@@ -65,7 +65,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::kind::fakes::{live, resource};
+    use crate::kinds::reconciler::fakes::{live, resource};
 
     fn entry(attributes: Value) -> StateEntry {
         StateEntry::from_live(&live("warehouse.WH", attributes), vec![], None)

@@ -16,7 +16,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use super::build::Views;
 use super::plan::StepPurpose;
 use super::steps::Draft;
-use crate::kind::{GraphNode, Kinds};
+use crate::kinds::reconciler::{GraphNode, Kinds};
 use crate::model::{Address, Attributes};
 
 /// A task's place in its graph, with its fqn and the canonical attributes

@@ -2,7 +2,7 @@
 //!
 //! Pure data in, pure data out: this module does no I/O and never executes
 //! SQL. It compares canonical attribute maps three ways, decides each
-//! address's action with [`decide`], asks each [`crate::kind::Kind`] for
+//! address's action with [`decide`], asks each [`crate::kinds::reconciler::Reconciler`] for
 //! the SQL, and orders the steps on the dependency graph.
 
 mod action;

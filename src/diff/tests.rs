@@ -1,8 +1,8 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::kind::LiveObject;
-use crate::kind::fakes::{addr, kinds, live, resource};
+use crate::kinds::reconciler::LiveObject;
+use crate::kinds::reconciler::fakes::{addr, kinds, live, resource};
 use crate::live::Live;
 use crate::model::Resource;
 use crate::state::{State, StateEntry};
@@ -390,10 +390,10 @@ mod models {
     use std::sync::Arc;
 
     use super::*;
-    use crate::kind::{Kind, Kinds};
-    use crate::kinds::model_sql::ModelKind;
-    use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{account, live, resolve, run};
+    use crate::kinds::model::reconciler::ModelKind;
+    use crate::kinds::reconciler::{Kinds, Reconciler};
+    use crate::kinds::schema::reconciler::SchemaKind;
+    use crate::kinds::testing::{account, live, resolve, run};
     use crate::local::LocalAccount;
 
     const RESOURCES: &str = r#"
@@ -411,8 +411,8 @@ versions:
 
     fn kinds() -> Kinds {
         Kinds::new([
-            Arc::new(SchemaKind) as Arc<dyn Kind>,
-            Arc::new(ModelKind) as Arc<dyn Kind>,
+            Arc::new(SchemaKind) as Arc<dyn Reconciler>,
+            Arc::new(ModelKind) as Arc<dyn Reconciler>,
         ])
     }
 

@@ -1,14 +1,17 @@
-//! What every kind shares: the common fields (`name`, `depends_on`,
-//! `lifecycle`, `environments`), references, and the small readers that turn
+//! What every kind shares: the common fields (`kind`, `name`, `depends_on`,
+//! `lifecycle`, `environments`), read once for all kinds by
+//! [`read_document`], references, and the small readers that turn
 //! raw strings into identifiers and enum values with located errors.
 
 use serde::Deserialize;
+use serde::de::{DeserializeOwned, IgnoredAny};
 
-use crate::diag::{Diagnostic, Diagnostics, Span};
+use crate::diag::{Diagnostic, Diagnostics, Place, Span};
 use crate::graph::sql_refs;
 use crate::ident::Ident;
-use crate::load::de::Spanned;
+use crate::load::de::{Spanned, from_node, unknown_field_hint};
 use crate::load::suggest::did_you_mean;
+use crate::load::yaml::{Key, Node, Value};
 use crate::model::{Address, KindName, Lifecycle};
 
 /// The validated fields every kind has.
@@ -79,6 +82,139 @@ pub struct RawLifecycle {
     prevent_destroy: bool,
     #[serde(default)]
     ignore_changes: Vec<Spanned<String>>,
+}
+
+/// The fields every kind's document has, as written: `kind` and
+/// `environments` are read before a kind is (to pick the kind and the
+/// environments), so only their presence is accepted here.
+#[derive(Debug, Deserialize)]
+pub struct RawCommon {
+    #[serde(rename = "kind")]
+    _kind: IgnoredAny,
+    /// `name:`.
+    pub name: Spanned<String>,
+    /// `depends_on:` as written.
+    #[serde(default)]
+    pub depends_on: Vec<Spanned<String>>,
+    /// `lifecycle:` as written.
+    #[serde(default)]
+    pub lifecycle: Option<RawLifecycle>,
+    #[serde(default, rename = "environments")]
+    _environments: Option<IgnoredAny>,
+}
+
+/// The common keys written before a kind's own fields, and after them, in
+/// the order an unknown-field hint lists them.
+const COMMON_FIRST: &[&str] = &["kind", "name"];
+const COMMON_LAST: &[&str] = &["depends_on", "lifecycle", "environments"];
+
+/// Reads a kind's document: the common fields into [`RawCommon`], the
+/// remaining keys into the kind's own `T` (a `deny_unknown_fields` struct
+/// without the common fields). An unknown key is reported at its place
+/// with a did-you-mean hint over every field, common ones included. When
+/// both parts have an error, the one written first is reported.
+pub fn read_document<T: DeserializeOwned>(node: &Node) -> Result<(RawCommon, T), Diagnostic> {
+    let is_common =
+        |k: &Key| COMMON_FIRST.contains(&k.name.as_str()) || COMMON_LAST.contains(&k.name.as_str());
+    // A document that is not a mapping is refused by both parts alike.
+    let part = |common: bool| match &node.value {
+        Value::Map(entries) => Node {
+            value: Value::Map(
+                entries
+                    .iter()
+                    .filter(|(k, _)| is_common(k) == common)
+                    .cloned()
+                    .collect(),
+            ),
+            ..node.clone()
+        },
+        _ => node.clone(),
+    };
+    let (common_node, own_node) = (part(true), part(false));
+    let own = from_node::<T>(&own_node).map_err(|e| with_every_field::<T>(e, &own_node));
+    let common = from_node::<RawCommon>(&common_node);
+    match (common, own) {
+        (Ok(c), Ok(o)) => Ok((c, o)),
+        (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
+        (Err(c), Err(o)) => Err(if place(&o) < place(&c) { o } else { c }),
+    }
+}
+
+/// Where a diagnostic points, for ordering.
+fn place(d: &Diagnostic) -> (usize, usize) {
+    match &d.place {
+        Some(Place::Span(s)) => (s.line, s.column),
+        _ => (0, 0),
+    }
+}
+
+/// The unknown-field error of `T` at the top level of `own`, with its hint
+/// listing the common fields too; any other error unchanged.
+fn with_every_field<T: DeserializeOwned>(error: Diagnostic, own: &Node) -> Diagnostic {
+    let fields = struct_fields::<T>();
+    let Value::Map(entries) = &own.value else {
+        return error;
+    };
+    let unknown = entries
+        .iter()
+        .map(|(k, _)| k)
+        .find(|k| !fields.contains(&k.name.as_str()));
+    match unknown {
+        Some(key) if error.place == Some(Place::Span(key.span.clone())) => {
+            let every: Vec<&str> = COMMON_FIRST
+                .iter()
+                .chain(fields)
+                .chain(COMMON_LAST)
+                .copied()
+                .collect();
+            Diagnostic::error(format!("unknown field `{}`", key.name))
+                .at(key.span.clone())
+                .hint(unknown_field_hint(&key.name, &every))
+        }
+        _ => error,
+    }
+}
+
+/// The field names serde derives for the struct `T`, read without any
+/// input: `T`'s derived `Deserialize` names them in `deserialize_struct`.
+fn struct_fields<T: DeserializeOwned>() -> &'static [&'static str] {
+    #[derive(Debug)]
+    struct Fields(&'static [&'static str]);
+    impl std::fmt::Display for Fields {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.write_str("not a struct")
+        }
+    }
+    impl std::error::Error for Fields {}
+    impl serde::de::Error for Fields {
+        fn custom<M: std::fmt::Display>(_: M) -> Self {
+            Fields(&[])
+        }
+    }
+    struct Probe;
+    impl<'de> serde::Deserializer<'de> for Probe {
+        type Error = Fields;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Fields> {
+            Err(Fields(&[]))
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Fields> {
+            Err(Fields(fields))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    match T::deserialize(Probe) {
+        Err(Fields(fields)) => fields,
+        Ok(_) => &[],
+    }
 }
 
 impl Common {
@@ -274,4 +410,80 @@ pub const FS_METADATA_TAG: &str = "SNOWML_FEATURE_VIEW_METADATA";
 /// The string attribute `key`, if set.
 pub fn text_attr<'a>(attributes: &'a crate::model::Attributes, key: &str) -> Option<&'a str> {
     attributes.get(key).and_then(serde_json::Value::as_str)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+    use crate::load::yaml::parse_single;
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Own {
+        #[serde(default)]
+        size: Option<String>,
+        #[serde(default)]
+        inner: Option<Inner>,
+    }
+
+    #[derive(Debug, Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Inner {
+        #[serde(default)]
+        depth: Option<i64>,
+    }
+
+    fn read(text: &str) -> Result<(RawCommon, Own), Diagnostic> {
+        let node = parse_single(text, Path::new("w.yaml")).unwrap();
+        read_document::<Own>(&node)
+    }
+
+    #[test]
+    fn common_and_own_fields_are_read_from_one_document() {
+        let (common, own) =
+            read("kind: W\nname: wh\nsize: S\ndepends_on: [schema.A]\ninner: {depth: 2}\nenvironments: [DEV]\n")
+                .unwrap();
+        assert_eq!(common.name.value, "wh");
+        assert_eq!(common.name.span.line, 2);
+        assert_eq!(common.depends_on[0].value, "schema.A");
+        assert_eq!(own.size.as_deref(), Some("S"));
+        assert_eq!(own.inner.and_then(|i| i.depth), Some(2));
+    }
+
+    #[test]
+    fn an_unknown_key_is_placed_and_hinted_over_every_field() {
+        let err = read("kind: W\nname: wh\nsise: S\n").unwrap_err();
+        assert_eq!(err.message, "unknown field `sise`");
+        assert_eq!(err.place, Some(Place::Span(Span::new("w.yaml", 3, 1))));
+        assert_eq!(
+            err.hints,
+            vec![
+                "did you mean `size`? The fields here are: kind, name, size, inner, depends_on, lifecycle, environments"
+            ]
+        );
+        let err = read("kind: W\nname: wh\ndepend_on: []\n").unwrap_err();
+        assert!(
+            err.hints[0].starts_with("did you mean `depends_on`?"),
+            "{err:?}"
+        );
+    }
+
+    #[test]
+    fn a_nested_unknown_key_keeps_its_own_field_list() {
+        let err = read("kind: W\nname: wh\ninner:\n  deep: 1\n").unwrap_err();
+        assert_eq!(err.message, "unknown field `deep`");
+        assert_eq!(err.hints, vec!["the fields here are: depth"]);
+    }
+
+    #[test]
+    fn the_first_error_written_is_reported() {
+        let err = read("kind: W\nname: [wh]\nsize: [S]\n").unwrap_err();
+        assert_eq!(err.place, Some(Place::Span(Span::new("w.yaml", 2, 7))));
+        let err = read("kind: W\nsize: [S]\nname: [wh]\n").unwrap_err();
+        assert_eq!(err.place, Some(Place::Span(Span::new("w.yaml", 2, 7))));
+        let err = read("kind: W\nsize: S\n").unwrap_err();
+        assert_eq!(err.message, "missing field `name`");
+    }
 }

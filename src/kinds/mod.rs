@@ -1,33 +1,76 @@
-//! The six resource kinds: for each, its YAML fields, validation rules and
-//! canonical attributes, one file per kind behind the [`Kind`] trait.
+//! The six resource kinds, one folder each, and what they share.
+//!
+//! `src/kinds/<kind>/` holds everything about one kind: `mod.rs` documents
+//! its address and canonical attributes, `declaration.rs` is its YAML side
+//! (a [`Declaration`]: fields, validation, canonical attributes) and
+//! `reconciler.rs` its account side (a [`Reconciler`]: introspection, SHOW
+//! parsing, SQL). The kinds are registered in one list,
+//! [`for_each_kind`], from which [`KindName`], [`Spec`] and
+//! [`reconciler_kinds`] derive.
 //!
 //! A kind reads an interpolated document into a typed spec (typed enums,
 //! parsed durations and crons, resolved identifiers), reports every problem
 //! with its place and a fix, names what it references, and converts itself to
-//! a [`Resource`] whose attributes are canonical (see each kind's module doc
-//! for its attribute keys). Rules that need other resources (a feature view's
-//! schema must be a feature store) are checked against a [`World`]. Nothing
-//! here reads files, chooses environments or renders SQL.
+//! a [`Resource`] whose attributes are canonical. The common fields are read
+//! once for all kinds ([`common::read_document`]). Rules that need other
+//! resources (a feature view's schema must be a feature store) are checked
+//! against a [`World`]. Shared here: the common fields, schedules
+//! ([`schedule`]) and, for unit tests, `testing`. Nothing here reads files
+//! or chooses environments.
 
+/// The list of kinds, the one place a kind is registered: calls
+/// `$callback!` with one entry per kind, in the order plans group them.
+///
+/// An entry is `(Variant, module, Declaration, Reconciler, "noun", "doc")`:
+/// the [`KindName`] variant (also the YAML `kind:` value), the module under
+/// `src/kinds/` (also the address prefix), the declaration type and the
+/// reconciler value in that module, the kind's name in a sentence
+/// (`2 feature views`), and a short description for docs.
+/// [`crate::model`] builds [`KindName`] from it; this module builds
+/// [`Spec`] and [`reconciler_kinds`].
+///
+/// Adding a kind: a folder `src/kinds/<module>/` with its declaration and
+/// reconciler, its `pub mod` line below, and one entry here.
+macro_rules! for_each_kind {
+    ($callback:ident) => {
+        $callback! {
+            (Schema, schema, Schema, SchemaKind, "schema",
+                "a schema in the environment's database"),
+            (Warehouse, warehouse, Warehouse, WarehouseKind, "warehouse",
+                "an account-level warehouse"),
+            (Entity, entity, Entity, EntityKind, "entity",
+                "a feature-store entity tag"),
+            (FeatureView, feature_view, FeatureView, FeatureViewKind, "feature view",
+                "a feature-store view or dynamic table `NAME$VERSION`"),
+            (Model, model, Model, ModelKind, "model",
+                "a model-registry model with its versions"),
+            (Task, task, Task, TaskKind, "task",
+                "a task in a task graph"),
+        }
+    };
+}
+pub(crate) use for_each_kind;
+
+pub mod declaration;
 pub mod entity;
-pub mod entity_sql;
 pub mod feature_view;
-pub mod feature_view_sql;
 pub mod model;
-pub mod model_sql;
+pub mod reconciler;
 pub mod schedule;
 pub mod schema;
-pub mod schema_sql;
 pub mod task;
-pub mod task_sql;
 pub mod warehouse;
-pub mod warehouse_sql;
+
+#[cfg(test)]
+pub(crate) mod testing;
 
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
 
 pub use common::{Common, Reference, choice, empty_to_null, ident, ident_list};
+pub use declaration::Declaration;
+pub use reconciler::Reconciler;
 pub use schedule::{
     Cron, Duration, Schedule, ScheduleError, canonical_duration, canonical_schedule,
 };
@@ -38,43 +81,52 @@ use crate::diag::Diagnostics;
 use crate::ident::Ident;
 use crate::load::Environment;
 use crate::load::yaml::Node;
-use crate::model::{Address, Attributes, KindName, Resource};
+use crate::model::{Address, KindName, Resource};
 
-/// What every kind provides.
-pub trait Kind {
-    /// The fields all kinds share (address, depends_on, lifecycle, places).
-    fn common(&self) -> &Common;
-    /// Every declared object this one names (schema, warehouse, entities, ...),
-    /// excluding `depends_on` and SQL text.
-    fn references(&self) -> Vec<Reference>;
-    /// SQL text whose identifiers may name other declared objects.
-    fn sql(&self) -> Option<&str> {
-        None
-    }
-    /// Checks the rules that involve other declared resources.
-    fn check(&self, _world: &World<'_>, _problems: &mut Diagnostics) {}
-    /// The fully qualified name, each part resolved.
-    fn fqn(&self) -> String;
-    /// The canonical attributes.
-    fn attributes(&self, world: &World<'_>) -> Attributes;
+/// Defines [`Spec`], its per-kind dispatch and [`reconciler_kinds`] from
+/// [`for_each_kind`]'s list.
+macro_rules! kind_specs {
+    ($(($variant:ident, $module:ident, $declaration:ident, $reconciler:ident,
+        $noun:literal, $doc:literal),)*) => {
+        /// A validated declaration of any kind.
+        #[derive(Debug, Clone)]
+        pub enum Spec {
+            $(
+                #[doc = concat!("A declaration of ", $doc, ".")]
+                $variant($module::$declaration),
+            )*
+        }
+
+        impl Spec {
+            /// Reads an interpolated document of `kind`.
+            pub fn read(
+                kind: KindName,
+                node: &Node,
+                ctx: &ReadContext<'_>,
+            ) -> Result<Spec, Diagnostics> {
+                Ok(match kind {
+                    $(KindName::$variant => Spec::$variant($module::$declaration::read(node, ctx)?),)*
+                })
+            }
+
+            /// The declaration, as its trait.
+            pub fn declaration(&self) -> &dyn Declaration {
+                match self {
+                    $(Spec::$variant(s) => s,)*
+                }
+            }
+        }
+
+        /// Every kind the reconciler can read, compare and change, for a plan.
+        pub fn reconciler_kinds() -> reconciler::Kinds {
+            reconciler::Kinds::new([
+                $(Arc::new($module::$reconciler) as Arc<dyn Reconciler>,)*
+            ])
+        }
+    };
 }
 
-/// A validated declaration of any kind.
-#[derive(Debug, Clone)]
-pub enum Spec {
-    /// A schema.
-    Schema(schema::Schema),
-    /// A warehouse.
-    Warehouse(warehouse::Warehouse),
-    /// A feature-store entity.
-    Entity(entity::Entity),
-    /// A feature view.
-    FeatureView(feature_view::FeatureView),
-    /// A registry model.
-    Model(model::Model),
-    /// A task.
-    Task(task::Task),
-}
+for_each_kind!(kind_specs);
 
 /// What reading a document needs besides the document.
 pub struct ReadContext<'a> {
@@ -85,38 +137,14 @@ pub struct ReadContext<'a> {
 }
 
 impl Spec {
-    /// Reads an interpolated document of `kind`.
-    pub fn read(kind: KindName, node: &Node, ctx: &ReadContext<'_>) -> Result<Spec, Diagnostics> {
-        Ok(match kind {
-            KindName::Schema => Spec::Schema(schema::Schema::read(node, ctx)?),
-            KindName::Warehouse => Spec::Warehouse(warehouse::Warehouse::read(node, ctx)?),
-            KindName::Entity => Spec::Entity(entity::Entity::read(node, ctx)?),
-            KindName::FeatureView => Spec::FeatureView(feature_view::FeatureView::read(node, ctx)?),
-            KindName::Model => Spec::Model(model::Model::read(node, ctx)?),
-            KindName::Task => Spec::Task(task::Task::read(node, ctx)?),
-        })
-    }
-
-    /// The kind's behaviour.
-    pub fn kind(&self) -> &dyn Kind {
-        match self {
-            Spec::Schema(s) => s,
-            Spec::Warehouse(s) => s,
-            Spec::Entity(s) => s,
-            Spec::FeatureView(s) => s,
-            Spec::Model(s) => s,
-            Spec::Task(s) => s,
-        }
-    }
-
     /// The resource address.
     pub fn address(&self) -> &Address {
-        &self.kind().common().address
+        &self.declaration().common().address
     }
 
     /// The resource with its canonical attributes; `depends_on` is filled by the graph.
     pub fn to_resource(&self, world: &World<'_>) -> Resource {
-        let kind = self.kind();
+        let kind = self.declaration();
         let common = kind.common();
         Resource {
             address: common.address.clone(),
@@ -204,16 +232,4 @@ impl<'a> World<'a> {
             .map(|s| s.address().name.as_str())
             .collect()
     }
-}
-
-/// Every kind the reconciler can read, compare and change, for a plan.
-pub fn reconciler_kinds() -> crate::kind::Kinds {
-    crate::kind::Kinds::new([
-        Arc::new(schema_sql::SchemaKind) as Arc<dyn crate::kind::Kind>,
-        Arc::new(entity_sql::EntityKind),
-        Arc::new(feature_view_sql::FeatureViewKind),
-        Arc::new(model_sql::ModelKind),
-        Arc::new(task_sql::TaskKind),
-        Arc::new(warehouse_sql::WarehouseKind),
-    ])
 }

@@ -9,7 +9,7 @@ use tokio::task::JoinSet;
 
 use super::Live;
 use crate::ident::sql_string;
-use crate::kind::{Kinds, LiveObject, ParseError, Query, Scope};
+use crate::kinds::reconciler::{Kinds, LiveObject, ParseError, Query, Scope};
 use crate::model::{Address, KindName};
 use crate::session::{ExecError, Rows, Session};
 
@@ -133,7 +133,7 @@ pub async fn introspect(
     })
 }
 
-/// Runs each kind's follow-up statements (see [`crate::kind::Kind::introspect_more`])
+/// Runs each kind's follow-up statements (see [`crate::kinds::reconciler::Reconciler::introspect_more`])
 /// concurrently and files their answers after the kind's first-round ones.
 async fn second_round(
     session: &Arc<dyn Session>,
@@ -227,7 +227,7 @@ async fn run_query(session: &dyn Session, query: &Query) -> Result<Answer, LiveE
 mod tests {
     use super::*;
     use crate::ident::Ident;
-    use crate::kind::fakes::{FakeSession, addr, kinds, warehouse_rows};
+    use crate::kinds::reconciler::fakes::{FakeSession, addr, kinds, warehouse_rows};
     use crate::session::{Column, ColumnType};
 
     fn scope() -> Scope {

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::kind::LiveObject;
+use crate::kinds::reconciler::LiveObject;
 use crate::model::Address;
 
 /// What introspection found for one environment.

@@ -45,17 +45,10 @@ impl de::Error for DeError {
     }
 
     fn unknown_field(field: &str, expected: &'static [&'static str]) -> Self {
-        let hint = match did_you_mean(field, expected.iter().copied()) {
-            Some(best) => format!(
-                "did you mean `{best}`? The fields here are: {}",
-                expected.join(", ")
-            ),
-            None => format!("the fields here are: {}", expected.join(", ")),
-        };
         DeError {
             message: format!("unknown field `{field}`"),
             span: None,
-            hint: Some(hint),
+            hint: Some(unknown_field_hint(field, expected)),
         }
     }
 
@@ -98,6 +91,18 @@ impl de::Error for DeError {
             span: None,
             hint: Some(format!("add `{field}:` to this mapping")),
         }
+    }
+}
+
+/// The hint for the unknown key `field` of a mapping whose fields are
+/// `expected`: the closest field, then all of them.
+pub fn unknown_field_hint(field: &str, expected: &[&str]) -> String {
+    match did_you_mean(field, expected.iter().copied()) {
+        Some(best) => format!(
+            "did you mean `{best}`? The fields here are: {}",
+            expected.join(", ")
+        ),
+        None => format!("the fields here are: {}", expected.join(", ")),
     }
 }
 

@@ -4,8 +4,8 @@ use super::*;
 use crate::apply::{FailedStep, SkippedStep, Summary};
 use crate::diff::{PlanInput, plan};
 use crate::ident::Ident;
-use crate::kind::LiveObject;
-use crate::kind::fakes::{addr, kinds, live, resource};
+use crate::kinds::reconciler::LiveObject;
+use crate::kinds::reconciler::fakes::{addr, kinds, live, resource};
 use crate::live::Live;
 use crate::state::{State, StateEntry};
 

@@ -83,7 +83,7 @@ impl Project {
         world.promotions = self.promotions(&specs, &docs, &selection.git);
         check_references(&world, &mut problems);
         for spec in &specs {
-            spec.kind().check(&world, &mut problems);
+            spec.declaration().check(&world, &mut problems);
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -220,7 +220,7 @@ impl Project {
         for (spec, &doc) in specs.iter().zip(docs) {
             let Spec::Model(model) = spec else { continue };
             for version in &model.versions {
-                let crate::kinds::model::Source::Promotion {
+                let crate::kinds::model::declaration::Source::Promotion {
                     env: source_env, ..
                 } = &version.from
                 else {
@@ -255,7 +255,7 @@ impl Project {
             env,
             env_names: &names,
         };
-        let read = |i: usize| -> Option<crate::kinds::model::Model> {
+        let read = |i: usize| -> Option<crate::kinds::model::declaration::Model> {
             let d = &self.documents[i];
             if d.kind != KindName::Model {
                 return None;
@@ -319,11 +319,11 @@ fn check_duplicates(specs: &[Spec], problems: &mut Diagnostics) {
     for spec in specs {
         let first = *first_at.entry(spec.address()).or_insert(spec);
         if !std::ptr::eq(first, spec) {
-            let common = spec.kind().common();
+            let common = spec.declaration().common();
             problems.push(
                 Diagnostic::error(format!("`{}` is declared twice", spec.address()))
                     .at(common.name_span.clone())
-                    .caused_by(format!("it is first declared at {}", first.kind().common().span))
+                    .caused_by(format!("it is first declared at {}", first.declaration().common().span))
                     .hint("rename one of them, or restrict each to different environments with `environments:`"),
             );
         }
@@ -332,7 +332,7 @@ fn check_duplicates(specs: &[Spec], problems: &mut Diagnostics) {
 
 fn check_references(world: &World<'_>, problems: &mut Diagnostics) {
     for spec in world.specs {
-        let kind = spec.kind();
+        let kind = spec.declaration();
         for r in kind.references() {
             if world.get(&r.target).is_none() {
                 let what = r.target.kind.yaml_name().to_lowercase();

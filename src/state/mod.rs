@@ -24,7 +24,7 @@ pub use error::StateError;
 pub use lock::{LockInfo, StateLock};
 
 use crate::diff::fingerprint;
-use crate::kind::LiveObject;
+use crate::kinds::reconciler::LiveObject;
 use crate::model::{Address, Attributes, KindName};
 
 /// The `format_version` of state files this build writes and reads.

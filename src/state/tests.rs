@@ -1,7 +1,7 @@
 use serde_json::json;
 
 use super::*;
-use crate::kind::fakes::{addr, attrs, live};
+use crate::kinds::reconciler::fakes::{addr, attrs, live};
 
 fn entry(size: &str) -> StateEntry {
     StateEntry::from_live(&live("warehouse.WH", json!({ "size": size })), vec![], None)

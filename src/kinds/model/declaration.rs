@@ -1,42 +1,20 @@
-//! `kind: Model`: a model-registry model and its versions.
-//!
-//! YAML fields: `name`, `schema` (a declared schema), `comment`, `versions`
-//! (at least one: `{name, from, comment, metrics, aliases}`, where `from` is
-//! a stage path `"@STAGE/path"` or a promotion `{env: STAGING, version: V3}`
-//! from the same model declared in another environment), `default_version`
-//! (one of the versions), plus the common fields.
-//!
-//! A stage path must hold a model package written by the Python model
-//! registry (snowflake-ml-python's `log_model`/`save_model` output, with its
-//! `MANIFEST.yml`): Snowflake creates a version `FROM @stage` only from such
-//! a package (CREATE MODEL: "It is not possible to create models from
-//! scratch in SQL"; the package layout is not documented). floe registers
-//! the package, it does not build one; the local account accepts any path.
-//!
-//! Address `model.NAME`, fqn `DB.SCHEMA.NAME`. Canonical attributes:
-//!
-//! | key | value |
-//! |---|---|
-//! | `database`, `schema`, `name` | resolved |
-//! | `comment` | string or null |
-//! | `default_version` | resolved version name; default: the first declared version |
-//! | `versions` | list, declared order, of `{name, from, comment, metrics, aliases}`: `name` resolved; `from` is `{"stage": "@..."}` or `{"env": "STAGING", "model": "DB.SCHEMA.NAME", "version": "V3"}` (`model` in SQL, parts quoted where needed); `comment` string or null; `metrics` a JSON object (`{}` when none); `aliases` resolved names, sorted |
+//! The YAML side of `kind: Model`: the raw document, its validation and
+//! its canonical attributes (listed in [`super`]'s documentation).
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::Ident;
+use crate::kinds::common::{Common, empty_to_null, ident, ident_list, read_document};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::suggest::hint_for;
 use crate::load::yaml::{Node, Value};
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &["comment", "default_version", "versions"];
+use super::fields::{COMMENT, DATABASE, DEFAULT_VERSION, FIELDS, NAME, SCHEMA, VERSIONS};
 
 /// Where a model version comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -89,21 +67,12 @@ pub struct Model {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     schema: Spanned<String>,
     #[serde(default)]
     comment: Option<String>,
     versions: Spanned<Vec<IgnoredAny>>,
     #[serde(default)]
     default_version: Option<Spanned<String>>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize)]
@@ -132,9 +101,9 @@ const SYSTEM_ALIASES: [&str; 3] = ["DEFAULT", "FIRST", "LAST"];
 impl Model {
     /// Reads an interpolated `kind: Model` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Model, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "model", &mut p);
+        let name = ident(&head.name, "model", &mut p);
         let schema = ident(&raw.schema, "schema", &mut p);
         let items: &[Node] = match node.get("versions").map(|n| &n.value) {
             Some(Value::Seq(items)) => items,
@@ -158,10 +127,10 @@ impl Model {
         };
         let common = Common::build(
             Address::new(KindName::Model, name),
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );
@@ -358,7 +327,7 @@ fn check_versions(versions: &[Version], p: &mut Diagnostics) {
     }
 }
 
-impl Kind for Model {
+impl Declaration for Model {
     fn common(&self) -> &Common {
         &self.common
     }
@@ -416,15 +385,15 @@ impl Kind for Model {
             })
             .collect();
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("schema".to_string(), json!(self.schema.value.as_str())),
-            ("name".to_string(), json!(self.name().as_str())),
-            ("comment".to_string(), empty_to_null(&self.comment)),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (SCHEMA.to_string(), json!(self.schema.value.as_str())),
+            (NAME.to_string(), json!(self.name().as_str())),
+            (COMMENT.to_string(), empty_to_null(&self.comment)),
             (
-                "default_version".to_string(),
+                DEFAULT_VERSION.to_string(),
                 json!(self.default_version.as_str()),
             ),
-            ("versions".to_string(), json!(versions)),
+            (VERSIONS.to_string(), json!(versions)),
         ])
     }
 }

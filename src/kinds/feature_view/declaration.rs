@@ -1,71 +1,28 @@
-//! `kind: FeatureView`: a feature-store feature view, the object `NAME$VERSION`
-//! in a feature-store schema: a view when `refresh_freq` is absent, otherwise
-//! a dynamic table (plus a same-named refresh task for a cron `refresh_freq`).
-//!
-//! YAML fields: `name` (no `$`), `schema` (a declared feature-store schema),
-//! `version` (`^[a-zA-Z0-9][a-zA-Z0-9_.\-]*$`, ≤ 128, used as written),
-//! `entities` (declared entities of the same schema), `timestamp_col`,
-//! `query`, `refresh_freq` (a duration such as `1 day`, `DOWNSTREAM`, or a
-//! cron with a time zone), `warehouse` (required for dynamic tables),
-//! `refresh_mode` (`AUTO`), `initialize` (`ON_CREATE`), `cluster_by` (default:
-//! the entities' join keys, then `timestamp_col`), `description`,
-//! `columns: [{name, comment}]`, plus the common fields. As in the feature
-//! store's own `attach_feature_desc`, only feature columns take a comment: a
-//! comment on a join key or on `timestamp_col` is refused at validation.
-//!
-//! Address `feature_view.NAME$VERSION`, fqn `DB.SCHEMA.NAME$VERSION`.
-//! Canonical attributes:
-//!
-//! | key | value |
-//! |---|---|
-//! | `database`, `schema` | resolved |
-//! | `name` | the object name `NAME$VERSION` |
-//! | `feature_view`, `version` | `NAME` resolved, `VERSION` as written |
-//! | `object` | `VIEW` or `DYNAMIC TABLE` |
-//! | `entities` | resolved entity names, declared order |
-//! | `entity_tags` | per entity, the value of its `SNOWML_FEATURE_STORE_ENTITY_<E>` tag on the object: the join keys, comma joined (`{"PUDO": "PUDO_ID"}`); read from the tag assignments |
-//! | `feature_store_tags` | which of `SNOWML_FEATURE_STORE_OBJECT` and `SNOWML_FEATURE_VIEW_METADATA` are set on the object (declared: both); read from the tag assignments |
-//! | `timestamp_col` | resolved identifier or null |
-//! | `query` | the query, trimmed, without a final `;` |
-//! | `refresh_freq` | null (view), a canonical duration (`1 day`), `DOWNSTREAM`, or a cron `<5 fields> <TZ>`; [`RefreshFreq`] splits it into TARGET_LAG and the refresh task's schedule |
-//! | `warehouse` | resolved name; null for a view |
-//! | `refresh_mode` | `AUTO` `FULL` `INCREMENTAL` as declared; null for a view (SHOW resolves `AUTO` to what Snowflake chose, so read the declared mode from the CREATE `text`) |
-//! | `initialize` | `ON_CREATE` `ON_SCHEDULE`; null for a view |
-//! | `cluster_by` | list of resolved identifiers; null for a view |
-//! | `description` | string or null |
-//! | `columns` | list of `{name, comment}` (resolved name, comment or null), declared order |
+//! The YAML side of `kind: FeatureView`: the raw document, its validation and
+//! its canonical attributes (listed in [`super`]'s documentation).
 
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{
-    Common, FS_METADATA_TAG, FS_OBJECT_TAG, RawLifecycle, choice, empty_to_null, ident, ident_list,
-    single_statement, trimmed_sql, upper,
-};
-use super::schedule::{Cron, Duration, ScheduleError};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::{Ident, MAX_IDENTIFIER_CHARS};
-use crate::load::de::{Spanned, from_node};
+use crate::kinds::common::{
+    Common, FS_METADATA_TAG, FS_OBJECT_TAG, choice, empty_to_null, ident, ident_list,
+    read_document, single_statement, trimmed_sql, upper,
+};
+use crate::kinds::schedule::{Cron, Duration, ScheduleError};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
+use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &[
-    "entities",
-    "timestamp_col",
-    "query",
-    "refresh_freq",
-    "warehouse",
-    "refresh_mode",
-    "initialize",
-    "cluster_by",
-    "description",
-    "columns",
-];
+use super::fields::{
+    CLUSTER_BY, COLUMNS, DATABASE, DESCRIPTION, ENTITIES, ENTITY_TAGS, FEATURE_STORE_TAGS,
+    FEATURE_VIEW, FIELDS, INITIALIZE, NAME, OBJECT, QUERY, REFRESH_FREQ, REFRESH_MODE, SCHEMA,
+    TIMESTAMP_COL, VERSION, WAREHOUSE,
+};
 
 /// How a feature view is refreshed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -175,9 +132,6 @@ struct RawColumn {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     schema: Spanned<String>,
     version: Spanned<String>,
     entities: Spanned<Vec<Spanned<String>>>,
@@ -198,12 +152,6 @@ struct Raw {
     description: Option<String>,
     #[serde(default)]
     columns: Vec<RawColumn>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 fn valid_version(v: &str) -> bool {
@@ -216,9 +164,9 @@ fn valid_version(v: &str) -> bool {
 impl FeatureView {
     /// Reads an interpolated `kind: FeatureView` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<FeatureView, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let (name, version) = read_name_and_version(&raw, &mut p);
+        let (name, version) = read_name_and_version(&head.name, &raw, &mut p);
         let schema = ident(&raw.schema, "schema", &mut p);
         let entities = read_entities(&raw, &mut p);
         let timestamp_col = raw
@@ -253,7 +201,7 @@ impl FeatureView {
                     object.to_sql(),
                     object.as_str().chars().count()
                 ))
-                .at(raw.name.span.clone())
+                .at(head.name.span.clone())
                 .caused_by(format!(
                     "floe names the view or dynamic table `NAME$VERSION`, adding `${version}` to the name"
                 ))
@@ -267,10 +215,10 @@ impl FeatureView {
         let address = Address::new(KindName::FeatureView, object);
         let common = Common::build(
             address,
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );
@@ -389,12 +337,16 @@ impl FeatureView {
 }
 
 /// The name (without `$`) and the version (Snowflake ML's rules).
-fn read_name_and_version(raw: &Raw, p: &mut Diagnostics) -> (Option<Ident>, String) {
-    let name = ident(&raw.name, "feature view", p);
+fn read_name_and_version(
+    written: &Spanned<String>,
+    raw: &Raw,
+    p: &mut Diagnostics,
+) -> (Option<Ident>, String) {
+    let name = ident(written, "feature view", p);
     if name.as_ref().is_some_and(|n| n.as_str().contains('$')) {
         p.push(
             Diagnostic::error("a feature view name cannot contain `$`")
-                .at(raw.name.span.clone())
+                .at(written.span.clone())
                 .hint(
                     "Snowflake ML names the object `NAME$VERSION`; put the version in `version:`",
                 ),
@@ -514,7 +466,7 @@ pub(crate) fn require_feature_store(
     }
 }
 
-impl Kind for FeatureView {
+impl Declaration for FeatureView {
     fn common(&self) -> &Common {
         &self.common
     }
@@ -568,17 +520,17 @@ impl Kind for FeatureView {
             .map(|c| json!({"name": c.name.as_str(), "comment": empty_to_null(&c.comment)}))
             .collect();
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("schema".to_string(), json!(self.schema.value.as_str())),
-            ("name".to_string(), json!(self.common.address.name.as_str())),
-            ("feature_view".to_string(), json!(self.name.as_str())),
-            ("version".to_string(), json!(self.version)),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (SCHEMA.to_string(), json!(self.schema.value.as_str())),
+            (NAME.to_string(), json!(self.common.address.name.as_str())),
+            (FEATURE_VIEW.to_string(), json!(self.name.as_str())),
+            (VERSION.to_string(), json!(self.version)),
             (
-                "object".to_string(),
+                OBJECT.to_string(),
                 json!(if dt { "DYNAMIC TABLE" } else { "VIEW" }),
             ),
             (
-                "entities".to_string(),
+                ENTITIES.to_string(),
                 json!(
                     self.entities
                         .iter()
@@ -586,31 +538,28 @@ impl Kind for FeatureView {
                         .collect::<Vec<_>>()
                 ),
             ),
-            ("entity_tags".to_string(), self.entity_tags(world)),
+            (ENTITY_TAGS.to_string(), self.entity_tags(world)),
             (
-                "feature_store_tags".to_string(),
+                FEATURE_STORE_TAGS.to_string(),
                 json!([FS_OBJECT_TAG, FS_METADATA_TAG]),
             ),
             (
-                "timestamp_col".to_string(),
+                TIMESTAMP_COL.to_string(),
                 json!(self.timestamp_col.as_ref().map(Ident::as_str)),
             ),
-            ("query".to_string(), json!(self.query)),
+            (QUERY.to_string(), json!(self.query)),
             (
-                "refresh_freq".to_string(),
+                REFRESH_FREQ.to_string(),
                 json!(self.refresh_freq.as_ref().map(ToString::to_string)),
             ),
             (
-                "warehouse".to_string(),
+                WAREHOUSE.to_string(),
                 when_dt(json!(self.warehouse.as_ref().map(|w| w.value.as_str()))),
             ),
+            (REFRESH_MODE.to_string(), when_dt(json!(self.refresh_mode))),
+            (INITIALIZE.to_string(), when_dt(json!(self.initialize))),
             (
-                "refresh_mode".to_string(),
-                when_dt(json!(self.refresh_mode)),
-            ),
-            ("initialize".to_string(), when_dt(json!(self.initialize))),
-            (
-                "cluster_by".to_string(),
+                CLUSTER_BY.to_string(),
                 when_dt(json!(
                     self.effective_cluster_by(world)
                         .iter()
@@ -618,8 +567,8 @@ impl Kind for FeatureView {
                         .collect::<Vec<_>>()
                 )),
             ),
-            ("description".to_string(), empty_to_null(&self.description)),
-            ("columns".to_string(), json!(columns)),
+            (DESCRIPTION.to_string(), empty_to_null(&self.description)),
+            (COLUMNS.to_string(), json!(columns)),
         ])
     }
 }

@@ -14,9 +14,9 @@ use std::collections::BTreeMap;
 use serde_json::Value;
 
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Query, Scope};
 use crate::kinds::common::{FS_METADATA_TAG, FS_OBJECT_TAG};
-use crate::kinds::entity::ENTITY_TAG_PREFIX;
+use crate::kinds::entity::declaration::ENTITY_TAG_PREFIX;
+use crate::kinds::reconciler::{Query, Scope};
 use crate::session::Rows;
 
 /// The tags set on each object of one schema: object name → tag name → value.

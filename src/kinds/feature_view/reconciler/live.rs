@@ -13,8 +13,13 @@ use super::{
     DYNAMIC_TABLE, INITIALIZE_MODES, NO_TIMESTAMP, NO_TIMESTAMP_PLACEHOLDER, REFRESH_MODES,
 };
 use crate::ident::Ident;
-use crate::kind::{LiveObject, Scope};
 use crate::kinds::common::trimmed_sql;
+use crate::kinds::feature_view::fields::{
+    CLUSTER_BY, COLUMNS, DATABASE, DESCRIPTION, ENTITIES, ENTITY_TAGS, FEATURE_STORE_TAGS,
+    FEATURE_VIEW, INITIALIZE, NAME, OBJECT, QUERY, REFRESH_FREQ, REFRESH_MODE, SCHEMA,
+    TIMESTAMP_COL, VERSION, WAREHOUSE,
+};
+use crate::kinds::reconciler::{LiveObject, Scope};
 use crate::kinds::schedule::{Schedule, canonical_duration};
 use crate::model::{Address, Attributes, KindName};
 use crate::session::{Row, Rows};
@@ -73,30 +78,30 @@ pub(super) fn read_row(
         _ => Value::Null,
     };
     let mut attributes = Attributes::from([
-        ("database".to_string(), json!(database)),
-        ("schema".to_string(), json!(schema)),
-        ("name".to_string(), json!(name)),
-        ("feature_view".to_string(), json!(feature_view)),
-        ("version".to_string(), json!(version)),
-        ("object".to_string(), json!(object)),
-        ("description".to_string(), description),
+        (DATABASE.to_string(), json!(database)),
+        (SCHEMA.to_string(), json!(schema)),
+        (NAME.to_string(), json!(name)),
+        (FEATURE_VIEW.to_string(), json!(feature_view)),
+        (VERSION.to_string(), json!(version)),
+        (OBJECT.to_string(), json!(object)),
+        (DESCRIPTION.to_string(), description),
     ]);
     let from_text = FromText::read(row.get("text").unwrap_or_default());
     attributes.extend(from_text.attributes());
     let (entity_tags, store_tags) =
         tags::attributes(assigned.get(schema).and_then(|a| a.get(name)));
-    attributes.insert("entity_tags".to_string(), entity_tags);
-    attributes.insert("feature_store_tags".to_string(), store_tags);
+    attributes.insert(ENTITY_TAGS.to_string(), entity_tags);
+    attributes.insert(FEATURE_STORE_TAGS.to_string(), store_tags);
     if object == DYNAMIC_TABLE {
         let task = tasks.get(&(schema.to_string(), name.to_string()));
         attributes.extend(dynamic_table_fields(&row, from_text, task)?);
     } else {
         for key in [
-            "refresh_freq",
-            "warehouse",
-            "refresh_mode",
-            "initialize",
-            "cluster_by",
+            REFRESH_FREQ,
+            WAREHOUSE,
+            REFRESH_MODE,
+            INITIALIZE,
+            CLUSTER_BY,
         ] {
             attributes.insert(key.to_string(), Value::Null);
         }
@@ -123,12 +128,12 @@ fn dynamic_table_fields(
         .initialize
         .unwrap_or_else(|| INITIALIZE_MODES[0].into());
     Ok([
-        ("refresh_freq".to_string(), live_refresh_freq(lag, task)),
-        ("warehouse".to_string(), non_empty(row.get("warehouse"))),
-        ("refresh_mode".to_string(), json!(refresh_mode)),
-        ("initialize".to_string(), json!(initialize)),
+        (REFRESH_FREQ.to_string(), live_refresh_freq(lag, task)),
+        (WAREHOUSE.to_string(), non_empty(row.get("warehouse"))),
+        (REFRESH_MODE.to_string(), json!(refresh_mode)),
+        (INITIALIZE.to_string(), json!(initialize)),
         (
-            "cluster_by".to_string(),
+            CLUSTER_BY.to_string(),
             json!(cluster_keys(row.get("cluster_by").unwrap_or_default())),
         ),
     ])
@@ -240,10 +245,10 @@ impl FromText {
 
     fn attributes(&self) -> [(String, Value); 4] {
         [
-            ("query".to_string(), self.query.clone()),
-            ("entities".to_string(), self.entities.clone()),
-            ("timestamp_col".to_string(), self.timestamp_col.clone()),
-            ("columns".to_string(), self.columns.clone()),
+            (QUERY.to_string(), self.query.clone()),
+            (ENTITIES.to_string(), self.entities.clone()),
+            (TIMESTAMP_COL.to_string(), self.timestamp_col.clone()),
+            (COLUMNS.to_string(), self.columns.clone()),
         ]
     }
 }

@@ -7,7 +7,7 @@
 //!
 //! - **`from` cannot be observed.** Snowflake keeps no trace of where a
 //!   version was copied from, so introspection reports `from: null` and
-//!   [`Kind::complete_live`] copies the `from` state recorded for a version
+//!   [`Reconciler::complete_live`] copies the `from` state recorded for a version
 //!   of the same name. Without state (an adopted model) `from` stays null:
 //!   the plan shows `versions` changing from null to the declared source,
 //!   and the update adopts it without touching the version (no statement),
@@ -40,10 +40,12 @@ use std::collections::BTreeMap;
 use serde_json::{Map, Value, json};
 
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::text_attr as text;
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
+
+use super::fields::{COMMENT, DATABASE, DEFAULT_VERSION, NAME, SCHEMA, VERSIONS};
 
 /// Registry models and their versions.
 pub struct ModelKind;
@@ -67,9 +69,9 @@ fn id(name: &str) -> String {
 /// `DB.SCHEMA.MODEL`, each part quoted only when needed.
 fn model_sql(attributes: &Attributes, fallback: &str) -> String {
     match (
-        text(attributes, "database"),
-        text(attributes, "schema"),
-        text(attributes, "name"),
+        text(attributes, DATABASE),
+        text(attributes, SCHEMA),
+        text(attributes, NAME),
     ) {
         (Some(db), Some(schema), Some(name)) => format!("{}.{}.{}", id(db), id(schema), id(name)),
         _ => fallback.to_string(),
@@ -79,7 +81,7 @@ fn model_sql(attributes: &Attributes, fallback: &str) -> String {
 /// The versions of a canonical attribute map.
 fn versions(attributes: &Attributes) -> &[Value] {
     attributes
-        .get("versions")
+        .get(VERSIONS)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
 }
@@ -243,7 +245,7 @@ fn version_settings_sql(
     sql
 }
 
-impl Kind for ModelKind {
+impl Reconciler for ModelKind {
     fn kind(&self) -> KindName {
         KindName::Model
     }
@@ -278,15 +280,15 @@ impl Kind for ModelKind {
             let found = by_model.remove(&(schema.to_string(), name.to_string()));
             let (versions, foreign) = found.unwrap_or_default();
             let mut attributes = Attributes::from([
-                ("database".to_string(), json!(database)),
-                ("schema".to_string(), json!(schema)),
-                ("name".to_string(), json!(name)),
-                ("comment".to_string(), non_empty(row.get("comment"))),
+                (DATABASE.to_string(), json!(database)),
+                (SCHEMA.to_string(), json!(schema)),
+                (NAME.to_string(), json!(name)),
+                (COMMENT.to_string(), non_empty(row.get("comment"))),
                 (
-                    "default_version".to_string(),
+                    DEFAULT_VERSION.to_string(),
                     non_empty(row.get("default_version_name")),
                 ),
-                ("versions".to_string(), Value::Array(versions)),
+                (VERSIONS.to_string(), Value::Array(versions)),
             ]);
             if !foreign.is_empty() {
                 attributes.insert(FOREIGN_METADATA.to_string(), Value::Object(foreign));
@@ -303,7 +305,7 @@ impl Kind for ModelKind {
 
     fn complete_live(&self, live: &mut Attributes, recorded: &Attributes) {
         let recorded = versions(recorded);
-        let Some(Value::Array(seen)) = live.get_mut("versions") else {
+        let Some(Value::Array(seen)) = live.get_mut(VERSIONS) else {
             return;
         };
         for version in seen.iter_mut() {
@@ -322,7 +324,7 @@ impl Kind for ModelKind {
     }
 
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
-        if let Some(field) = changed.iter().find(|f| *f == "database" || *f == "schema") {
+        if let Some(field) = changed.iter().find(|f| *f == DATABASE || *f == SCHEMA) {
             return Change::Replace {
                 reason: format!("{field} changed"),
             };
@@ -331,7 +333,7 @@ impl Kind for ModelKind {
         // Fields not in `changed` (equal, or in `ignore_changes`) are left
         // as they are in the account.
         let mut target = declared.attributes.clone();
-        for field in ["comment", "default_version", "versions"] {
+        for field in [COMMENT, DEFAULT_VERSION, VERSIONS] {
             if !changed.iter().any(|f| f == field) {
                 target.insert(
                     field.into(),
@@ -362,11 +364,11 @@ impl Kind for ModelKind {
         for v in all {
             sql.extend(version_settings_sql(&model, v, None, None));
         }
-        let default = text(&resource.attributes, "default_version");
+        let default = text(&resource.attributes, DEFAULT_VERSION);
         if let Some(default) = default.filter(|d| *d != name_of(first)) {
             sql.push(default_sql(&model, default));
         }
-        if let Some(comment) = text(&resource.attributes, "comment") {
+        if let Some(comment) = text(&resource.attributes, COMMENT) {
             sql.push(format!(
                 "ALTER MODEL {model} SET COMMENT = {}",
                 sql_string(comment)
@@ -551,7 +553,7 @@ impl<'a> VersionPlan<'a> {
     /// declared default.
     fn statements(&self, model: &str, declared: &Attributes, current: &Attributes) -> Vec<String> {
         let mut sql: Vec<String> = Vec::new();
-        if text(declared, "comment") != text(current, "comment") {
+        if text(declared, COMMENT) != text(current, COMMENT) {
             sql.push(format!(
                 "ALTER MODEL {model} SET COMMENT = {}",
                 comment_sql(declared.get("comment"))
@@ -563,8 +565,8 @@ impl<'a> VersionPlan<'a> {
             .filter(|d| self.is_new(name_of(d)))
             .collect();
         sql.extend(new.iter().map(|v| add_version_sql(model, v)));
-        let wanted = text(declared, "default_version").unwrap_or("");
-        let mut default = text(current, "default_version").unwrap_or("").to_string();
+        let wanted = text(declared, DEFAULT_VERSION).unwrap_or("");
+        let mut default = text(current, DEFAULT_VERSION).unwrap_or("").to_string();
         if !self.keeps(&default) {
             // Snowflake refuses to drop the default version: move it first.
             let interim = Some(wanted)
@@ -629,8 +631,8 @@ impl<'a> VersionPlan<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{account, live, resolve, run};
+    use crate::kinds::schema::reconciler::SchemaKind;
+    use crate::kinds::testing::{account, live, resolve, run};
     use crate::local::LocalAccount;
 
     const RESOURCES: &str = r#"

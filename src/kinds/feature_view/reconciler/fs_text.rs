@@ -263,7 +263,7 @@ impl Header {
 /// entity tag prefix, as (entity name, value). String tokens never match,
 /// so a comment mentioning the prefix is not taken for a tag.
 fn entity_tags(tokens: &[Token]) -> Vec<(String, String)> {
-    use crate::kinds::entity::ENTITY_TAG_PREFIX;
+    use crate::kinds::entity::declaration::ENTITY_TAG_PREFIX;
     tokens
         .windows(3)
         .filter_map(|w| match w {

@@ -1,66 +1,26 @@
-//! `kind: Task`: a task in a task graph.
-//!
-//! YAML fields: `name` (no `$`), `schema` (a declared schema), `warehouse` (absent:
-//! serverless), `schedule` (root tasks only, and required for them: a cron
-//! with a time zone or an interval such as `60 minutes`), `after` (declared
-//! tasks of the same schema, at most 100; a task with `after` has no
-//! schedule), `when`, `sql`, `config` (a mapping, root only), `comment`,
-//! `timeout_ms`, `suspend_after_failures`, `allow_overlapping_execution`,
-//! `error_integration` (a notification integration), `finalize` (the root
-//! task of the same schema this task is the finalizer of: a finalizer has no
-//! schedule, no `after`, no `config` and no children, and a root has at most
-//! one), `enabled`, plus the common fields.
-//!
-//! Address `task.NAME`, fqn `DB.SCHEMA.NAME`. Canonical attributes:
-//!
-//! | key | value | default |
-//! |---|---|---|
-//! | `database`, `schema`, `name` | resolved | |
-//! | `warehouse` | resolved name or null (serverless) | null |
-//! | `schedule` | canonical duration (`1 hour`) or cron `<5 fields> <TZ>`; null for children ([`crate::kinds::Schedule`] parses SHOW's form) | |
-//! | `after` | resolved predecessor names, sorted (SHOW TASKS' `predecessors` are fully qualified and quoted: keep the resolved last part) | `[]` |
-//! | `when` | string or null | null |
-//! | `sql` | the body, trimmed, without a final `;` | |
-//! | `config` | JSON object or null | null |
-//! | `comment` | string or null | null |
-//! | `timeout_ms` | USER_TASK_TIMEOUT_MS | `3600000` |
-//! | `suspend_after_failures` | SUSPEND_TASK_AFTER_NUM_FAILURES | `10` |
-//! | `allow_overlapping_execution` | boolean | `false` |
-//! | `error_integration` | resolved integration name or null | null |
-//! | `finalize` | resolved name of the finalized root task or null (SHOW TASKS' `task_relations.FinalizedRootTask`) | null |
-//! | `enabled` | boolean: resumed (true) or suspended | `true` |
+//! The YAML side of `kind: Task`: the raw document, its validation and
+//! its canonical attributes (listed in [`super`]'s documentation).
 
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{
-    Common, RawLifecycle, empty_to_null, ident, ident_list, single_statement, trimmed_sql,
-};
-use super::schedule::Schedule;
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
-use crate::load::de::{Spanned, from_node};
+use crate::kinds::common::{
+    Common, empty_to_null, ident, ident_list, read_document, single_statement, trimmed_sql,
+};
+use crate::kinds::schedule::Schedule;
+use crate::kinds::{Declaration, ReadContext, Reference, World};
+use crate::load::de::Spanned;
 use crate::load::yaml::{Node, Value};
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &[
-    "warehouse",
-    "schedule",
-    "after",
-    "when",
-    "sql",
-    "config",
-    "comment",
-    "timeout_ms",
-    "suspend_after_failures",
-    "allow_overlapping_execution",
-    "error_integration",
-    "finalize",
-    "enabled",
-];
+use super::fields::{
+    AFTER, ALLOW_OVERLAPPING_EXECUTION, COMMENT, CONFIG, DATABASE, ENABLED, ERROR_INTEGRATION,
+    FIELDS, FINALIZE, NAME, SCHEDULE, SCHEMA, SQL, SUSPEND_AFTER_FAILURES, TIMEOUT_MS, WAREHOUSE,
+    WHEN,
+};
 
 /// Snowflake's limit of predecessors per task.
 pub const MAX_PREDECESSORS: usize = 100;
@@ -105,9 +65,6 @@ pub struct Task {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     schema: Spanned<String>,
     #[serde(default)]
     warehouse: Option<Spanned<String>>,
@@ -134,24 +91,18 @@ struct Raw {
     finalize: Option<Spanned<String>>,
     #[serde(default)]
     enabled: Option<bool>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 impl Task {
     /// Reads an interpolated `kind: Task` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Task, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "task", &mut p);
+        let name = ident(&head.name, "task", &mut p);
         if name.as_ref().is_some_and(|n| n.as_str().contains('$')) {
             p.push(
                 Diagnostic::error("a task name cannot contain `$`")
-                    .at(raw.name.span.clone())
+                    .at(head.name.span.clone())
                     .hint("`NAME$VERSION` tasks are feature views' refresh tasks, which floe creates itself; rename the task"),
             );
         }
@@ -187,23 +138,23 @@ impl Task {
         if finalize.as_ref().is_some_and(|f| f.value == name) {
             p.push(
                 Diagnostic::error(format!("the task `{name}` cannot finalize itself"))
-                    .at(raw.name.span.clone())
+                    .at(head.name.span.clone())
                     .hint("name the root task of the graph this task ends in `finalize`"),
             );
         }
         if after.iter().any(|a| a.value == name) {
             p.push(
                 Diagnostic::error(format!("the task `{name}` lists itself in `after`"))
-                    .at(raw.name.span.clone())
+                    .at(head.name.span.clone())
                     .hint("remove it from its own `after` list"),
             );
         }
         let common = Common::build(
             Address::new(KindName::Task, name),
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );
@@ -256,7 +207,9 @@ impl Task {
             ))
         } else {
             let first = world.specs.iter().find_map(|s| match s {
-                super::Spec::Task(t) if t.finalize.as_ref().is_some_and(|g| g.value == f.value) => {
+                crate::kinds::Spec::Task(t)
+                    if t.finalize.as_ref().is_some_and(|g| g.value == f.value) =>
+                {
                     Some(t.name())
                 }
                 _ => None,
@@ -385,7 +338,7 @@ fn check_finalizer_fields(node: &Node, raw: &Raw, finalize: &Spanned<String>, p:
     }
 }
 
-impl Kind for Task {
+impl Declaration for Task {
     fn common(&self) -> &Common {
         &self.common
     }
@@ -440,19 +393,19 @@ impl Kind for Task {
 
     fn attributes(&self, _world: &World<'_>) -> Attributes {
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("schema".to_string(), json!(self.schema.value.as_str())),
-            ("name".to_string(), json!(self.name().as_str())),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (SCHEMA.to_string(), json!(self.schema.value.as_str())),
+            (NAME.to_string(), json!(self.name().as_str())),
             (
-                "warehouse".to_string(),
+                WAREHOUSE.to_string(),
                 json!(self.warehouse.as_ref().map(|w| w.value.as_str())),
             ),
             (
-                "schedule".to_string(),
+                SCHEDULE.to_string(),
                 json!(self.schedule.as_ref().map(ToString::to_string)),
             ),
             (
-                "after".to_string(),
+                AFTER.to_string(),
                 json!(
                     self.after
                         .iter()
@@ -460,28 +413,28 @@ impl Kind for Task {
                         .collect::<Vec<_>>()
                 ),
             ),
-            ("when".to_string(), empty_to_null(&self.when)),
-            ("sql".to_string(), json!(self.sql)),
-            ("config".to_string(), json!(self.config)),
-            ("comment".to_string(), empty_to_null(&self.comment)),
-            ("timeout_ms".to_string(), json!(self.timeout_ms)),
+            (WHEN.to_string(), empty_to_null(&self.when)),
+            (SQL.to_string(), json!(self.sql)),
+            (CONFIG.to_string(), json!(self.config)),
+            (COMMENT.to_string(), empty_to_null(&self.comment)),
+            (TIMEOUT_MS.to_string(), json!(self.timeout_ms)),
             (
-                "suspend_after_failures".to_string(),
+                SUSPEND_AFTER_FAILURES.to_string(),
                 json!(self.suspend_after_failures),
             ),
             (
-                "allow_overlapping_execution".to_string(),
+                ALLOW_OVERLAPPING_EXECUTION.to_string(),
                 json!(self.allow_overlapping_execution),
             ),
             (
-                "error_integration".to_string(),
+                ERROR_INTEGRATION.to_string(),
                 json!(self.error_integration.as_ref().map(|i| i.value.as_str())),
             ),
             (
-                "finalize".to_string(),
+                FINALIZE.to_string(),
                 json!(self.finalize.as_ref().map(|f| f.value.as_str())),
             ),
-            ("enabled".to_string(), json!(self.enabled)),
+            (ENABLED.to_string(), json!(self.enabled)),
         ])
     }
 }

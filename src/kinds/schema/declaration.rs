@@ -1,32 +1,17 @@
-//! `kind: Schema`: a schema in the environment's database.
-//!
-//! YAML fields: `name`, `comment`, `feature_store` (default false; a feature
-//! store schema also gets the `SNOWML_FEATURE_STORE_OBJECT` and
-//! `SNOWML_FEATURE_VIEW_METADATA` tags), plus the common fields.
-//!
-//! Address `schema.NAME`, fqn `DB.NAME`. Canonical attributes:
-//!
-//! | key | value |
-//! |---|---|
-//! | `database` | the environment's database, resolved |
-//! | `name` | the schema name, resolved |
-//! | `comment` | string, or null when absent or empty |
-//! | `feature_store` | boolean |
+//! The YAML side of `kind: Schema`: the raw document, its validation and
+//! its canonical attributes (listed in [`super`]'s documentation).
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, empty_to_null, ident};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::Diagnostics;
 use crate::ident::Ident;
-use crate::load::de::{Spanned, from_node};
+use crate::kinds::common::{Common, empty_to_null, ident, read_document};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &["comment", "feature_store"];
+use super::fields::{COMMENT, DATABASE, FEATURE_STORE, FIELDS, NAME};
 
 /// A validated schema declaration.
 #[derive(Debug, Clone, PartialEq)]
@@ -44,37 +29,28 @@ pub struct Schema {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     #[serde(default)]
     comment: Option<String>,
     #[serde(default)]
     feature_store: bool,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 impl Schema {
     /// Reads an interpolated `kind: Schema` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Schema, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut problems = Diagnostics::new();
-        let name = ident(&raw.name, "schema", &mut problems);
+        let name = ident(&head.name, "schema", &mut problems);
         let Some(name) = name else {
             return Err(problems);
         };
         let address = Address::new(KindName::Schema, name);
         let common = Common::build(
             address,
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut problems,
         );
@@ -95,7 +71,7 @@ impl Schema {
     }
 }
 
-impl Kind for Schema {
+impl Declaration for Schema {
     fn common(&self) -> &Common {
         &self.common
     }
@@ -110,10 +86,10 @@ impl Kind for Schema {
 
     fn attributes(&self, _world: &World<'_>) -> Attributes {
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("name".to_string(), json!(self.name().as_str())),
-            ("comment".to_string(), empty_to_null(&self.comment)),
-            ("feature_store".to_string(), json!(self.feature_store)),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (NAME.to_string(), json!(self.name().as_str())),
+            (COMMENT.to_string(), empty_to_null(&self.comment)),
+            (FEATURE_STORE.to_string(), json!(self.feature_store)),
         ])
     }
 }

@@ -5,9 +5,9 @@ use serde_json::json;
 
 use super::fs_text::{Header, read_fs_text};
 use super::*;
-use crate::kinds::entity_sql::EntityKind;
-use crate::kinds::schema_sql::SchemaKind;
-use crate::kinds::schema_sql::tests::{account, live, resolve, run};
+use crate::kinds::entity::reconciler::EntityKind;
+use crate::kinds::schema::reconciler::SchemaKind;
+use crate::kinds::testing::{account, live, resolve, run};
 use crate::local::LocalAccount;
 use crate::resolve::ResolvedEnv;
 

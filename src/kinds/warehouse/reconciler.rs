@@ -3,7 +3,7 @@
 //!
 //! SHOW's display forms (`X-Small`, `2X-Large`, `null` for no resource
 //! monitor, an empty comment) are read back into the canonical attributes of
-//! [`super::warehouse`]. `initially_suspended` only exists at creation:
+//! [`super::declaration`]. `initially_suspended` only exists at creation:
 //! SHOW cannot see it, so it is compared against state and never altered.
 //!
 //! Multi-cluster warehouses and the query acceleration service are
@@ -23,9 +23,13 @@
 
 use serde_json::{Value, json};
 
-use super::warehouse::{FIELDS, canonical_size, canonical_type};
+use super::declaration::{canonical_size, canonical_type};
+use super::fields::{
+    AUTO_RESUME, AUTO_SUSPEND, COMMENT, FIELDS, FeatureDefault, INITIALLY_SUSPENDED, NAME,
+    RESOURCE_MONITOR, SCALING_POLICY, SIZE, TABLE, TYPE, field_of,
+};
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
 
@@ -34,46 +38,40 @@ pub struct WarehouseKind;
 
 const STATEMENT: &str = "SHOW WAREHOUSES";
 
-/// The create-only field SHOW does not show.
-const CREATE_ONLY: &str = "initially_suspended";
-
 /// The live-only attribute saying whether SHOW's `state` was `STARTED`.
 /// Its leading `_` marks a runtime observation (see
 /// [`crate::diff::live_fingerprint`]).
 pub const RUNNING: &str = "_running";
 
+/// The create-only fields SHOW does not show (see [`TABLE`]).
+const CREATE_ONLY: &[&str] = &[INITIALLY_SUSPENDED];
+
 /// SHOW WAREHOUSES columns every account has that the canonical attributes
-/// are read from.
-const COLUMNS: &[&str] = &[
-    "name",
-    "type",
-    "size",
-    "auto_suspend",
-    "auto_resume",
-    "comment",
-    "resource_monitor",
-];
+/// are read from: the name and every shown field that is not an
+/// Enterprise-edition feature's.
+fn required_columns() -> impl Iterator<Item = &'static str> {
+    let shown = TABLE
+        .iter()
+        .filter(|f| f.shown && f.feature_default.is_none());
+    std::iter::once(NAME).chain(shown.map(|f| f.key))
+}
 
 /// The attributes of Enterprise-edition features (multi-cluster warehouses,
 /// query acceleration), which are also the names of their SHOW columns.
-pub const FEATURE_FIELDS: &[&str] = &[
-    "min_cluster_count",
-    "max_cluster_count",
-    "scaling_policy",
-    "enable_query_acceleration",
-    "query_acceleration_max_scale_factor",
-];
+pub fn feature_fields() -> Vec<&'static str> {
+    TABLE
+        .iter()
+        .filter(|f| f.feature_default.is_some())
+        .map(|f| f.key)
+        .collect()
+}
 
 /// The value a feature attribute has on a warehouse that does not use the
 /// feature (Snowflake's CREATE WAREHOUSE defaults).
 pub fn feature_default(field: &str) -> Option<Value> {
-    match field {
-        "min_cluster_count" | "max_cluster_count" => Some(json!(1)),
-        "scaling_policy" => Some(json!("STANDARD")),
-        "enable_query_acceleration" => Some(json!(false)),
-        "query_acceleration_max_scale_factor" => Some(json!(8)),
-        _ => None,
-    }
+    field_of(field)?
+        .feature_default
+        .map(FeatureDefault::to_json)
 }
 
 fn error(message: String) -> ParseError {
@@ -87,7 +85,7 @@ fn error(message: String) -> ParseError {
 /// The warehouse name as SQL, from the attributes or else the fqn.
 fn name_sql(attributes: &Attributes, fallback: &str) -> String {
     let name = attributes
-        .get("name")
+        .get(NAME)
         .and_then(Value::as_str)
         .unwrap_or(fallback);
     Ident::from_resolved(name).to_sql()
@@ -95,11 +93,7 @@ fn name_sql(attributes: &Attributes, fallback: &str) -> String {
 
 /// The SQL keyword of a canonical attribute key (`size` → `WAREHOUSE_SIZE`).
 fn property(field: &str) -> String {
-    match field {
-        "size" => "WAREHOUSE_SIZE".to_string(),
-        "type" => "WAREHOUSE_TYPE".to_string(),
-        other => other.to_ascii_uppercase(),
-    }
+    field_of(field).map_or_else(|| field.to_ascii_uppercase(), |f| f.property.to_string())
 }
 
 /// A known keyword bare, anything else as a string literal, so that no
@@ -115,20 +109,20 @@ fn keyword(value: &str, known: Option<&str>) -> String {
 /// or resource monitor) or cannot be written.
 fn value_sql(field: &str, value: &Value) -> Option<String> {
     match (field, value) {
-        ("auto_suspend", Value::Null) => Some("NULL".to_string()),
+        (AUTO_SUSPEND, Value::Null) => Some("NULL".to_string()),
         (_, Value::Null) => None,
         (_, Value::Bool(b)) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
         (_, Value::Number(n)) => Some(n.to_string()),
-        ("size", Value::String(s)) => Some(keyword(s, canonical_size(s))),
+        (SIZE, Value::String(s)) => Some(keyword(s, canonical_size(s))),
         // `SNOWPARK-OPTIMIZED` has a hyphen: Snowflake wants it quoted.
-        ("type", Value::String(s)) => {
+        (TYPE, Value::String(s)) => {
             Some(keyword(s, canonical_type(s).filter(|t| !t.contains('-'))))
         }
-        ("scaling_policy", Value::String(s)) => Some(keyword(
+        (SCALING_POLICY, Value::String(s)) => Some(keyword(
             s,
             ["STANDARD", "ECONOMY"].into_iter().find(|p| p == s),
         )),
-        ("resource_monitor", Value::String(s)) => Some(Ident::from_resolved(s.as_str()).to_sql()),
+        (RESOURCE_MONITOR, Value::String(s)) => Some(Ident::from_resolved(s.as_str()).to_sql()),
         (_, Value::String(s)) => Some(sql_string(s)),
         _ => None,
     }
@@ -184,65 +178,67 @@ fn optional(row: &Row<'_>, column: &str) -> Value {
 
 /// Seconds, or null for never (NULL, empty or 0).
 fn auto_suspend(row: &Row<'_>, name: &str) -> Result<Value, ParseError> {
-    match text(row, "auto_suspend") {
+    match text(row, AUTO_SUSPEND) {
         None | Some("") => Ok(Value::Null),
         Some(s) if s.eq_ignore_ascii_case("null") => Ok(Value::Null),
-        Some(_) => match integer(row, name, "auto_suspend")? {
+        Some(_) => match integer(row, name, AUTO_SUSPEND)? {
             0 => Ok(Value::Null),
             n => Ok(json!(n)),
         },
     }
 }
 
-/// A feature attribute from its column; an account without the feature
-/// has no column (or an empty cell), which reads as [`feature_default`].
-fn feature(row: &Row<'_>, name: &str, field: &str) -> Result<Value, ParseError> {
-    let default = feature_default(field).unwrap_or(Value::Null);
+/// A feature attribute from its column, read as its default's type; an
+/// account without the feature has no column (or an empty cell), which
+/// reads as that default.
+fn feature(
+    row: &Row<'_>,
+    name: &str,
+    field: &str,
+    default: FeatureDefault,
+) -> Result<Value, ParseError> {
     match text(row, field) {
-        None | Some("") => Ok(default),
-        Some(_) => match field {
-            "scaling_policy" => Ok(json!(text(row, field).unwrap_or("").to_ascii_uppercase())),
-            "enable_query_acceleration" => Ok(json!(boolean(row, name, field)?)),
-            _ => Ok(json!(integer(row, name, field)?)),
+        None | Some("") => Ok(default.to_json()),
+        Some(shown) => match default {
+            FeatureDefault::Text(_) => Ok(json!(shown.to_ascii_uppercase())),
+            FeatureDefault::Bool(_) => Ok(json!(boolean(row, name, field)?)),
+            FeatureDefault::Number(_) => Ok(json!(integer(row, name, field)?)),
         },
     }
 }
 
 /// One SHOW WAREHOUSES row in canonical form.
 fn read_row(row: &Row<'_>) -> Result<LiveObject, ParseError> {
-    let name = text(row, "name").ok_or_else(|| error("a warehouse has no name".into()))?;
+    let name = text(row, NAME).ok_or_else(|| error("a warehouse has no name".into()))?;
     // A size or type this build does not know (a newer one, ADAPTIVE) is
     // kept as shown: it differs from any declaration instead of stopping
     // every plan of an account that holds such a warehouse.
-    let size = text(row, "size").unwrap_or("");
+    let size = text(row, SIZE).unwrap_or("");
     let size = canonical_size(size).map_or_else(|| size.to_ascii_uppercase(), str::to_string);
-    let kind = text(row, "type").unwrap_or("");
+    let kind = text(row, TYPE).unwrap_or("");
     let kind = canonical_type(kind).map_or_else(|| kind.to_ascii_uppercase(), str::to_string);
-    let comment = match row.get("comment") {
+    let comment = match row.get(COMMENT) {
         None | Some("") => Value::Null,
         Some(c) => json!(c),
     };
-    let mut attributes = Attributes::from([
-        ("name".to_string(), json!(name)),
-        ("size".to_string(), json!(size)),
-        ("type".to_string(), json!(kind)),
-        ("auto_suspend".to_string(), auto_suspend(row, name)?),
-        (
-            "auto_resume".to_string(),
-            json!(boolean(row, name, "auto_resume")?),
-        ),
-        (
-            "resource_monitor".to_string(),
-            optional(row, "resource_monitor"),
-        ),
-        ("comment".to_string(), comment),
-        (
-            RUNNING.to_string(),
-            json!(text(row, "state") == Some("STARTED")),
-        ),
-    ]);
-    for field in FEATURE_FIELDS {
-        attributes.insert(field.to_string(), feature(row, name, field)?);
+    let mut attributes: Attributes = [
+        (NAME, json!(name)),
+        (SIZE, json!(size)),
+        (TYPE, json!(kind)),
+        (AUTO_SUSPEND, auto_suspend(row, name)?),
+        (AUTO_RESUME, json!(boolean(row, name, AUTO_RESUME)?)),
+        (RESOURCE_MONITOR, optional(row, RESOURCE_MONITOR)),
+        (COMMENT, comment),
+        (RUNNING, json!(text(row, "state") == Some("STARTED"))),
+    ]
+    .into_iter()
+    .map(|(key, value)| (key.to_string(), value))
+    .collect();
+    for field in &TABLE {
+        if let Some(default) = field.feature_default {
+            let value = feature(row, name, field.key, default)?;
+            attributes.insert(field.key.to_string(), value);
+        }
     }
     Ok(LiveObject {
         address: Address::new(KindName::Warehouse, Ident::from_resolved(name)),
@@ -252,7 +248,7 @@ fn read_row(row: &Row<'_>) -> Result<LiveObject, ParseError> {
     })
 }
 
-impl Kind for WarehouseKind {
+impl Reconciler for WarehouseKind {
     fn kind(&self) -> KindName {
         KindName::Warehouse
     }
@@ -263,14 +259,14 @@ impl Kind for WarehouseKind {
 
     fn parse_live(&self, _scope: &Scope, results: &[Rows]) -> Result<Vec<LiveObject>, ParseError> {
         let rows = results.first().ok_or_else(|| error("no result".into()))?;
-        if let Some(column) = COLUMNS.iter().find(|c| rows.column_index(c).is_none()) {
+        if let Some(column) = required_columns().find(|c| rows.column_index(c).is_none()) {
             return Err(error(format!("column \"{column}\" is missing")));
         }
         rows.iter().map(|row| read_row(&row)).collect()
     }
 
     fn unobservable_fields(&self) -> &'static [&'static str] {
-        &[CREATE_ONLY]
+        CREATE_ONLY
     }
 
     /// One `SET` for the changed properties and one `UNSET` for a comment or
@@ -283,7 +279,7 @@ impl Kind for WarehouseKind {
         let fields = FIELDS
             .iter()
             .copied()
-            .filter(|f| *f != CREATE_ONLY && changed.iter().any(|c| c == f));
+            .filter(|f| !CREATE_ONLY.contains(f) && changed.iter().any(|c| c == f));
         let (set, unset) = assignments(&declared.attributes, fields);
         let mut sql = Vec::new();
         if !set.is_empty() {
@@ -293,7 +289,7 @@ impl Kind for WarehouseKind {
             sql.push(format!("ALTER WAREHOUSE {name} UNSET {}", unset.join(", ")));
         }
         let running = current.get(RUNNING) == Some(&Value::Bool(true));
-        if running && changed.iter().any(|c| c == "type") {
+        if running && changed.iter().any(|c| c == TYPE) {
             sql.insert(0, format!("ALTER WAREHOUSE {name} SUSPEND"));
             sql.push(format!("ALTER WAREHOUSE {name} RESUME IF SUSPENDED"));
         }
@@ -303,12 +299,9 @@ impl Kind for WarehouseKind {
     fn create_sql(&self, resource: &Resource) -> Vec<String> {
         let name = name_sql(&resource.attributes, &resource.fqn);
         // Type first: Snowflake checks the size against it.
-        let order = ["type", "size"].into_iter().chain(
-            FIELDS
-                .iter()
-                .copied()
-                .filter(|f| *f != "type" && *f != "size"),
-        );
+        let order = [TYPE, SIZE]
+            .into_iter()
+            .chain(FIELDS.iter().copied().filter(|f| *f != TYPE && *f != SIZE));
         // A feature property at its feature-less value is left out: the
         // warehouse gets it anyway, and a Standard-edition account refuses
         // the property itself.
@@ -326,7 +319,7 @@ impl Kind for WarehouseKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::tests::{
+    use crate::kinds::testing::{
         account, changed_fields as shared_changed_fields, live as shared_live, one_row, parse_rows,
         resolve, run, visible as shared_visible,
     };
@@ -496,7 +489,7 @@ query_acceleration_max_scale_factor: 16
             &["initially_suspended"]
         );
         assert_eq!(
-            WarehouseKind.plan_change(&wh, &visible(&wh), &[CREATE_ONLY.to_string()]),
+            WarehouseKind.plan_change(&wh, &visible(&wh), &[INITIALLY_SUSPENDED.to_string()]),
             Change::Update(Vec::new())
         );
         let create = WarehouseKind.create_sql(&wh).join(" ");
@@ -506,6 +499,17 @@ query_acceleration_max_scale_factor: 16
             "{create}"
         );
         assert!(create.contains("AUTO_SUSPEND = NULL"), "{create}");
+    }
+
+    #[test]
+    fn the_field_table_covers_every_declared_attribute() {
+        let full = declared(FULL);
+        let keys: Vec<&str> = full.attributes.keys().map(String::as_str).collect();
+        let mut table: Vec<&str> = FIELDS.iter().copied().chain([NAME]).collect();
+        table.sort_unstable();
+        assert_eq!(keys, table);
+        let hidden: Vec<&str> = TABLE.iter().filter(|f| !f.shown).map(|f| f.key).collect();
+        assert_eq!(hidden, CREATE_ONLY);
     }
 
     #[test]
@@ -614,12 +618,12 @@ query_acceleration_max_scale_factor: 16
         let standard: Vec<&str> = ENTERPRISE
             .iter()
             .copied()
-            .filter(|c| !FEATURE_FIELDS.contains(c))
+            .filter(|c| !feature_fields().contains(c))
             .collect();
         let cells: Vec<Option<&str>> = ENTERPRISE
             .iter()
             .zip(row("WH", "STANDARD", "Small"))
-            .filter(|(c, _)| !FEATURE_FIELDS.contains(c))
+            .filter(|(c, _)| !feature_fields().contains(c))
             .map(|(_, v)| v)
             .collect();
         let attributes = parse(one_row(&standard, &cells))
@@ -627,8 +631,8 @@ query_acceleration_max_scale_factor: 16
             .remove(0)
             .attributes;
         let plain = declared("kind: Warehouse\nname: wh\nsize: small\nauto_suspend: 600\n");
-        for field in FEATURE_FIELDS {
-            assert_eq!(attributes[*field], plain.attributes[*field], "{field}");
+        for field in feature_fields() {
+            assert_eq!(attributes[field], plain.attributes[field], "{field}");
         }
     }
 

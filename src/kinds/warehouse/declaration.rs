@@ -1,56 +1,22 @@
-//! `kind: Warehouse`: an account-level virtual warehouse.
-//!
-//! Address `warehouse.NAME`, fqn `NAME`. Canonical attributes (Snowflake's
-//! defaults filled in):
-//!
-//! | key | value | default |
-//! |---|---|---|
-//! | `name` | resolved name | |
-//! | `size` | `XSMALL` `SMALL` `MEDIUM` `LARGE` `XLARGE` `XXLARGE` `XXXLARGE` `X4LARGE` `X5LARGE` `X6LARGE` (YAML may say `X-Small`, `2X-Large`, ...; SHOW's display form goes through [`canonical_size`]) | `XSMALL` |
-//! | `type` | `STANDARD` or `SNOWPARK-OPTIMIZED` | `STANDARD` |
-//! | `auto_suspend` | seconds, or null for never (0 is null) | `600` |
-//! | `auto_resume` | boolean | `true` |
-//! | `min_cluster_count`, `max_cluster_count` | 1..10, min ≤ max | `1`, `1` |
-//! | `scaling_policy` | `STANDARD` or `ECONOMY` | `STANDARD` |
-//! | `initially_suspended` | boolean; create-only, SHOW does not show it (the live side should carry the state's value) | `false` |
-//! | `resource_monitor` | resolved name or null (SHOW may say `null`, NULL or empty: all null) | null |
-//! | `comment` | string or null | null |
-//! | `enable_query_acceleration` | boolean | `false` |
-//! | `query_acceleration_max_scale_factor` | 0..100 | `8` |
-//!
-//! The cluster counts, `scaling_policy` and the two query-acceleration
-//! fields configure Enterprise-edition features; at the defaults above a
-//! warehouse does not use them, and [`super::warehouse_sql`] then leaves
-//! them out of CREATE WAREHOUSE so that a Standard-edition account accepts
-//! it.
+//! The YAML side of `kind: Warehouse`: the raw document, its validation and
+//! its canonical attributes (listed in [`super`]'s documentation).
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, choice, empty_to_null, explicit, ident, loose};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
-use crate::load::de::{Spanned, from_node};
+use crate::kinds::common::{Common, choice, empty_to_null, explicit, ident, loose, read_document};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
+use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &[
-    "size",
-    "type",
-    "auto_suspend",
-    "auto_resume",
-    "min_cluster_count",
-    "max_cluster_count",
-    "scaling_policy",
-    "initially_suspended",
-    "resource_monitor",
-    "comment",
-    "enable_query_acceleration",
-    "query_acceleration_max_scale_factor",
-];
+use super::fields::{
+    AUTO_RESUME, AUTO_SUSPEND, COMMENT, ENABLE_QUERY_ACCELERATION, FIELDS, INITIALLY_SUSPENDED,
+    MAX_CLUSTER_COUNT, MIN_CLUSTER_COUNT, NAME, QUERY_ACCELERATION_MAX_SCALE_FACTOR,
+    RESOURCE_MONITOR, SCALING_POLICY, SIZE, TYPE,
+};
 
 /// Warehouse sizes in their CREATE spelling, smallest first.
 pub const SIZES: [&str; 10] = [
@@ -116,9 +82,6 @@ pub struct Warehouse {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     #[serde(default)]
     size: Option<Spanned<String>>,
     #[serde(default, rename = "type")]
@@ -143,12 +106,6 @@ struct Raw {
     enable_query_acceleration: Option<bool>,
     #[serde(default)]
     query_acceleration_max_scale_factor: Option<Spanned<i64>>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 fn in_range(
@@ -179,16 +136,15 @@ fn in_range(
 impl Warehouse {
     /// Reads an interpolated `kind: Warehouse` document.
     pub fn read(node: &Node, _ctx: &ReadContext<'_>) -> Result<Warehouse, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "warehouse", &mut p);
+        let name = ident(&head.name, "warehouse", &mut p);
         let enums = read_enums(&raw, &mut p);
         let auto_suspend = read_auto_suspend(&raw.auto_suspend, &mut p);
         let (min, max) = read_cluster_counts(&raw, node, &mut p);
-        let qa_field = "query_acceleration_max_scale_factor";
         let qa = in_range(
             &raw.query_acceleration_max_scale_factor,
-            qa_field,
+            QUERY_ACCELERATION_MAX_SCALE_FACTOR,
             0,
             100,
             8,
@@ -202,10 +158,10 @@ impl Warehouse {
         let address = Address::new(KindName::Warehouse, name);
         let common = Common::build(
             address,
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );
@@ -277,8 +233,8 @@ fn read_auto_suspend(written: &Option<Option<Spanned<i64>>>, p: &mut Diagnostics
 
 /// `(min, max)` cluster counts, each 1..10 and min ≤ max.
 fn read_cluster_counts(raw: &Raw, node: &Node, p: &mut Diagnostics) -> (i64, i64) {
-    let min = in_range(&raw.min_cluster_count, "min_cluster_count", 1, 10, 1, p);
-    let max = in_range(&raw.max_cluster_count, "max_cluster_count", 1, 10, 1, p);
+    let min = in_range(&raw.min_cluster_count, MIN_CLUSTER_COUNT, 1, 10, 1, p);
+    let max = in_range(&raw.max_cluster_count, MAX_CLUSTER_COUNT, 1, 10, 1, p);
     if min > max {
         let span = raw
             .min_cluster_count
@@ -295,7 +251,7 @@ fn read_cluster_counts(raw: &Raw, node: &Node, p: &mut Diagnostics) -> (i64, i64
     (min, max)
 }
 
-impl Kind for Warehouse {
+impl Declaration for Warehouse {
     fn common(&self) -> &Common {
         &self.common
     }
@@ -309,39 +265,31 @@ impl Kind for Warehouse {
     }
 
     fn attributes(&self, _world: &World<'_>) -> Attributes {
-        Attributes::from([
-            ("name".to_string(), json!(self.common.address.name.as_str())),
-            ("size".to_string(), json!(self.size)),
-            ("type".to_string(), json!(self.warehouse_type)),
-            ("auto_suspend".to_string(), json!(self.auto_suspend)),
-            ("auto_resume".to_string(), json!(self.auto_resume)),
+        let monitor = self.resource_monitor.as_ref().map(Ident::as_str);
+        [
+            (NAME, json!(self.common.address.name.as_str())),
+            (SIZE, json!(self.size)),
+            (TYPE, json!(self.warehouse_type)),
+            (AUTO_SUSPEND, json!(self.auto_suspend)),
+            (AUTO_RESUME, json!(self.auto_resume)),
+            (MIN_CLUSTER_COUNT, json!(self.min_cluster_count)),
+            (MAX_CLUSTER_COUNT, json!(self.max_cluster_count)),
+            (SCALING_POLICY, json!(self.scaling_policy)),
+            (INITIALLY_SUSPENDED, json!(self.initially_suspended)),
+            (RESOURCE_MONITOR, json!(monitor)),
+            (COMMENT, empty_to_null(&self.comment)),
             (
-                "min_cluster_count".to_string(),
-                json!(self.min_cluster_count),
-            ),
-            (
-                "max_cluster_count".to_string(),
-                json!(self.max_cluster_count),
-            ),
-            ("scaling_policy".to_string(), json!(self.scaling_policy)),
-            (
-                "initially_suspended".to_string(),
-                json!(self.initially_suspended),
-            ),
-            (
-                "resource_monitor".to_string(),
-                json!(self.resource_monitor.as_ref().map(Ident::as_str)),
-            ),
-            ("comment".to_string(), empty_to_null(&self.comment)),
-            (
-                "enable_query_acceleration".to_string(),
+                ENABLE_QUERY_ACCELERATION,
                 json!(self.enable_query_acceleration),
             ),
             (
-                "query_acceleration_max_scale_factor".to_string(),
+                QUERY_ACCELERATION_MAX_SCALE_FACTOR,
                 json!(self.query_acceleration_max_scale_factor),
             ),
-        ])
+        ]
+        .into_iter()
+        .map(|(key, value)| (key.to_string(), value))
+        .collect()
     }
 }
 

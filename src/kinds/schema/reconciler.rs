@@ -3,18 +3,20 @@
 use serde_json::{Value, json};
 
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::{
     FS_METADATA_TAG as METADATA_TAG, FS_OBJECT_TAG as OBJECT_TAG, text_attr as text,
 };
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
+
+use super::fields::{COMMENT, DATABASE, FEATURE_STORE, NAME};
 
 /// Schemas, including whether they are feature stores.
 pub struct SchemaKind;
 
 fn schema_sql(attributes: &Attributes, fallback: &str) -> String {
-    match (text(attributes, "database"), text(attributes, "name")) {
+    match (text(attributes, DATABASE), text(attributes, NAME)) {
         (Some(db), Some(name)) => format!(
             "{}.{}",
             Ident::from_resolved(db).to_sql(),
@@ -39,7 +41,7 @@ fn missing(statement: &str, column: &str) -> ParseError {
     }
 }
 
-impl Kind for SchemaKind {
+impl Reconciler for SchemaKind {
     fn kind(&self) -> KindName {
         KindName::Schema
     }
@@ -98,10 +100,10 @@ impl Kind for SchemaKind {
                 fqn: format!("{database}.{name}"),
                 schema: None,
                 attributes: Attributes::from([
-                    ("database".to_string(), json!(database)),
-                    ("name".to_string(), json!(name)),
-                    ("comment".to_string(), comment),
-                    ("feature_store".to_string(), json!(feature_store)),
+                    (DATABASE.to_string(), json!(database)),
+                    (NAME.to_string(), json!(name)),
+                    (COMMENT.to_string(), comment),
+                    (FEATURE_STORE.to_string(), json!(feature_store)),
                 ]),
             });
         }
@@ -109,22 +111,22 @@ impl Kind for SchemaKind {
     }
 
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
-        let wants_fs = declared.attributes.get("feature_store") == Some(&json!(true));
-        let has_fs = current.get("feature_store") == Some(&json!(true));
-        if changed.iter().any(|f| f == "feature_store") && has_fs && !wants_fs {
+        let wants_fs = declared.attributes.get(FEATURE_STORE) == Some(&json!(true));
+        let has_fs = current.get(FEATURE_STORE) == Some(&json!(true));
+        if changed.iter().any(|f| f == FEATURE_STORE) && has_fs && !wants_fs {
             return Change::Replace {
                 reason: "feature_store turned off".into(),
             };
         }
         let schema = schema_sql(&declared.attributes, &declared.fqn);
         let mut sql = Vec::new();
-        if changed.iter().any(|f| f == "comment") {
-            sql.push(match text(&declared.attributes, "comment") {
+        if changed.iter().any(|f| f == COMMENT) {
+            sql.push(match text(&declared.attributes, COMMENT) {
                 Some(c) => format!("ALTER SCHEMA {schema} SET COMMENT = {}", sql_string(c)),
                 None => format!("ALTER SCHEMA {schema} UNSET COMMENT"),
             });
         }
-        if changed.iter().any(|f| f == "feature_store") && wants_fs {
+        if changed.iter().any(|f| f == FEATURE_STORE) && wants_fs {
             sql.extend(tag_sql(&schema));
         }
         Change::Update(sql)
@@ -132,11 +134,11 @@ impl Kind for SchemaKind {
 
     fn create_sql(&self, resource: &Resource) -> Vec<String> {
         let schema = schema_sql(&resource.attributes, &resource.fqn);
-        let mut sql = vec![match text(&resource.attributes, "comment") {
+        let mut sql = vec![match text(&resource.attributes, COMMENT) {
             Some(c) => format!("CREATE SCHEMA {schema} COMMENT = {}", sql_string(c)),
             None => format!("CREATE SCHEMA {schema}"),
         }];
-        if resource.attributes.get("feature_store") == Some(&json!(true)) {
+        if resource.attributes.get(FEATURE_STORE) == Some(&json!(true)) {
             sql.extend(tag_sql(&schema));
         }
         sql
@@ -152,118 +154,10 @@ impl Kind for SchemaKind {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use std::path::Path;
-
+mod tests {
     use super::*;
-    use crate::load::Project;
-    use crate::local::LocalAccount;
-    use crate::resolve::{EnvSelection, ResolvedEnv};
-
-    /// Resolves `resources` in environment DEV (database `ML_DB`).
-    pub(crate) fn resolve(resources: &str) -> ResolvedEnv {
-        let dir = tempfile::tempdir().unwrap();
-        let write = |p: &str, t: &str| {
-            let f = dir.path().join(p);
-            std::fs::create_dir_all(f.parent().unwrap()).unwrap();
-            std::fs::write(f, t).unwrap();
-        };
-        write(
-            "config/environments.yaml",
-            "environments:\n  DEV:\n    branches: [dev]\n    database: ml_db\n",
-        );
-        write("resources/all.yaml", resources);
-        let project =
-            Project::load(dir.path()).unwrap_or_else(|d| panic!("{}", d.render(Path::new("."))));
-        let selection = project
-            .select_with(&EnvSelection::env("DEV"), &|_| None, None)
-            .unwrap();
-        project
-            .resolve_selection(selection)
-            .unwrap_or_else(|d| panic!("{}", d.render(dir.path())))
-    }
-
-    /// A fresh local account holding database `ML_DB`, and its directory.
-    pub(crate) fn account() -> (tempfile::TempDir, LocalAccount) {
-        let dir = tempfile::tempdir().unwrap();
-        let account = LocalAccount::open(&dir.path().join("account"), &[], None).unwrap();
-        account.execute_sync("CREATE DATABASE ML_DB").unwrap();
-        (dir, account)
-    }
-
-    /// Runs every statement, panicking on the first refusal.
-    pub(crate) fn run(account: &LocalAccount, sql: &[String]) {
-        for s in sql {
-            account
-                .execute_sync(s)
-                .unwrap_or_else(|e| panic!("{s}: {e}"));
-        }
-    }
-
-    /// Introspects `kind` in `ML_DB` and parses the results.
-    pub(crate) fn live(kind: &dyn Kind, account: &LocalAccount) -> Vec<LiveObject> {
-        let scope = Scope {
-            environment: "DEV".into(),
-            database: Ident::from_resolved("ML_DB"),
-            schemas: Vec::new(),
-        };
-        let mut results: Vec<Rows> = kind
-            .introspect(&scope)
-            .iter()
-            .map(|q| account.execute_sync(&q.sql).unwrap())
-            .collect();
-        let more: Vec<Rows> = kind
-            .introspect_more(&scope, &results)
-            .iter()
-            .map(|q| account.execute_sync(&q.sql).unwrap())
-            .collect();
-        results.extend(more);
-        kind.parse_live(&scope, &results).unwrap()
-    }
-
-    /// The attributes of `resource` that `kind`'s introspection can see.
-    pub(crate) fn visible(kind: &dyn Kind, resource: &Resource) -> Attributes {
-        let mut attributes = resource.attributes.clone();
-        attributes.retain(|k, _| !kind.unobservable_fields().contains(&k.as_str()));
-        attributes
-    }
-
-    /// The fields of `declared` that `kind` can see and that differ in
-    /// `current`: what the diff would hand to `plan_change`.
-    pub(crate) fn changed_fields(
-        kind: &dyn Kind,
-        declared: &Resource,
-        current: &Attributes,
-    ) -> Vec<String> {
-        visible(kind, declared)
-            .into_iter()
-            .filter(|(k, v)| current.get(k).unwrap_or(&Value::Null) != v)
-            .map(|(k, _)| k)
-            .collect()
-    }
-
-    /// A SHOW result of one row, every column text.
-    pub(crate) fn one_row(columns: &[&str], row: &[Option<&str>]) -> Rows {
-        use crate::session::{Column, ColumnType};
-        Rows {
-            columns: columns
-                .iter()
-                .map(|c| Column::new(*c, ColumnType::Text))
-                .collect(),
-            rows: vec![row.iter().map(|c| c.map(str::to_string)).collect()],
-            query_id: None,
-        }
-    }
-
-    /// `kind`'s reading of one result in database `ML_DB`.
-    pub(crate) fn parse_rows(kind: &dyn Kind, rows: Rows) -> Result<Vec<LiveObject>, ParseError> {
-        let scope = Scope {
-            environment: "DEV".into(),
-            database: Ident::from_resolved("ML_DB"),
-            schemas: Vec::new(),
-        };
-        kind.parse_live(&scope, &[rows])
-    }
+    use crate::kinds::testing::{account, live, resolve, run};
+    use crate::resolve::ResolvedEnv;
 
     fn resource(env: &ResolvedEnv, address: &str) -> Resource {
         env.resource(&address.parse().unwrap()).unwrap().clone()

@@ -4,7 +4,7 @@
 //! Tasks are created suspended and altered only while their graph's root is
 //! suspended and, for a task in a graph, while the task itself is suspended
 //! (2026_06 behaviour change bundle); the planner adds those suspend and
-//! resume steps from [`Kind::graph_node`], so nothing here resumes a task.
+//! resume steps from [`Reconciler::graph_node`], so nothing here resumes a task.
 //! Names in SQL are built from the attributes' identifiers, never by
 //! splitting an fqn (a quoted schema may hold a dot). SHOW TASKS has no
 //! timeout or failure-count columns: those two fields are compared against
@@ -16,19 +16,26 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::common::trimmed_sql;
-use super::schedule::{Schedule, canonical_schedule};
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, GraphNode, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::text_attr as text;
+use crate::kinds::common::trimmed_sql;
+use crate::kinds::reconciler::{
+    Change, GraphNode, LiveObject, ParseError, Query, Reconciler, Scope,
+};
+use crate::kinds::schedule::{Schedule, canonical_schedule};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::{Row, Rows};
+
+use super::fields::{
+    AFTER, ALLOW_OVERLAPPING_EXECUTION, COMMENT, CONFIG, DATABASE, ENABLED, ERROR_INTEGRATION,
+    FINALIZE, NAME, SCHEDULE, SCHEMA, SQL, SUSPEND_AFTER_FAILURES, TIMEOUT_MS, WAREHOUSE, WHEN,
+};
 
 /// Tasks of the environment's database.
 pub struct TaskKind;
 
 /// Fields SHOW TASKS does not show (they are task parameters).
-const UNOBSERVABLE: &[&str] = &["timeout_ms", "suspend_after_failures"];
+const UNOBSERVABLE: &[&str] = &[TIMEOUT_MS, SUSPEND_AFTER_FAILURES];
 
 /// SHOW TASKS columns the canonical attributes are read from.
 const COLUMNS: &[&str] = &[
@@ -50,14 +57,14 @@ const COLUMNS: &[&str] = &[
 
 /// Task properties set with `ALTER TASK ... SET`, by canonical key, in order.
 const PROPERTIES: &[(&str, &str)] = &[
-    ("warehouse", "WAREHOUSE"),
-    ("schedule", "SCHEDULE"),
-    ("config", "CONFIG"),
-    ("allow_overlapping_execution", "ALLOW_OVERLAPPING_EXECUTION"),
-    ("error_integration", "ERROR_INTEGRATION"),
-    ("timeout_ms", "USER_TASK_TIMEOUT_MS"),
-    ("suspend_after_failures", "SUSPEND_TASK_AFTER_NUM_FAILURES"),
-    ("comment", "COMMENT"),
+    (WAREHOUSE, "WAREHOUSE"),
+    (SCHEDULE, "SCHEDULE"),
+    (CONFIG, "CONFIG"),
+    (ALLOW_OVERLAPPING_EXECUTION, "ALLOW_OVERLAPPING_EXECUTION"),
+    (ERROR_INTEGRATION, "ERROR_INTEGRATION"),
+    (TIMEOUT_MS, "USER_TASK_TIMEOUT_MS"),
+    (SUSPEND_AFTER_FAILURES, "SUSPEND_TASK_AFTER_NUM_FAILURES"),
+    (COMMENT, "COMMENT"),
 ];
 
 fn names(attributes: &Attributes, key: &str) -> Vec<String> {
@@ -78,8 +85,8 @@ fn qualified(attributes: &Attributes, name: &str) -> String {
     let part = |key: &str| Ident::from_resolved(text(attributes, key).unwrap_or("")).to_sql();
     format!(
         "{}.{}.{}",
-        part("database"),
-        part("schema"),
+        part(DATABASE),
+        part(SCHEMA),
         Ident::from_resolved(name).to_sql()
     )
 }
@@ -88,20 +95,20 @@ fn qualified(attributes: &Attributes, name: &str) -> String {
 /// (never by splitting `fqn`: a quoted name may hold a dot). `fqn` stands in
 /// for the name only when the attributes have none.
 fn task_sql(attributes: &Attributes, fqn: &str) -> String {
-    qualified(attributes, text(attributes, "name").unwrap_or(fqn))
+    qualified(attributes, text(attributes, NAME).unwrap_or(fqn))
 }
 
 /// The SQL value of a SET property, or `None` when it must be unset.
 fn property_sql(key: &str, value: &Value) -> Option<String> {
     match (key, value) {
         (_, Value::Null) => None,
-        ("warehouse" | "error_integration", Value::String(w)) => {
+        (WAREHOUSE | ERROR_INTEGRATION, Value::String(w)) => {
             Some(Ident::from_resolved(w.as_str()).to_sql())
         }
-        ("schedule", Value::String(s)) => Some(sql_string(
+        (SCHEDULE, Value::String(s)) => Some(sql_string(
             &Schedule::parse(s).map_or_else(|_| s.clone(), |s| s.sql()),
         )),
-        ("config", config) => Some(sql_string(&config.to_string())),
+        (CONFIG, config) => Some(sql_string(&config.to_string())),
         (_, Value::Bool(b)) => Some(if *b { "TRUE" } else { "FALSE" }.to_string()),
         (_, Value::Number(n)) => Some(n.to_string()),
         (_, Value::String(s)) => Some(sql_string(s)),
@@ -211,33 +218,33 @@ fn read_row(row: &Row<'_>, name: &str, db: &str) -> Result<LiveObject, String> {
         Some(c) => json!(c),
     };
     let attributes = Attributes::from([
-        ("database".to_string(), json!(db)),
-        ("schema".to_string(), json!(schema)),
-        ("name".to_string(), json!(name)),
-        ("warehouse".to_string(), json!(optional(row, "warehouse"))),
-        ("schedule".to_string(), schedule),
+        (DATABASE.to_string(), json!(db)),
+        (SCHEMA.to_string(), json!(schema)),
+        (NAME.to_string(), json!(name)),
+        (WAREHOUSE.to_string(), json!(optional(row, "warehouse"))),
+        (SCHEDULE.to_string(), schedule),
         (
-            "after".to_string(),
+            AFTER.to_string(),
             json!(predecessors(row.get("predecessors"))?),
         ),
-        ("when".to_string(), json!(optional(row, "condition"))),
+        (WHEN.to_string(), json!(optional(row, "condition"))),
         (
-            "sql".to_string(),
+            SQL.to_string(),
             json!(trimmed_sql(row.get("definition").unwrap_or(""))),
         ),
-        ("config".to_string(), config),
-        ("comment".to_string(), comment),
-        ("allow_overlapping_execution".to_string(), json!(overlap)),
+        (CONFIG.to_string(), config),
+        (COMMENT.to_string(), comment),
+        (ALLOW_OVERLAPPING_EXECUTION.to_string(), json!(overlap)),
         (
-            "error_integration".to_string(),
+            ERROR_INTEGRATION.to_string(),
             json!(optional(row, "error_integration")),
         ),
         (
-            "finalize".to_string(),
+            FINALIZE.to_string(),
             json!(finalized_root(row.get("task_relations"))?),
         ),
         (
-            "enabled".to_string(),
+            ENABLED.to_string(),
             json!(
                 row.get("state")
                     .is_some_and(|s| s.eq_ignore_ascii_case("started"))
@@ -269,8 +276,8 @@ struct Alter {
 
 impl Alter {
     fn after(&mut self, declared: &Attributes, current: &Attributes) {
-        let want: BTreeSet<String> = names(declared, "after").into_iter().collect();
-        let have: BTreeSet<String> = names(current, "after").into_iter().collect();
+        let want: BTreeSet<String> = names(declared, AFTER).into_iter().collect();
+        let have: BTreeSet<String> = names(current, AFTER).into_iter().collect();
         let sql = |set: &BTreeSet<String>, other: &BTreeSet<String>| -> Vec<String> {
             set.difference(other)
                 .map(|n| qualified(declared, n))
@@ -283,7 +290,7 @@ impl Alter {
     /// A finalizer's root changes with SET FINALIZE (which replaces it) and
     /// leaves with UNSET FINALIZE, each its own statement.
     fn finalize(&mut self, declared: &Attributes) {
-        match text(declared, "finalize") {
+        match text(declared, FINALIZE) {
             Some(root) => self.set_finalize = Some(qualified(declared, root)),
             None => self.unset_finalize = true,
         }
@@ -327,7 +334,7 @@ impl Alter {
     }
 }
 
-impl Kind for TaskKind {
+impl Reconciler for TaskKind {
     fn kind(&self) -> KindName {
         KindName::Task
     }
@@ -375,17 +382,17 @@ impl Kind for TaskKind {
     /// change of `enabled` alone is the planner's suspend or resume.
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
         let has = |f: &str| changed.iter().any(|c| c == f);
-        if has("schema") || has("database") {
+        if has(SCHEMA) || has(DATABASE) {
             return Change::Replace {
                 reason: "schema changed".into(),
             };
         }
         let attributes = &declared.attributes;
         let mut alter = Alter::default();
-        if has("after") {
+        if has(AFTER) {
             alter.after(attributes, current);
         }
-        if has("finalize") {
+        if has(FINALIZE) {
             alter.finalize(attributes);
         }
         for (key, keyword) in PROPERTIES.iter().filter(|(k, _)| has(k)) {
@@ -394,14 +401,13 @@ impl Kind for TaskKind {
                 None => alter.unset.push(keyword),
             }
         }
-        if has("sql") {
-            alter.body.push(format!(
-                "MODIFY AS {}",
-                text(attributes, "sql").unwrap_or("")
-            ));
+        if has(SQL) {
+            alter
+                .body
+                .push(format!("MODIFY AS {}", text(attributes, SQL).unwrap_or("")));
         }
-        if has("when") {
-            alter.body.push(match text(attributes, "when") {
+        if has(WHEN) {
+            alter.body.push(match text(attributes, WHEN) {
                 Some(w) => format!("MODIFY WHEN {w}"),
                 None => "REMOVE WHEN".to_string(),
             });
@@ -414,27 +420,27 @@ impl Kind for TaskKind {
         let mut sql = format!("CREATE TASK {}", task_sql(attributes, &resource.fqn));
         for (key, keyword) in PROPERTIES {
             let value = attributes.get(*key).unwrap_or(&Value::Null);
-            if *key == "allow_overlapping_execution" && value != &json!(true) {
+            if *key == ALLOW_OVERLAPPING_EXECUTION && value != &json!(true) {
                 continue;
             }
             if let Some(v) = property_sql(key, value) {
                 sql.push_str(&format!(" {keyword} = {v}"));
             }
         }
-        if let Some(root) = text(attributes, "finalize") {
+        if let Some(root) = text(attributes, FINALIZE) {
             sql.push_str(&format!(" FINALIZE = {}", qualified(attributes, root)));
         }
-        let after: Vec<String> = names(attributes, "after")
+        let after: Vec<String> = names(attributes, AFTER)
             .iter()
             .map(|n| qualified(attributes, n))
             .collect();
         if !after.is_empty() {
             sql.push_str(&format!(" AFTER {}", after.join(", ")));
         }
-        if let Some(when) = text(attributes, "when") {
+        if let Some(when) = text(attributes, WHEN) {
             sql.push_str(&format!(" WHEN {when}"));
         }
-        sql.push_str(&format!(" AS {}", text(attributes, "sql").unwrap_or("")));
+        sql.push_str(&format!(" AS {}", text(attributes, SQL).unwrap_or("")));
         vec![sql]
     }
 
@@ -449,20 +455,20 @@ impl Kind for TaskKind {
     /// A finalizer sits below the root it finalizes: suspended and resumed
     /// with its graph, and changed only while that root is suspended.
     fn graph_node(&self, attributes: &Attributes) -> Option<GraphNode> {
-        let finalized = text(attributes, "finalize").map(String::from);
+        let finalized = text(attributes, FINALIZE).map(String::from);
         Some(GraphNode {
-            predecessors: names(attributes, "after")
+            predecessors: names(attributes, AFTER)
                 .into_iter()
                 .chain(finalized)
                 .map(|n| Address::new(KindName::Task, Ident::from_resolved(n)))
                 .collect(),
-            enabled: attributes.get("enabled") == Some(&json!(true)),
+            enabled: attributes.get(ENABLED) == Some(&json!(true)),
         })
     }
 
     fn with_running(&self, attributes: &Attributes, running: bool) -> Option<Attributes> {
         let mut attributes = attributes.clone();
-        attributes.insert("enabled".into(), json!(running));
+        attributes.insert(ENABLED.into(), json!(running));
         Some(attributes)
     }
 
@@ -478,12 +484,12 @@ impl Kind for TaskKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{
+    use crate::kinds::schema::reconciler::SchemaKind;
+    use crate::kinds::testing::{
         account, changed_fields as shared_changed_fields, live, one_row, parse_rows, resolve, run,
         visible as shared_visible,
     };
-    use crate::kinds::warehouse_sql::WarehouseKind;
+    use crate::kinds::warehouse::reconciler::WarehouseKind;
     use crate::local::LocalAccount;
     use crate::resolve::ResolvedEnv;
 

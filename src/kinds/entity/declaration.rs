@@ -1,37 +1,18 @@
-//! `kind: Entity`: a feature-store entity, stored by Snowflake ML as the tag
-//! `SNOWML_FEATURE_STORE_ENTITY_<NAME>` in its feature-store schema, with the
-//! join keys as the tag's single allowed value `'K1,K2'`.
-//!
-//! YAML fields: `name` (≤ 32 characters, no comma), `schema` (a declared
-//! `feature_store: true` schema), `join_keys` (1..300 identifiers without
-//! commas; `'K1,K2'` at most 256 characters), `description`, plus the common
-//! fields.
-//!
-//! Address `entity.NAME`, fqn `DB.SCHEMA.SNOWML_FEATURE_STORE_ENTITY_NAME`.
-//! Canonical attributes:
-//!
-//! | key | value |
-//! |---|---|
-//! | `database`, `schema` | resolved |
-//! | `name` | the entity name, resolved |
-//! | `tag` | `SNOWML_FEATURE_STORE_ENTITY_<NAME>` |
-//! | `join_keys` | list of resolved identifiers, declared order |
-//! | `description` | string, or null when absent or empty (the tag comment) |
+//! The YAML side of `kind: Entity`: the raw document, its validation and
+//! its canonical attributes (listed in [`super`]'s documentation).
 
 use serde::Deserialize;
-use serde::de::IgnoredAny;
 use serde_json::json;
 
-use super::common::{Common, RawLifecycle, empty_to_null, ident, ident_list};
-use super::{Kind, ReadContext, Reference, World};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
-use crate::load::de::{Spanned, from_node};
+use crate::kinds::common::{Common, empty_to_null, ident, ident_list, read_document};
+use crate::kinds::{Declaration, ReadContext, Reference, World};
+use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, Attributes, KindName};
 
-/// Attribute keys `lifecycle.ignore_changes` may name.
-pub const FIELDS: &[&str] = &["join_keys", "description"];
+use super::fields::{DATABASE, DESCRIPTION, FIELDS, JOIN_KEYS, NAME, SCHEMA, TAG};
 
 /// The prefix of an entity's tag name.
 pub const ENTITY_TAG_PREFIX: &str = "SNOWML_FEATURE_STORE_ENTITY_";
@@ -54,34 +35,25 @@ pub struct Entity {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Raw {
-    #[serde(rename = "kind")]
-    _kind: IgnoredAny,
-    name: Spanned<String>,
     schema: Spanned<String>,
     join_keys: Spanned<Vec<Spanned<String>>>,
     #[serde(default)]
     description: Option<String>,
-    #[serde(default)]
-    depends_on: Vec<Spanned<String>>,
-    #[serde(default)]
-    lifecycle: Option<RawLifecycle>,
-    #[serde(default, rename = "environments")]
-    _environments: Option<IgnoredAny>,
 }
 
 impl Entity {
     /// Reads an interpolated `kind: Entity` document.
     pub fn read(node: &Node, ctx: &ReadContext<'_>) -> Result<Entity, Diagnostics> {
-        let raw: Raw = from_node(node)?;
+        let (head, raw) = read_document::<Raw>(node)?;
         let mut p = Diagnostics::new();
-        let name = ident(&raw.name, "entity", &mut p);
+        let name = ident(&head.name, "entity", &mut p);
         if let Some(n) = &name {
             if n.as_str().chars().count() > 32 || n.as_str().contains(',') {
                 p.push(
                     Diagnostic::error(format!(
                         "the entity name `{n}` is longer than 32 characters or holds a comma"
                     ))
-                    .at(raw.name.span.clone())
+                    .at(head.name.span.clone())
                     .hint("Snowflake ML limits entity names to 32 characters without commas"),
                 );
             }
@@ -92,10 +64,10 @@ impl Entity {
         let Some(name) = name else { return Err(p) };
         let common = Common::build(
             Address::new(KindName::Entity, name),
-            &raw.name.span,
+            &head.name.span,
             &node.span,
-            &raw.depends_on,
-            raw.lifecycle,
+            &head.depends_on,
+            head.lifecycle,
             FIELDS,
             &mut p,
         );
@@ -174,7 +146,7 @@ fn check_join_keys(span: &crate::diag::Span, keys: &[Spanned<Ident>], p: &mut Di
     }
 }
 
-impl Kind for Entity {
+impl Declaration for Entity {
     fn common(&self) -> &Common {
         &self.common
     }
@@ -184,7 +156,12 @@ impl Kind for Entity {
     }
 
     fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {
-        super::feature_view::require_feature_store(world, &self.schema, "an entity", problems);
+        crate::kinds::feature_view::declaration::require_feature_store(
+            world,
+            &self.schema,
+            "an entity",
+            problems,
+        );
     }
 
     fn fqn(&self) -> String {
@@ -193,15 +170,15 @@ impl Kind for Entity {
 
     fn attributes(&self, _world: &World<'_>) -> Attributes {
         Attributes::from([
-            ("database".to_string(), json!(self.database.as_str())),
-            ("schema".to_string(), json!(self.schema.value.as_str())),
-            ("name".to_string(), json!(self.name().as_str())),
-            ("tag".to_string(), json!(self.tag().as_str())),
+            (DATABASE.to_string(), json!(self.database.as_str())),
+            (SCHEMA.to_string(), json!(self.schema.value.as_str())),
+            (NAME.to_string(), json!(self.name().as_str())),
+            (TAG.to_string(), json!(self.tag().as_str())),
             (
-                "join_keys".to_string(),
+                JOIN_KEYS.to_string(),
                 json!(self.join_keys.iter().map(Ident::as_str).collect::<Vec<_>>()),
             ),
-            ("description".to_string(), empty_to_null(&self.description)),
+            (DESCRIPTION.to_string(), empty_to_null(&self.description)),
         ])
     }
 }

@@ -2,9 +2,10 @@
 //!
 //! The reconciler (introspection, diff, apply) is generic: it knows
 //! addresses, attribute maps and SQL strings, never a kind's fields. Each
-//! kind implements [`Kind`] once, in its own file: which SHOW statements read
-//! it, how SHOW rows become canonical [`LiveObject`]s, how a change becomes
-//! SQL, and (for tasks) how it sits in a task graph. This module holds only
+//! kind implements [`Reconciler`] once, in `src/kinds/<kind>/reconciler.rs`:
+//! which SHOW statements read it, how SHOW rows become canonical
+//! [`LiveObject`]s, how a change becomes SQL, and (for tasks) how it sits in
+//! a task graph. This module holds only
 //! the trait, the values it exchanges and the [`Kinds`] registry; it renders
 //! no SQL itself and does no I/O.
 
@@ -114,7 +115,7 @@ pub struct GraphNode {
 ///
 /// Attributes given to and returned from these methods are canonical (see
 /// [`crate::model`]). Every method is pure: SQL is returned, never executed.
-pub trait Kind: Send + Sync {
+pub trait Reconciler: Send + Sync {
     /// Which kind this is.
     fn kind(&self) -> KindName;
 
@@ -122,16 +123,16 @@ pub trait Kind: Send + Sync {
     /// one `SHOW WAREHOUSES` or one `SHOW TASKS IN DATABASE X`.
     fn introspect(&self, scope: &Scope) -> Vec<Query>;
 
-    /// Statements that depend on what [`Kind::introspect`]'s queries found
+    /// Statements that depend on what [`Reconciler::introspect`]'s queries found
     /// (`first`, same order), issued in a second round: e.g. one batched
     /// tag lookup per schema that holds objects of this kind. Their results
-    /// follow the first round's in [`Kind::parse_live`]. None by default.
+    /// follow the first round's in [`Reconciler::parse_live`]. None by default.
     fn introspect_more(&self, _scope: &Scope, _first: &[Rows]) -> Vec<Query> {
         Vec::new()
     }
 
-    /// Turns the results of [`Kind::introspect`]'s queries (same order, pages
-    /// already joined), then those of [`Kind::introspect_more`]'s, into live
+    /// Turns the results of [`Reconciler::introspect`]'s queries (same order, pages
+    /// already joined), then those of [`Reconciler::introspect_more`]'s, into live
     /// objects. Return everything seen; the driver
     /// decides what is managed, unmanaged or another environment's.
     fn parse_live(&self, scope: &Scope, results: &[Rows]) -> Result<Vec<LiveObject>, ParseError>;
@@ -142,7 +143,7 @@ pub trait Kind: Send + Sync {
         &[]
     }
 
-    /// The [`Kind::unobservable_fields`] that can still change in the
+    /// The [`Reconciler::unobservable_fields`] that can still change in the
     /// account after creation (a task's parameters, set by ALTER), so that a
     /// change made outside floe to them goes unseen: the plan names them.
     /// Create-only options are not among them. The default is none.
@@ -155,7 +156,7 @@ pub trait Kind: Send + Sync {
     /// model version's `from`: Snowflake keeps no trace of where a version
     /// was copied from). Called only when state has an entry for the
     /// address. The completed copy is what the diff compares and what
-    /// [`Kind::plan_change`] receives as `current`; fingerprints of what was
+    /// [`Reconciler::plan_change`] receives as `current`; fingerprints of what was
     /// read (the plan's live fingerprint, checked for staleness) are taken
     /// on the attributes as read. The default fills in nothing.
     fn complete_live(&self, _live: &mut Attributes, _recorded: &Attributes) {}
@@ -226,23 +227,23 @@ pub trait Kind: Send + Sync {
 /// The kinds known to a run, by name.
 #[derive(Clone, Default)]
 pub struct Kinds {
-    by_name: BTreeMap<KindName, Arc<dyn Kind>>,
+    by_name: BTreeMap<KindName, Arc<dyn Reconciler>>,
 }
 
 impl Kinds {
     /// A registry holding `kinds`; a later kind with the same name wins.
-    pub fn new(kinds: impl IntoIterator<Item = Arc<dyn Kind>>) -> Self {
+    pub fn new(kinds: impl IntoIterator<Item = Arc<dyn Reconciler>>) -> Self {
         let by_name = kinds.into_iter().map(|k| (k.kind(), k)).collect();
         Kinds { by_name }
     }
 
     /// The implementation of `kind`, if registered.
-    pub fn get(&self, kind: KindName) -> Option<&Arc<dyn Kind>> {
+    pub fn get(&self, kind: KindName) -> Option<&Arc<dyn Reconciler>> {
         self.by_name.get(&kind)
     }
 
     /// Every registered kind, in [`KindName`] order.
-    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Kind>> {
+    pub fn iter(&self) -> impl Iterator<Item = &Arc<dyn Reconciler>> {
         self.by_name.values()
     }
 }

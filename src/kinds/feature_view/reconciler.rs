@@ -25,16 +25,22 @@ mod tags;
 use serde_json::Value;
 
 use self::live::{read_row, refresh_tasks};
-use super::entity::ENTITY_TAG_PREFIX;
-use super::feature_view::RefreshFreq;
-use super::schedule::Cron;
+use super::declaration::RefreshFreq;
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::{
     FS_METADATA_TAG as METADATA_TAG, FS_OBJECT_TAG as OBJECT_TAG, text_attr as text,
 };
+use crate::kinds::entity::declaration::ENTITY_TAG_PREFIX;
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
+use crate::kinds::schedule::Cron;
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
+
+use super::fields::{
+    CLUSTER_BY, COLUMNS, DATABASE, DESCRIPTION, ENTITIES, ENTITY_TAGS, FEATURE_STORE_TAGS,
+    FEATURE_VIEW, INITIALIZE, NAME, OBJECT, QUERY, REFRESH_FREQ, REFRESH_MODE, SCHEMA,
+    TIMESTAMP_COL, VERSION, WAREHOUSE,
+};
 
 /// The client version floe claims in object tags: the oldest client that
 /// reads this layout, so that no client warns that it is out of date.
@@ -52,23 +58,23 @@ const INITIALIZE_MODES: &[&str] = &["ON_CREATE", "ON_SCHEDULE"];
 /// Fields that no ALTER changes: a difference in one of them replaces the
 /// object. Checked in this order, so the reason names the first.
 const REPLACED: &[&str] = &[
-    "database",
-    "schema",
-    "name",
-    "feature_view",
-    "version",
-    "query",
-    "entities",
-    "timestamp_col",
-    "object",
-    "refresh_mode",
-    "initialize",
-    "columns",
+    DATABASE,
+    SCHEMA,
+    NAME,
+    FEATURE_VIEW,
+    VERSION,
+    QUERY,
+    ENTITIES,
+    TIMESTAMP_COL,
+    OBJECT,
+    REFRESH_MODE,
+    INITIALIZE,
+    COLUMNS,
 ];
 
 /// Fields that `ALTER ... SET TAG` brings back in line: the tags that the
 /// feature store lists feature views by.
-const TAG_FIELDS: &[&str] = &["entity_tags", "feature_store_tags"];
+const TAG_FIELDS: &[&str] = &[ENTITY_TAGS, FEATURE_STORE_TAGS];
 
 /// Feature views.
 pub struct FeatureViewKind;
@@ -106,11 +112,11 @@ fn ident_sql(resolved: &str) -> String {
 }
 
 fn is_dynamic_table(attributes: &Attributes) -> bool {
-    text(attributes, "object") == Some(DYNAMIC_TABLE)
+    text(attributes, OBJECT) == Some(DYNAMIC_TABLE)
 }
 
 fn refresh_freq(attributes: &Attributes) -> Option<RefreshFreq> {
-    text(attributes, "refresh_freq").and_then(|f| RefreshFreq::parse(f).ok())
+    text(attributes, REFRESH_FREQ).and_then(|f| RefreshFreq::parse(f).ok())
 }
 
 /// One of `allowed`, or the first (Snowflake's default) for anything else,
@@ -136,9 +142,9 @@ impl Names {
     fn of(attributes: &Attributes, fqn: &str) -> Names {
         let pick = |key: &str| text(attributes, key).unwrap_or_default().to_string();
         Names {
-            database: pick("database"),
-            schema: pick("schema"),
-            name: text(attributes, "name").unwrap_or(fqn).to_string(),
+            database: pick(DATABASE),
+            schema: pick(SCHEMA),
+            name: text(attributes, NAME).unwrap_or(fqn).to_string(),
         }
     }
 
@@ -168,11 +174,11 @@ fn json_string(value: &str) -> String {
 /// "timestamp_col": ...}` with names in SQL form (`CUSTOMER`, `"myEnt"`) and
 /// Python's separators. Clients before 2.0 refuse any other key.
 fn metadata_json(attributes: &Attributes) -> String {
-    let entities: Vec<String> = strings(attributes, "entities")
+    let entities: Vec<String> = strings(attributes, ENTITIES)
         .into_iter()
         .map(|e| json_string(&ident_sql(e)))
         .collect();
-    let timestamp = text(attributes, "timestamp_col")
+    let timestamp = text(attributes, TIMESTAMP_COL)
         .map(ident_sql)
         .unwrap_or_else(|| NO_TIMESTAMP.to_string());
     format!(
@@ -203,7 +209,7 @@ fn object_tag_value(object_type: &str) -> String {
 /// one elsewhere), since `get_feature_view` reads every commented column of
 /// DESC as a feature description and fails on any other column.
 fn columns_sql(attributes: &Attributes) -> String {
-    let Some(columns) = attributes.get("columns").and_then(Value::as_array) else {
+    let Some(columns) = attributes.get(COLUMNS).and_then(Value::as_array) else {
         return String::new();
     };
     let items: Vec<String> = columns
@@ -229,10 +235,10 @@ fn columns_sql(attributes: &Attributes) -> String {
 /// its own line: how the feature store finds a feature view's entities
 /// (`list_feature_views(entity_name=...)`), with the entity tag's allowed value.
 fn entity_tags_sql(names: &Names, attributes: &Attributes) -> String {
-    let Some(tags) = attributes.get("entity_tags").and_then(Value::as_object) else {
+    let Some(tags) = attributes.get(ENTITY_TAGS).and_then(Value::as_object) else {
         return String::new();
     };
-    strings(attributes, "entities")
+    strings(attributes, ENTITIES)
         .into_iter()
         .filter_map(|entity| {
             let keys = tags.get(entity)?.as_str()?;
@@ -251,13 +257,13 @@ fn entity_tags_sql(names: &Names, attributes: &Attributes) -> String {
 fn comment_tags_query(names: &Names, attributes: &Attributes, object_type: &str) -> String {
     format!(
         "COMMENT = {}\nTAG (\n{} = {},\n{}{} = {}\n)\nAS {}",
-        sql_string(text(attributes, "description").unwrap_or("")),
+        sql_string(text(attributes, DESCRIPTION).unwrap_or("")),
         names.in_schema(OBJECT_TAG),
         sql_string(&object_tag_value(object_type)),
         entity_tags_sql(names, attributes),
         names.in_schema(METADATA_TAG),
         metadata_literal(&metadata_json(attributes)),
-        text(attributes, "query").unwrap_or("")
+        text(attributes, QUERY).unwrap_or("")
     )
 }
 
@@ -279,16 +285,16 @@ fn dynamic_table_sql(names: &Names, attributes: &Attributes, lag: &str) -> Strin
         ),
         format!("TARGET_LAG = {}", sql_string(lag)),
     ];
-    if let Some(warehouse) = text(attributes, "warehouse") {
+    if let Some(warehouse) = text(attributes, WAREHOUSE) {
         lines.push(format!("WAREHOUSE = {}", ident_sql(warehouse)));
     }
     lines.push(format!(
         "REFRESH_MODE = {}",
-        keyword(text(attributes, "refresh_mode"), REFRESH_MODES)
+        keyword(text(attributes, REFRESH_MODE), REFRESH_MODES)
     ));
     lines.push(format!(
         "INITIALIZE = {}",
-        keyword(text(attributes, "initialize"), INITIALIZE_MODES)
+        keyword(text(attributes, INITIALIZE), INITIALIZE_MODES)
     ));
     if let Some(cluster) = cluster_by_sql(attributes) {
         lines.push(format!("CLUSTER BY ({cluster})"));
@@ -302,7 +308,7 @@ fn dynamic_table_sql(names: &Names, attributes: &Attributes, lag: &str) -> Strin
 }
 
 fn cluster_by_sql(attributes: &Attributes) -> Option<String> {
-    let keys = strings(attributes, "cluster_by");
+    let keys = strings(attributes, CLUSTER_BY);
     (!keys.is_empty()).then(|| {
         keys.into_iter()
             .map(ident_sql)
@@ -324,7 +330,7 @@ fn refresh_task_sql(
         "CREATE{} TASK {task}",
         if replace { " OR REPLACE" } else { "" }
     );
-    if let Some(warehouse) = text(attributes, "warehouse") {
+    if let Some(warehouse) = text(attributes, WAREHOUSE) {
         create.push_str(&format!("\nWAREHOUSE = {}", ident_sql(warehouse)));
     }
     create.push_str(&format!(
@@ -356,7 +362,7 @@ fn alter_dynamic_table(
     let new = refresh_freq(declared);
     let old = refresh_freq(current);
     let mut sql = Vec::new();
-    if has("refresh_freq") {
+    if has(REFRESH_FREQ) {
         let lag = new
             .as_ref()
             .map_or("DOWNSTREAM".to_string(), RefreshFreq::target_lag);
@@ -367,8 +373,8 @@ fn alter_dynamic_table(
             ));
         }
     }
-    let warehouse = text(declared, "warehouse");
-    if has("warehouse")
+    let warehouse = text(declared, WAREHOUSE);
+    if has(WAREHOUSE)
         && let Some(w) = warehouse
     {
         sql.push(format!(
@@ -376,13 +382,13 @@ fn alter_dynamic_table(
             ident_sql(w)
         ));
     }
-    if has("description") {
+    if has(DESCRIPTION) {
         sql.push(format!(
             "ALTER DYNAMIC TABLE {dt} SET COMMENT = {}",
-            sql_string(text(declared, "description").unwrap_or(""))
+            sql_string(text(declared, DESCRIPTION).unwrap_or(""))
         ));
     }
-    if has("cluster_by") {
+    if has(CLUSTER_BY) {
         sql.push(match cluster_by_sql(declared) {
             Some(keys) => format!("ALTER DYNAMIC TABLE {dt} CLUSTER BY ({keys})"),
             None => format!("ALTER DYNAMIC TABLE {dt} DROP CLUSTERING KEY"),
@@ -392,7 +398,7 @@ fn alter_dynamic_table(
     let new_cron = new.as_ref().and_then(RefreshFreq::cron);
     let old_cron = old.as_ref().and_then(RefreshFreq::cron);
     match (new_cron, old_cron) {
-        (Some(new_cron), Some(old_cron)) if has("refresh_freq") || has("warehouse") => {
+        (Some(new_cron), Some(old_cron)) if has(REFRESH_FREQ) || has(WAREHOUSE) => {
             // Snowflake alters a task's schedule only while it is suspended.
             sql.push(format!("ALTER TASK {dt} SUSPEND"));
             if new_cron != old_cron {
@@ -401,7 +407,7 @@ fn alter_dynamic_table(
                     sql_string(&new_cron.schedule_sql())
                 ));
             }
-            if has("warehouse")
+            if has(WAREHOUSE)
                 && let Some(w) = warehouse
             {
                 sql.push(format!("ALTER TASK {dt} SET WAREHOUSE = {}", ident_sql(w)));
@@ -415,7 +421,7 @@ fn alter_dynamic_table(
             sql.extend(refresh_task_sql(names, declared, new_cron, true));
         }
         // A cron's task, or a suspended one behind a DOWNSTREAM lag, goes.
-        (None, _) if has("refresh_freq") && old_lag_downstream => {
+        (None, _) if has(REFRESH_FREQ) && old_lag_downstream => {
             sql.push(format!("DROP TASK IF EXISTS {dt}"))
         }
         _ => {}
@@ -423,7 +429,7 @@ fn alter_dynamic_table(
     sql
 }
 
-impl Kind for FeatureViewKind {
+impl Reconciler for FeatureViewKind {
     fn kind(&self) -> KindName {
         KindName::FeatureView
     }
@@ -495,7 +501,7 @@ impl Kind for FeatureViewKind {
         declared: &mut Attributes,
         effective: &dyn Fn(&Address) -> Option<Attributes>,
     ) {
-        let Some(Value::Object(tags)) = declared.get_mut("entity_tags") else {
+        let Some(Value::Object(tags)) = declared.get_mut(ENTITY_TAGS) else {
             return;
         };
         for (entity, value) in tags.iter_mut() {
@@ -523,9 +529,9 @@ impl Kind for FeatureViewKind {
         }
         let a = &declared.attributes;
         let alterable: &[&str] = if is_dynamic_table(a) {
-            &["refresh_freq", "warehouse", "description", "cluster_by"]
+            &[REFRESH_FREQ, WAREHOUSE, DESCRIPTION, CLUSTER_BY]
         } else {
-            &["description"]
+            &[DESCRIPTION]
         };
         let is_tag = |c: &String| TAG_FIELDS.contains(&c.as_str());
         if let Some(field) = changed
@@ -550,7 +556,7 @@ impl Kind for FeatureViewKind {
             sql.push(format!(
                 "ALTER VIEW {} SET COMMENT = {}",
                 names.object(),
-                sql_string(text(a, "description").unwrap_or(""))
+                sql_string(text(a, DESCRIPTION).unwrap_or(""))
             ));
         }
         Change::Update(sql)

@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
-use super::{Change, GraphNode, Kind, Kinds, LiveObject, ParseError, Query, Scope};
+use super::{Change, GraphNode, Kinds, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::diag::Span;
 use crate::ident::Ident;
 use crate::model::{Address, Attributes, KindName, Lifecycle, Resource};
@@ -145,8 +145,8 @@ pub fn live(address: &str, attributes: Value) -> LiveObject {
 /// Both toy kinds.
 pub fn kinds() -> Kinds {
     Kinds::new([
-        Arc::new(ToyWarehouse) as Arc<dyn Kind>,
-        Arc::new(ToyTask) as Arc<dyn Kind>,
+        Arc::new(ToyWarehouse) as Arc<dyn Reconciler>,
+        Arc::new(ToyTask) as Arc<dyn Reconciler>,
     ])
 }
 
@@ -180,7 +180,7 @@ fn value_sql(value: &Value) -> String {
 /// `type` needs a replace, `initially_suspended` cannot be seen live.
 pub struct ToyWarehouse;
 
-impl Kind for ToyWarehouse {
+impl Reconciler for ToyWarehouse {
     fn kind(&self) -> KindName {
         KindName::Warehouse
     }
@@ -263,7 +263,7 @@ impl Kind for ToyWarehouse {
 /// `enabled` is managed by the planner's suspend/resume steps.
 pub struct ToyTask;
 
-impl Kind for ToyTask {
+impl Reconciler for ToyTask {
     fn kind(&self) -> KindName {
         KindName::Task
     }

@@ -2,21 +2,23 @@
 
 use serde_json::{Value, json};
 
-use super::entity::ENTITY_TAG_PREFIX;
+use super::declaration::ENTITY_TAG_PREFIX;
 use crate::ident::{Ident, sql_string};
-use crate::kind::{Change, Kind, LiveObject, ParseError, Query, Scope};
 use crate::kinds::common::text_attr as text;
+use crate::kinds::reconciler::{Change, LiveObject, ParseError, Query, Reconciler, Scope};
 use crate::model::{Address, Attributes, KindName, Resource};
 use crate::session::Rows;
+
+use super::fields::{DATABASE, DESCRIPTION, JOIN_KEYS, NAME, SCHEMA, TAG};
 
 /// Feature-store entities.
 pub struct EntityKind;
 
 fn tag_sql(attributes: &Attributes, fallback: &str) -> String {
     match (
-        text(attributes, "database"),
-        text(attributes, "schema"),
-        text(attributes, "tag"),
+        text(attributes, DATABASE),
+        text(attributes, SCHEMA),
+        text(attributes, TAG),
     ) {
         (Some(db), Some(schema), Some(tag)) => format!(
             "{}.{}.{}",
@@ -49,7 +51,7 @@ fn allowed_value(cell: &str) -> Option<String> {
     }
 }
 
-impl Kind for EntityKind {
+impl Reconciler for EntityKind {
     fn kind(&self) -> KindName {
         KindName::Entity
     }
@@ -99,12 +101,12 @@ impl Kind for EntityKind {
                 fqn: format!("{database}.{schema}.{tag}"),
                 schema: Some(Ident::from_resolved(schema)),
                 attributes: Attributes::from([
-                    ("database".to_string(), json!(database)),
-                    ("schema".to_string(), json!(schema)),
-                    ("name".to_string(), json!(name)),
-                    ("tag".to_string(), json!(tag)),
-                    ("join_keys".to_string(), json!(keys)),
-                    ("description".to_string(), description),
+                    (DATABASE.to_string(), json!(database)),
+                    (SCHEMA.to_string(), json!(schema)),
+                    (NAME.to_string(), json!(name)),
+                    (TAG.to_string(), json!(tag)),
+                    (JOIN_KEYS.to_string(), json!(keys)),
+                    (DESCRIPTION.to_string(), description),
                 ]),
             });
         }
@@ -118,7 +120,7 @@ impl Kind for EntityKind {
         changed: &[String],
     ) -> Change {
         if changed.iter().any(|f| f != "description") {
-            let reason = if changed.iter().any(|f| f == "join_keys") {
+            let reason = if changed.iter().any(|f| f == JOIN_KEYS) {
                 "join_keys changed"
             } else {
                 "tag location changed"
@@ -127,7 +129,7 @@ impl Kind for EntityKind {
                 reason: reason.into(),
             };
         }
-        let description = text(&declared.attributes, "description").unwrap_or("");
+        let description = text(&declared.attributes, DESCRIPTION).unwrap_or("");
         Change::Update(vec![format!(
             "ALTER TAG {} SET COMMENT = {}",
             tag_sql(&declared.attributes, &declared.fqn),
@@ -136,7 +138,7 @@ impl Kind for EntityKind {
     }
 
     fn create_sql(&self, resource: &Resource) -> Vec<String> {
-        let description = text(&resource.attributes, "description").unwrap_or("");
+        let description = text(&resource.attributes, DESCRIPTION).unwrap_or("");
         vec![format!(
             "CREATE TAG {} ALLOWED_VALUES {} COMMENT = {}",
             tag_sql(&resource.attributes, &resource.fqn),
@@ -153,8 +155,8 @@ impl Kind for EntityKind {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kinds::schema_sql::SchemaKind;
-    use crate::kinds::schema_sql::tests::{account, live, resolve, run};
+    use crate::kinds::schema::reconciler::SchemaKind;
+    use crate::kinds::testing::{account, live, resolve, run};
 
     const RESOURCES: &str = "\
 kind: Schema
