@@ -17,24 +17,13 @@ fn summary(resources: &[Resource]) -> String {
         .into_iter()
         .filter_map(|kind| {
             let n = resources.iter().filter(|r| r.address.kind == kind).count();
-            (n > 0).then(|| plural(n, kind_noun(kind)))
+            (n > 0).then(|| plural(n, kind.noun()))
         })
         .collect();
     if parts.is_empty() {
         "no resources".to_string()
     } else {
         format!("{} ({})", plural(total, "resource"), parts.join(", "))
-    }
-}
-
-fn kind_noun(kind: KindName) -> &'static str {
-    match kind {
-        KindName::Schema => "schema",
-        KindName::Warehouse => "warehouse",
-        KindName::Entity => "entity",
-        KindName::FeatureView => "feature view",
-        KindName::Model => "model",
-        KindName::Task => "task",
     }
 }
 
@@ -52,7 +41,7 @@ fn plural(n: usize, noun: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kind::fakes::resource;
+    use crate::kinds::reconciler::fakes::resource;
     use serde_json::json;
 
     #[test]
