@@ -4,7 +4,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::action::{Facts, decide};
 use super::compare::compare;
-use super::fingerprint::{fields_fingerprint, fingerprint};
 use super::plan::{
     Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
     UnmanagedObject,
@@ -13,7 +12,7 @@ use super::steps::{Draft, order_steps};
 use super::{DiffError, graph};
 use crate::kind::{Change, Kind, Kinds, LiveObject};
 use crate::live::Live;
-use crate::model::{Address, Attributes, Resource};
+use crate::model::{Address, Attributes, Resource, fields_fingerprint, fingerprint};
 use crate::state::{State, StateEntry};
 
 /// Everything a plan is computed from.

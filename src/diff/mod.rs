@@ -8,7 +8,6 @@
 mod action;
 mod build;
 mod compare;
-mod fingerprint;
 mod graph;
 mod plan;
 mod steps;
@@ -16,7 +15,6 @@ mod steps;
 pub use action::{Facts, decide};
 pub(crate) use build::visible_fingerprint;
 pub use build::{PlanInput, declared_fingerprint, live_fingerprint, plan};
-pub use fingerprint::{canonical_json, fingerprint};
 pub use plan::{
     Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, ResourceChange,
     StateOnlyFields, Step, StepId, StepPurpose, UnmanagedObject,

@@ -23,9 +23,8 @@ pub use atomic::{remove_stale_temp_files, write_atomic};
 pub use error::StateError;
 pub use lock::{LockInfo, StateLock};
 
-use crate::diff::fingerprint;
 use crate::kind::LiveObject;
-use crate::model::{Address, Attributes, KindName};
+use crate::model::{Address, Attributes, KindName, fingerprint};
 
 /// The `format_version` of state files this build writes and reads.
 pub const STATE_FORMAT_VERSION: u32 = 1;

@@ -5,13 +5,18 @@
 //! [`Attributes`]. Canonical means what Snowflake would show back: names
 //! resolved, enum values in one spelling, defaults filled in. The diff
 //! compares attribute maps, so declared, state and live must all be in this
-//! form. Nothing here does I/O.
+//! form. Their [`fingerprint`]s are what plans and state record and compare,
+//! so both use this one definition. Nothing here does I/O.
+
+mod fingerprint;
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+pub use fingerprint::{canonical_json, fields_fingerprint, fingerprint};
 
 use crate::diag::Span;
 use crate::ident::Ident;
