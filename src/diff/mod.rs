@@ -3,11 +3,14 @@
 //! Pure data in, pure data out: this module does no I/O and never executes
 //! SQL. It compares canonical attribute maps three ways, decides each
 //! address's action with [`decide`], asks each [`crate::kind::Kind`] for
-//! the SQL, and orders the steps on the dependency graph.
+//! the SQL, and orders the steps on the dependency graph. What counts as
+//! drift in a plan ([`DriftReport`]) is decided here too; `render` only
+//! formats it.
 
 mod action;
 mod build;
 mod compare;
+mod drift;
 mod graph;
 mod plan;
 mod steps;
@@ -15,6 +18,7 @@ mod steps;
 pub use action::{Facts, decide};
 pub(crate) use build::visible_fingerprint;
 pub use build::{PlanInput, declared_fingerprint, live_fingerprint, plan};
+pub use drift::{DriftItem, DriftKind, DriftReport};
 pub use plan::{
     Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, ResourceChange,
     StateOnlyFields, Step, StepId, StepPurpose, UnmanagedObject,

@@ -1,6 +1,6 @@
 //! Presentation of plans, drift and apply outcomes: text for people, JSON
 //! for machines. Every renderer reads the same values (a [`crate::diff::Plan`],
-//! a [`DriftReport`], an [`crate::apply::Summary`]) and returns a string; it
+//! a [`crate::diff::DriftReport`], an [`crate::apply::Summary`]) and returns a string; it
 //! decides nothing and writes nothing. Colour is the caller's choice (from
 //! the terminal and `NO_COLOR`), passed in [`TextOptions`].
 
@@ -10,7 +10,7 @@ mod style;
 mod summary;
 mod text;
 
-pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
+pub use drift::{drift_json, drift_text};
 pub use state::{state_list_text, state_show_text};
 pub use summary::{introspection_text, summary_text};
 pub use text::plan_text;
@@ -33,11 +33,6 @@ pub fn plan_json(plan: &Plan) -> String {
     let mut text = serde_json::to_string_pretty(plan).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// Reads a plan saved with `plan --out`.
-pub fn parse_plan_json(text: &str) -> Result<Plan, serde_json::Error> {
-    serde_json::from_str(text)
 }
 
 #[cfg(test)]
