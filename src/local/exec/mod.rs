@@ -19,35 +19,15 @@ mod tasks;
 mod warehouse;
 
 pub(crate) use session::{after_request, check_statement_count, login_state};
-pub(crate) use warehouse::size_display;
 
 use super::ast::{Kind, Name, Statement};
 use super::catalog::{Catalog, Change, Millis, Namespace, Object, QualifiedName};
 use super::error::{self, SqlError};
 use super::results::ResultCache;
+use super::session::SessionState;
 use super::show;
 use crate::ident::Ident;
 use crate::session::Rows;
-
-/// The session's context: what the login, USE (and CREATE
-/// DATABASE/SCHEMA/WAREHOUSE) and ALTER SESSION set.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionState {
-    /// The current database.
-    pub database: Option<Ident>,
-    /// The current schema.
-    pub schema: Option<Ident>,
-    /// The current warehouse.
-    pub warehouse: Option<Ident>,
-    /// The current role.
-    pub role: Option<Ident>,
-    /// Session and statement parameters in force (names upper case).
-    pub parameters: std::collections::BTreeMap<String, String>,
-    /// The session's id, as the login answer gave it.
-    pub session_id: u64,
-    /// The id of the session's last statement, for LAST_QUERY_ID().
-    pub last_query_id: Option<String>,
-}
 
 /// What a statement produced: its result and the changes to commit.
 #[derive(Debug, Clone, PartialEq, Eq)]

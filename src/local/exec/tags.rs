@@ -1,6 +1,7 @@
 //! Tags: CREATE/ALTER TAG, tag assignments on objects and the two tag
 //! lookups floe reads (SYSTEM$GET_TAG and INFORMATION_SCHEMA.TAG_REFERENCES).
 
+use super::target::merge_tags;
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::local::ast::{
     AllowedValuesOp, Alter, AlterAction, Create, CreateBody, Kind, TagAssign, TagReferencesQuery,
@@ -14,16 +15,6 @@ use crate::session::{Column, ColumnType, Rows};
 const MAX_TAG_VALUE: usize = 256;
 /// Snowflake's limit on the number of allowed values of one tag.
 const MAX_ALLOWED_VALUES: usize = 300;
-
-/// Sets `values` on `tags`, replacing earlier values of the same tag.
-pub(crate) fn merge_tags(tags: &mut Tags, values: Vec<TagValue>) {
-    for value in values {
-        match tags.iter_mut().find(|t| t.tag == value.tag) {
-            Some(existing) => existing.value = value.value,
-            None => tags.push(value),
-        }
-    }
-}
 
 /// An object that carries tags, located for TAG_REFERENCES rows.
 struct Tagged {

@@ -4,7 +4,8 @@
 use super::{Exec, Outcome};
 use crate::local::ast::{Alter, AlterAction, Kind, Name, Value};
 use crate::local::catalog::{
-    Change, Database, Namespace, Object, ObjectKey, QualifiedName, Schema, Tags, Warehouse,
+    Change, Database, Namespace, Object, ObjectKey, QualifiedName, Schema, TagValue, Tags,
+    Warehouse,
 };
 use crate::local::error::{self, SqlError};
 
@@ -172,7 +173,7 @@ impl Exec<'_> {
                 let tags = target
                     .tags_mut()
                     .ok_or_else(|| error::unsupported("ALTER TAG ... SET TAG"))?;
-                super::tags::merge_tags(tags, values);
+                merge_tags(tags, values);
             }
             AlterAction::UnsetTags(names) => {
                 let mut unset = Vec::new();
@@ -250,6 +251,16 @@ impl Exec<'_> {
             }
         };
         Ok(changes)
+    }
+}
+
+/// Sets `values` on `tags`, replacing earlier values of the same tag.
+pub(crate) fn merge_tags(tags: &mut Tags, values: Vec<TagValue>) {
+    for value in values {
+        match tags.iter_mut().find(|t| t.tag == value.tag) {
+            Some(existing) => existing.value = value.value,
+            None => tags.push(value),
+        }
     }
 }
 
