@@ -5,7 +5,7 @@
 
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::ident::Ident;
-use crate::local::ast::{Alter, AlterAction, Create, CreateBody, Kind, Prop, Value};
+use crate::local::ast::{Alter, AlterAction, Create, CreateBody, ObjectType, Prop, Value};
 use crate::local::catalog::{Change, Edition, SIZES, Warehouse};
 use crate::local::error::{self, SqlError};
 
@@ -265,7 +265,7 @@ fn check_type_change(was: &str, w: &Warehouse) -> Result<(), SqlError> {
 impl Exec<'_> {
     pub(super) fn create_warehouse(&mut self, create: &Create) -> Result<Outcome, SqlError> {
         let [name] = create.name.parts.as_slice() else {
-            return Err(self.missing(Kind::Warehouse, &create.name));
+            return Err(self.missing(ObjectType::Warehouse, &create.name));
         };
         let CreateBody::Warehouse { props, tags } = &create.body else {
             return Err(error::unsupported("CREATE WAREHOUSE"));
@@ -287,14 +287,14 @@ impl Exec<'_> {
         w.tags = self.resolve_tags(tags)?;
         self.session.warehouse = Some(name.clone());
         Ok(Outcome::status(
-            created(Kind::Warehouse, name),
+            created(ObjectType::Warehouse, name),
             vec![Change::PutWarehouse(w)],
         ))
     }
 
     pub(super) fn alter_warehouse(&mut self, alter: &Alter) -> Result<Outcome, SqlError> {
         let Some(super::target::Target::Warehouse(mut w)) =
-            self.find_existing(Kind::Warehouse, &alter.name, alter.if_exists)?
+            self.find_existing(ObjectType::Warehouse, &alter.name, alter.if_exists)?
         else {
             return Ok(Outcome::done(Vec::new()));
         };
