@@ -23,5 +23,6 @@ pub mod render;
 pub mod resolve;
 pub mod session;
 pub mod snowflake;
+pub mod sql_refs;
 pub mod state;
 pub mod wire;

@@ -5,11 +5,11 @@
 use serde::Deserialize;
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::graph::sql_refs;
 use crate::ident::Ident;
 use crate::load::de::Spanned;
 use crate::load::suggest::did_you_mean;
 use crate::model::{Address, KindName, Lifecycle};
+use crate::sql_refs;
 
 /// The validated fields every kind has.
 #[derive(Debug, Clone, PartialEq)]
