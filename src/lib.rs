@@ -6,6 +6,7 @@
 //! plan, render it, apply it, and keep state.
 
 pub mod apply;
+pub mod atomic_file;
 pub mod cli;
 pub mod commands;
 pub mod connect;

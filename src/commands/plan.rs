@@ -10,11 +10,11 @@ use std::io::Write;
 use super::engine::{self, Workspace, color_stdout, write};
 use super::leftovers;
 use super::{Context, ExitCode};
+use crate::atomic_file::write_atomic;
 use crate::cli::PlanArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::reconciler_kinds;
 use crate::render::{self, TextOptions};
-use crate::state::write_atomic;
 
 /// Runs `floe plan`.
 pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {

@@ -7,7 +7,6 @@
 //! corrupt or newer-format file is an error naming both files; it is never
 //! reset. This module does not talk to accounts and does not decide plans.
 
-mod atomic;
 pub mod clock;
 mod error;
 mod lock;
@@ -19,10 +18,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-pub use atomic::{remove_stale_temp_files, write_atomic};
 pub use error::StateError;
 pub use lock::{LockInfo, StateLock};
 
+use crate::atomic_file::{remove_stale_temp_files, write_atomic};
 use crate::kind::LiveObject;
 use crate::model::{Address, Attributes, KindName, fingerprint};
 
