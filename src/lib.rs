@@ -3,7 +3,9 @@
 //! The crate is a pipeline; each module owns one stage (see README.md):
 //! load a project, resolve it for one environment, build the dependency
 //! graph, read the live account through a [`session::Session`], diff into a
-//! plan, render it, apply it, and keep state.
+//! plan, render it, apply it, and keep state. Each module uses only the
+//! modules below it; `layers.rs` lists the order and its test holds every
+//! `use crate::` to it.
 
 pub mod apply;
 pub mod atomic_file;
@@ -27,3 +29,6 @@ pub mod snowflake;
 pub mod sql_refs;
 pub mod state;
 pub mod wire;
+
+#[cfg(test)]
+mod layers;
