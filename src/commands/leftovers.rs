@@ -7,17 +7,17 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use super::engine::Workspace;
 use crate::kind::Kinds;
 use crate::local::Opened;
 use crate::model::{Address, KindName};
-use crate::state::State;
+use crate::resolve::ResolvedEnv;
+use crate::state::{State, StateStore};
 
 /// A warning when the local account's files were missing although state
 /// records objects: nobody deleted those objects, the account was lost (a
 /// deleted `.floe/`, a fresh clone), and the plan shows them as deleted
 /// outside floe.
-pub fn lost_account(workspace: &Workspace, path: &Path, opened: Opened) -> Option<String> {
+pub fn lost_account(store: &StateStore, path: &Path, opened: Opened) -> Option<String> {
     let what = match opened {
         Opened::Existing => return None,
         Opened::Created => format!(
@@ -29,7 +29,7 @@ pub fn lost_account(workspace: &Workspace, path: &Path, opened: Opened) -> Optio
             path.with_extension("journal").display()
         ),
     };
-    let recorded = workspace.store.load().ok()?.resources.len();
+    let recorded = store.load().ok()?.resources.len();
     if recorded == 0 {
         return None;
     }
@@ -37,7 +37,7 @@ pub fn lost_account(workspace: &Workspace, path: &Path, opened: Opened) -> Optio
         "warning: {what}, while {} records {recorded} {}.\n  \
          hint: objects missing from the account show as deleted outside floe; \
          restore the files under .floe/local/ if you have them, or apply to create them again\n",
-        workspace.store.path().display(),
+        store.path().display(),
         if recorded == 1 { "object" } else { "objects" },
     ))
 }
@@ -47,22 +47,27 @@ pub fn lost_account(workspace: &Workspace, path: &Path, opened: Opened) -> Optio
 /// command that removes it, and the tasks state records suspended although
 /// they are declared enabled (what that run left suspended, which the next
 /// apply resumes).
-pub fn interrupted_run(workspace: &Workspace, state: &State, kinds: &Kinds) -> Option<String> {
-    let holder = workspace.store.lock_holder()?;
+pub fn interrupted_run(
+    store: &StateStore,
+    resolved: &ResolvedEnv,
+    state: &State,
+    kinds: &Kinds,
+) -> Option<String> {
+    let holder = store.lock_holder()?;
     if !holder.is_stale() {
         return None;
     }
-    let env = workspace.env_name();
+    let env = &resolved.environment().name;
     let mut text = format!(
         "warning: {} is left by `{}` (pid {}, {} since {}), which is no longer running: that apply was cut short.\n  \
          hint: when no apply is running, remove the lock with `floe state unlock --env {env}`\n",
-        workspace.store.lock_path().display(),
+        store.lock_path().display(),
         holder.command,
         holder.pid,
         holder.who,
         holder.started_at,
     );
-    for address in suspended_but_enabled(workspace, state, kinds) {
+    for address in suspended_but_enabled(resolved, state, kinds) {
         let _ = writeln!(
             text,
             "  hint: {address} was left suspended; the plan below resumes it"
@@ -72,15 +77,14 @@ pub fn interrupted_run(workspace: &Workspace, state: &State, kinds: &Kinds) -> O
 }
 
 /// Tasks that state records suspended and the declarations want running.
-fn suspended_but_enabled(workspace: &Workspace, state: &State, kinds: &Kinds) -> Vec<Address> {
+fn suspended_but_enabled(resolved: &ResolvedEnv, state: &State, kinds: &Kinds) -> Vec<Address> {
     let enabled = |kind: KindName, attributes| {
         kinds
             .get(kind)
             .and_then(|k| k.graph_node(attributes))
             .map(|n| n.enabled)
     };
-    workspace
-        .resolved
+    resolved
         .resources
         .iter()
         .filter(|r| enabled(r.address.kind, &r.attributes) == Some(true))

@@ -22,7 +22,9 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
     let targets = engine::targets(&args.target)?;
     let state = workspace.load_state()?;
     let kinds = reconciler_kinds();
-    if let Some(warning) = leftovers::interrupted_run(&workspace, &state, &kinds) {
+    if let Some(warning) =
+        leftovers::interrupted_run(&workspace.store, &workspace.resolved, &state, &kinds)
+    {
         eprint!("{warning}");
     }
     let (plan, introspection) = engine::runtime()?.block_on(async {
