@@ -3,11 +3,9 @@
 //! Edges come from `depends_on` and from every reference a kind names
 //! (schema, warehouse, entities, task `after`), plus declared feature views,
 //! tasks and models named inside a feature view's `query` or a task's `sql`
-//! (found with a SQL tokenizer, see [`sql_refs`]). The graph gives the orders
+//! (found with a SQL tokenizer, see [`crate::sql_refs`]). The graph gives the orders
 //! plan and apply use (dependencies first; reverse for deletes), the
 //! dependents of a node, and cycles as paths. It does no I/O.
-
-pub mod sql_refs;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
@@ -19,6 +17,7 @@ use crate::diag::Diagnostic;
 use crate::ident::Ident;
 use crate::kinds::{Spec, World};
 use crate::model::Address;
+use crate::sql_refs;
 
 /// Why one resource depends on another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

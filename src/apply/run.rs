@@ -9,11 +9,9 @@ use tokio::sync::{Notify, Semaphore};
 use tokio::task::JoinSet;
 
 use super::events::{Event, FailedStep, Observers, SkippedStep, Summary};
-use crate::diff::{
-    Plan, ResourceChange, Step, StepId, StepPurpose, fingerprint, visible_fingerprint,
-};
+use crate::diff::{Plan, ResourceChange, Step, StepId, StepPurpose, visible_fingerprint};
 use crate::kinds::reconciler::{Kinds, Reconciler};
-use crate::model::{Address, Attributes};
+use crate::model::{Address, Attributes, fingerprint};
 use crate::session::Session;
 use crate::state::{State, StateEntry, StateStore, clock};
 

@@ -105,7 +105,7 @@ fn read_plan(path: &Path) -> Result<Plan, Diagnostics> {
     let text = std::fs::read_to_string(path).map_err(|e| {
         Diagnostic::error(format!("cannot read the plan file {}: {e}", path.display()))
     })?;
-    render::parse_plan_json(&text).map_err(|e| {
+    Plan::from_json(&text).map_err(|e| {
         Diagnostic::error(format!("{} is not a floe plan: {e}", path.display()))
             .hint("save a plan with `floe plan --out FILE`; do not edit it by hand")
             .into()

@@ -11,8 +11,9 @@ use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
 use crate::cli::DriftArgs;
 use crate::diag::Diagnostics;
+use crate::diff::DriftReport;
 use crate::kinds::reconciler_kinds;
-use crate::render::{self, DriftReport, TextOptions};
+use crate::render::{self, TextOptions};
 
 /// Runs `floe drift`.
 pub fn run(ctx: &Context, args: &DriftArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {

@@ -96,7 +96,7 @@ impl Workspace {
             let account = LocalAccount::open(&path, &self.seeds, local_latency()?)
                 .map_err(|e| Diagnostic::error(e.to_string()))?
                 .with_edition(self.edition);
-            if let Some(lost) = leftovers::lost_account(self, &path, account.opened()) {
+            if let Some(lost) = leftovers::lost_account(&self.store, &path, account.opened()) {
                 eprint!("{}", render::lost_account_text(&lost));
             }
             return Ok(Arc::new(account));

@@ -6,30 +6,30 @@
 
 use std::path::Path;
 
-use super::engine::Workspace;
 use crate::kinds::reconciler::Kinds;
 use crate::local::Opened;
 use crate::model::{Address, KindName};
 use crate::render::{InterruptedRun, LostAccount, LostFile};
-use crate::state::State;
+use crate::resolve::ResolvedEnv;
+use crate::state::{State, StateStore};
 
 /// The local account's files were missing although state records objects:
 /// nobody deleted those objects, the account was lost (a deleted `.floe/`,
 /// a fresh clone), and the plan shows them as deleted outside floe.
-pub fn lost_account(workspace: &Workspace, path: &Path, opened: Opened) -> Option<LostAccount> {
+pub fn lost_account(store: &StateStore, path: &Path, opened: Opened) -> Option<LostAccount> {
     let (lost, file) = match opened {
         Opened::Existing => return None,
         Opened::Created => (LostFile::Account, path.to_path_buf()),
         Opened::JournalMissing => (LostFile::Journal, path.with_extension("journal")),
     };
-    let recorded = workspace.store.load().ok()?.resources.len();
+    let recorded = store.load().ok()?.resources.len();
     if recorded == 0 {
         return None;
     }
     Some(LostAccount {
         lost,
         file,
-        state: workspace.store.path(),
+        state: store.path(),
         recorded,
     })
 }
@@ -38,32 +38,32 @@ pub fn lost_account(workspace: &Workspace, path: &Path, opened: Opened) -> Optio
 /// there though its process is gone. The tasks state records suspended
 /// although they are declared enabled are what that run left suspended.
 pub fn interrupted_run(
-    workspace: &Workspace,
+    store: &StateStore,
+    resolved: &ResolvedEnv,
     state: &State,
     kinds: &Kinds,
 ) -> Option<InterruptedRun> {
-    let holder = workspace.store.lock_holder()?;
+    let holder = store.lock_holder()?;
     if !holder.is_stale() {
         return None;
     }
     Some(InterruptedRun {
-        environment: workspace.env_name().to_string(),
-        lock: workspace.store.lock_path(),
+        environment: resolved.environment().name.clone(),
+        lock: store.lock_path(),
         holder,
-        suspended: suspended_but_enabled(workspace, state, kinds),
+        suspended: suspended_but_enabled(resolved, state, kinds),
     })
 }
 
 /// Tasks that state records suspended and the declarations want running.
-fn suspended_but_enabled(workspace: &Workspace, state: &State, kinds: &Kinds) -> Vec<Address> {
+fn suspended_but_enabled(resolved: &ResolvedEnv, state: &State, kinds: &Kinds) -> Vec<Address> {
     let enabled = |kind: KindName, attributes| {
         kinds
             .get(kind)
             .and_then(|k| k.graph_node(attributes))
             .map(|n| n.enabled)
     };
-    workspace
-        .resolved
+    resolved
         .resources
         .iter()
         .filter(|r| enabled(r.address.kind, &r.attributes) == Some(true))

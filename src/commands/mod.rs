@@ -6,8 +6,9 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::cli::{Cli, Command};
+use crate::cli::{Cli, Command, EnvArgs};
 use crate::diag::Diagnostics;
+use crate::resolve::EnvSelection;
 
 mod apply;
 mod config;
@@ -32,6 +33,15 @@ pub struct Context {
 
 /// The process exit code of a command that ran to its end.
 pub type ExitCode = u8;
+
+impl From<&EnvArgs> for EnvSelection {
+    fn from(args: &EnvArgs) -> Self {
+        EnvSelection {
+            env: args.env.clone(),
+            branch: args.branch.clone(),
+        }
+    }
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {

@@ -10,11 +10,11 @@ use std::io::Write;
 use super::engine::{self, Workspace, color_stdout, write};
 use super::leftovers;
 use super::{Context, ExitCode};
+use crate::atomic_file::write_atomic;
 use crate::cli::PlanArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::reconciler_kinds;
 use crate::render::{self, TextOptions};
-use crate::state::write_atomic;
 
 /// Runs `floe plan`.
 pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
@@ -22,7 +22,9 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
     let targets = engine::targets(&args.target)?;
     let state = workspace.load_state()?;
     let kinds = reconciler_kinds();
-    if let Some(run) = leftovers::interrupted_run(&workspace, &state, &kinds) {
+    if let Some(run) =
+        leftovers::interrupted_run(&workspace.store, &workspace.resolved, &state, &kinds)
+    {
         eprint!("{}", render::interrupted_run_text(&run));
     }
     let (plan, introspection) = engine::runtime()?.block_on(async {

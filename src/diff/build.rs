@@ -4,16 +4,17 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::action::{Facts, decide};
 use super::compare::compare;
-use super::fingerprint::{fields_fingerprint, fingerprint};
+use super::error::DiffError;
+use super::graph;
 use super::plan::{
     Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
     UnmanagedObject,
 };
 use super::steps::{Draft, order_steps};
-use super::{DiffError, graph};
+use super::views::Views;
 use crate::kinds::reconciler::{Change, Kinds, LiveObject, Reconciler};
 use crate::live::Live;
-use crate::model::{Address, Attributes, Resource};
+use crate::model::{Address, Attributes, Resource, fields_fingerprint, fingerprint};
 use crate::state::{State, StateEntry};
 
 /// Everything a plan is computed from.
@@ -31,13 +32,6 @@ pub struct PlanInput<'a> {
     pub kinds: &'a Kinds,
     /// `--target` addresses; empty plans everything.
     pub targets: &'a [Address],
-}
-
-/// The three views of one address.
-pub(super) struct Views<'a> {
-    pub declared: BTreeMap<&'a Address, &'a Resource>,
-    pub state: &'a BTreeMap<Address, StateEntry>,
-    pub live: &'a BTreeMap<Address, LiveObject>,
 }
 
 /// Computes the plan. Pure: no I/O, no SQL executed.

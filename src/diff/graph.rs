@@ -13,9 +13,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::build::Views;
 use super::plan::StepPurpose;
 use super::steps::Draft;
+use super::views::Views;
 use crate::kinds::reconciler::{GraphNode, Kinds};
 use crate::model::{Address, Attributes};
 

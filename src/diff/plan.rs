@@ -221,6 +221,11 @@ pub struct PlanCounts {
 }
 
 impl Plan {
+    /// Reads a plan saved with `plan --out` (the JSON documented above).
+    pub fn from_json(text: &str) -> Result<Plan, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
     /// The change planned for `address`, if any.
     pub fn change(&self, address: &Address) -> Option<&ResourceChange> {
         self.changes.iter().find(|c| &c.address == address)

@@ -8,9 +8,9 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::DiffError;
-use super::build::Views;
+use super::error::DiffError;
 use super::plan::{Step, StepId, StepPurpose};
+use super::views::Views;
 use crate::model::Address;
 
 /// A step before numbering; dependencies are indexes into the draft list.

@@ -380,7 +380,62 @@ fn plan_json_round_trips() {
     let text = serde_json::to_string(&plan).unwrap();
     assert!(text.contains(r#""format_version":1"#));
     assert!(text.contains(r#""action":"create""#));
-    assert_eq!(serde_json::from_str::<Plan>(&text).unwrap(), plan);
+    assert_eq!(Plan::from_json(&text).unwrap(), plan);
+    assert!(Plan::from_json(r#"{"format_version": 1}"#).is_err());
+}
+
+#[test]
+fn drift_is_what_left_the_applied_values_and_pending_is_the_rest() {
+    let small = || json!({"size": "SMALL"});
+    let declared = [
+        resource("warehouse.NEW_WH", small(), &[]),
+        resource("warehouse.RESIZED_WH", small(), &[]),
+        resource("warehouse.GONE_WH", small(), &[]),
+        resource("warehouse.GROWING_WH", json!({"size": "LARGE"}), &[]),
+        resource("warehouse.SAME_WH", small(), &[]),
+    ];
+    let state = state_of(&[
+        ("warehouse.RESIZED_WH", small(), &[]),
+        ("warehouse.GONE_WH", small(), &[]),
+        ("warehouse.GROWING_WH", small(), &[]),
+        ("warehouse.SAME_WH", small(), &[]),
+    ]);
+    let now = live_of(vec![
+        live("warehouse.RESIZED_WH", json!({"size": "X-LARGE"})),
+        live("warehouse.GROWING_WH", small()),
+        live("warehouse.SAME_WH", small()),
+    ]);
+    let report = DriftReport::from_plan(&plan_for(&declared, &state, &now, &[]));
+    let mut drifted: Vec<(String, DriftKind, Vec<String>)> = report
+        .drifted
+        .iter()
+        .map(|d| {
+            let fields = d.attributes.iter().map(|a| a.field.clone()).collect();
+            (d.address.to_string(), d.kind, fields)
+        })
+        .collect();
+    drifted.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        drifted,
+        [
+            ("warehouse.GONE_WH".to_string(), DriftKind::Deleted, vec![]),
+            (
+                "warehouse.RESIZED_WH".to_string(),
+                DriftKind::Changed,
+                vec!["size".to_string()]
+            ),
+        ]
+    );
+    assert_eq!(report.missing, [addr("warehouse.NEW_WH")]);
+    assert_eq!(report.pending, 2, "NEW_WH and GROWING_WH wait for an apply");
+    assert!(report.has_drift());
+
+    let applied = [resource("warehouse.SAME_WH", small(), &[])];
+    let state = state_of(&[("warehouse.SAME_WH", small(), &[])]);
+    let now = live_of(vec![live("warehouse.SAME_WH", small())]);
+    let clean = DriftReport::from_plan(&plan_for(&applied, &state, &now, &[]));
+    assert!(!clean.has_drift());
+    assert_eq!((clean.drifted.len(), clean.pending), (0, 0));
 }
 
 mod models {

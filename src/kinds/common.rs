@@ -7,12 +7,12 @@ use serde::Deserialize;
 use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::diag::{Diagnostic, Diagnostics, Place, Span};
-use crate::graph::sql_refs;
 use crate::ident::Ident;
 use crate::load::de::{Spanned, from_node, unknown_field_hint};
 use crate::load::suggest::did_you_mean;
 use crate::load::yaml::{Key, Node, Value};
 use crate::model::{Address, KindName, Lifecycle};
+use crate::sql_refs;
 
 /// The validated fields every kind has.
 #[derive(Debug, Clone, PartialEq)]

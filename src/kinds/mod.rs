@@ -5,8 +5,8 @@
 //! (a [`Declaration`]: fields, validation, canonical attributes) and
 //! `reconciler.rs` its account side (a [`Reconciler`]: introspection, SHOW
 //! parsing, SQL). The kinds are registered in one list,
-//! [`for_each_kind`], from which [`KindName`], [`Spec`] and
-//! [`reconciler_kinds`] derive.
+//! [`crate::kind_list::for_each_kind`], from which [`KindName`], [`Spec`]
+//! and [`reconciler_kinds`] derive.
 //!
 //! A kind reads an interpolated document into a typed spec (typed enums,
 //! parsed durations and crons, resolved identifiers), reports every problem
@@ -17,39 +17,6 @@
 //! against a [`World`]. Shared here: the common fields, schedules
 //! ([`schedule`]) and, for unit tests, `testing`. Nothing here reads files
 //! or chooses environments.
-
-/// The list of kinds, the one place a kind is registered: calls
-/// `$callback!` with one entry per kind, in the order plans group them.
-///
-/// An entry is `(Variant, module, Declaration, Reconciler, "noun", "doc")`:
-/// the [`KindName`] variant (also the YAML `kind:` value), the module under
-/// `src/kinds/` (also the address prefix), the declaration type and the
-/// reconciler value in that module, the kind's name in a sentence
-/// (`2 feature views`), and a short description for docs.
-/// [`crate::model`] builds [`KindName`] from it; this module builds
-/// [`Spec`] and [`reconciler_kinds`].
-///
-/// Adding a kind: a folder `src/kinds/<module>/` with its declaration and
-/// reconciler, its `pub mod` line below, and one entry here.
-macro_rules! for_each_kind {
-    ($callback:ident) => {
-        $callback! {
-            (Schema, schema, Schema, SchemaKind, "schema",
-                "a schema in the environment's database"),
-            (Warehouse, warehouse, Warehouse, WarehouseKind, "warehouse",
-                "an account-level warehouse"),
-            (Entity, entity, Entity, EntityKind, "entity",
-                "a feature-store entity tag"),
-            (FeatureView, feature_view, FeatureView, FeatureViewKind, "feature view",
-                "a feature-store view or dynamic table `NAME$VERSION`"),
-            (Model, model, Model, ModelKind, "model",
-                "a model-registry model with its versions"),
-            (Task, task, Task, TaskKind, "task",
-                "a task in a task graph"),
-        }
-    };
-}
-pub(crate) use for_each_kind;
 
 pub mod declaration;
 pub mod entity;
@@ -77,14 +44,15 @@ pub use schedule::{
 
 use std::sync::Arc;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::ident::Ident;
 use crate::load::Environment;
+use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, KindName, Resource};
 
 /// Defines [`Spec`], its per-kind dispatch and [`reconciler_kinds`] from
-/// [`for_each_kind`]'s list.
+/// [`crate::kind_list::for_each_kind`]'s list.
 macro_rules! kind_specs {
     ($(($variant:ident, $module:ident, $declaration:ident, $reconciler:ident,
         $noun:literal, $doc:literal),)*) => {
@@ -126,7 +94,7 @@ macro_rules! kind_specs {
     };
 }
 
-for_each_kind!(kind_specs);
+crate::kind_list::for_each_kind!(kind_specs);
 
 /// What reading a document needs besides the document.
 pub struct ReadContext<'a> {
@@ -221,6 +189,30 @@ impl<'a> World<'a> {
         match self.get(&Address::new(KindName::Task, name.clone())) {
             Some(Spec::Task(t)) => Some(t),
             _ => None,
+        }
+    }
+
+    /// Records an error when `schema` is declared but is not a feature store.
+    pub(crate) fn require_feature_store(
+        &self,
+        schema: &Spanned<Ident>,
+        what: &str,
+        problems: &mut Diagnostics,
+    ) {
+        if let Some(s) = self.schema(&schema.value)
+            && !s.feature_store
+        {
+            problems.push(
+                Diagnostic::error(format!(
+                    "the schema `{}` is not a feature store, so it cannot hold {what}",
+                    schema.value
+                ))
+                .at(schema.span.clone())
+                .hint(format!(
+                    "set `feature_store: true` on schema `{}` ({}), or use a feature-store schema",
+                    schema.value, s.common.span
+                )),
+            );
         }
     }
 

@@ -100,9 +100,10 @@ pub struct Query {
     pub reads: Vec<Name>,
 }
 
-/// The object kinds the local account stores.
+/// The object types the local account stores (Snowflake's name for them,
+/// as in GET_DDL's `object_type` argument).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Kind {
+pub enum ObjectType {
     /// DATABASE.
     Database,
     /// SCHEMA.
@@ -123,19 +124,19 @@ pub enum Kind {
     Model,
 }
 
-impl Kind {
+impl ObjectType {
     /// The keyword(s) naming the kind in SQL and in Snowflake's messages.
     pub fn keyword(self) -> &'static str {
         match self {
-            Kind::Database => "DATABASE",
-            Kind::Schema => "SCHEMA",
-            Kind::Warehouse => "WAREHOUSE",
-            Kind::Tag => "TAG",
-            Kind::Table => "TABLE",
-            Kind::View => "VIEW",
-            Kind::DynamicTable => "DYNAMIC TABLE",
-            Kind::Task => "TASK",
-            Kind::Model => "MODEL",
+            ObjectType::Database => "DATABASE",
+            ObjectType::Schema => "SCHEMA",
+            ObjectType::Warehouse => "WAREHOUSE",
+            ObjectType::Tag => "TAG",
+            ObjectType::Table => "TABLE",
+            ObjectType::View => "VIEW",
+            ObjectType::DynamicTable => "DYNAMIC TABLE",
+            ObjectType::Task => "TASK",
+            ObjectType::Model => "MODEL",
         }
     }
 }
@@ -252,7 +253,7 @@ pub enum CreateBody {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Create {
     /// The kind created.
-    pub kind: Kind,
+    pub kind: ObjectType,
     /// `OR REPLACE` / `IF NOT EXISTS`.
     pub mode: CreateMode,
     /// The new object's name.
@@ -327,7 +328,7 @@ pub enum AlterAction {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alter {
     /// The kind altered.
-    pub kind: Kind,
+    pub kind: ObjectType,
     /// `IF EXISTS`.
     pub if_exists: bool,
     /// The object.
@@ -466,7 +467,7 @@ pub enum Statement {
     /// DROP kind [IF EXISTS] name.
     Drop {
         /// The kind dropped.
-        kind: Kind,
+        kind: ObjectType,
         /// `IF EXISTS`.
         if_exists: bool,
         /// The object.
@@ -475,14 +476,14 @@ pub enum Statement {
     /// USE DATABASE / SCHEMA / WAREHOUSE.
     Use {
         /// DATABASE, SCHEMA or WAREHOUSE.
-        kind: Kind,
+        kind: ObjectType,
         /// The name.
         name: Name,
     },
     /// COMMENT [IF EXISTS] ON kind name IS '...'.
     CommentOn {
         /// The kind.
-        kind: Kind,
+        kind: ObjectType,
         /// `IF EXISTS`.
         if_exists: bool,
         /// The object.
@@ -527,7 +528,7 @@ pub enum Statement {
     /// `DESC[RIBE] TABLE | VIEW | DYNAMIC TABLE name`.
     Describe {
         /// TABLE, VIEW or DYNAMIC TABLE.
-        kind: Kind,
+        kind: ObjectType,
         /// The object.
         name: Name,
     },

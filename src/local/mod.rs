@@ -17,6 +17,7 @@ pub mod lexer;
 pub mod parser;
 pub mod results;
 pub mod select;
+pub mod session;
 pub mod show;
 pub mod store;
 pub mod time;
@@ -27,8 +28,9 @@ use std::time::Duration;
 
 pub use self::catalog::Edition;
 use self::catalog::{Catalog, Change};
-use self::exec::{Mode, SessionState};
+use self::exec::Mode;
 use self::results::ResultCache;
+use self::session::SessionState;
 pub use self::store::Opened;
 use self::store::Store;
 use crate::session::{

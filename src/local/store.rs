@@ -127,7 +127,7 @@ impl Store {
             // Writers hold this lock: a dead writer's temporary file is a
             // leftover of a killed process, never a write in progress.
             for path in [&store.snapshot, &store.journal] {
-                crate::state::remove_stale_temp_files(path);
+                crate::atomic_file::remove_stale_temp_files(path);
             }
             if store.snapshot.exists() {
                 opened = if store.journal.exists() {

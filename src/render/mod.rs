@@ -1,7 +1,7 @@
 //! Presentation: plans, drift, apply outcomes, validation, environments,
 //! configuration, the dependency graph and local query results as text for
 //! people and JSON for machines. Every renderer reads a value (a
-//! [`crate::diff::Plan`], a [`DriftReport`], an [`crate::apply::Summary`],
+//! [`crate::diff::Plan`], a [`crate::diff::DriftReport`], an [`crate::apply::Summary`],
 //! rows) and returns a string; it decides nothing and writes nothing. The apply progress displays
 //! ([`ProgressObserver`], [`LogObserver`]) are the one exception: they
 //! observe apply's events and draw on the target the command hands them.
@@ -25,7 +25,7 @@ mod warning;
 
 pub use apply::{confirm_prompt, interrupted_text, left_behind_text};
 pub use config::config_text;
-pub use drift::{DriftItem, DriftKind, DriftReport, drift_json, drift_text};
+pub use drift::{drift_json, drift_text};
 pub use env::{env_list_text, env_text};
 pub use graph::{graph_dot, graph_mermaid, graph_text};
 pub use leftovers::{
@@ -57,11 +57,6 @@ pub fn plan_json(plan: &Plan) -> String {
     let mut text = serde_json::to_string_pretty(plan).unwrap_or_default();
     text.push('\n');
     text
-}
-
-/// Reads a plan saved with `plan --out`.
-pub fn parse_plan_json(text: &str) -> Result<Plan, serde_json::Error> {
-    serde_json::from_str(text)
 }
 
 #[cfg(test)]

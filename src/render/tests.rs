@@ -2,7 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::apply::{FailedStep, SkippedStep, Summary};
-use crate::diff::{PlanInput, plan};
+use crate::diff::{DriftKind, DriftReport, PlanInput, plan};
 use crate::ident::Ident;
 use crate::kinds::reconciler::LiveObject;
 use crate::kinds::reconciler::fakes::{addr, kinds, live, resource};
@@ -158,7 +158,7 @@ fn json_plan_is_versioned_and_reads_back() {
     let value: serde_json::Value = serde_json::from_str(&text).unwrap();
     assert_eq!(value["format_version"], json!(1));
     assert_eq!(value["environment"], json!("DEV"));
-    assert_eq!(parse_plan_json(&text).unwrap(), p);
+    assert_eq!(crate::diff::Plan::from_json(&text).unwrap(), p);
 }
 
 #[test]

@@ -31,27 +31,18 @@ use std::path::Path;
 pub use branch::{BranchInfo, BranchSource, PatternMatch};
 pub use declare::ResolvedEnv;
 
-use crate::cli::EnvArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::load::suggest::hint_for;
 use crate::load::{Environment, Project};
 
-/// How the user chose the environment.
+/// How the user chose the environment: plain values, whatever front end
+/// (command line, tests) gathered them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct EnvSelection {
     /// `--env NAME`.
     pub env: Option<String>,
     /// `--branch NAME`.
     pub branch: Option<String>,
-}
-
-impl From<&EnvArgs> for EnvSelection {
-    fn from(args: &EnvArgs) -> Self {
-        EnvSelection {
-            env: args.env.clone(),
-            branch: args.branch.clone(),
-        }
-    }
 }
 
 impl EnvSelection {

@@ -7,7 +7,6 @@
 //! corrupt or newer-format file is an error naming both files; it is never
 //! reset. This module does not talk to accounts and does not decide plans.
 
-mod atomic;
 pub mod clock;
 mod error;
 mod lock;
@@ -19,13 +18,12 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-pub use atomic::{remove_stale_temp_files, write_atomic};
 pub use error::StateError;
 pub use lock::{LockInfo, StateLock};
 
-use crate::diff::fingerprint;
+use crate::atomic_file::{remove_stale_temp_files, write_atomic};
 use crate::kinds::reconciler::LiveObject;
-use crate::model::{Address, Attributes, KindName};
+use crate::model::{Address, Attributes, KindName, fingerprint};
 
 /// The `format_version` of state files this build writes and reads.
 pub const STATE_FORMAT_VERSION: u32 = 1;

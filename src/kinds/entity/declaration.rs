@@ -156,12 +156,7 @@ impl Declaration for Entity {
     }
 
     fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {
-        crate::kinds::feature_view::declaration::require_feature_store(
-            world,
-            &self.schema,
-            "an entity",
-            problems,
-        );
+        world.require_feature_store(&self.schema, "an entity", problems);
     }
 
     fn fqn(&self) -> String {

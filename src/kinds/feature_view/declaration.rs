@@ -442,30 +442,6 @@ fn read_refresh(raw: &Raw, node: &Node, p: &mut Diagnostics) -> Option<Refresh> 
     })
 }
 
-/// Records an error when `schema` is declared but is not a feature store.
-pub(crate) fn require_feature_store(
-    world: &World<'_>,
-    schema: &Spanned<Ident>,
-    what: &str,
-    problems: &mut Diagnostics,
-) {
-    if let Some(s) = world.schema(&schema.value)
-        && !s.feature_store
-    {
-        problems.push(
-            Diagnostic::error(format!(
-                "the schema `{}` is not a feature store, so it cannot hold {what}",
-                schema.value
-            ))
-            .at(schema.span.clone())
-            .hint(format!(
-                "set `feature_store: true` on schema `{}` ({}), or use a feature-store schema",
-                schema.value, s.common.span
-            )),
-        );
-    }
-}
-
 impl Declaration for FeatureView {
     fn common(&self) -> &Common {
         &self.common
@@ -486,7 +462,7 @@ impl Declaration for FeatureView {
     }
 
     fn check(&self, world: &World<'_>, problems: &mut Diagnostics) {
-        require_feature_store(world, &self.schema, "a feature view", problems);
+        world.require_feature_store(&self.schema, "a feature view", problems);
         for e in &self.entities {
             if let Some(entity) = world.entity(&e.value)
                 && entity.schema.value != self.schema.value

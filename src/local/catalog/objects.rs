@@ -8,6 +8,28 @@ use serde::{Deserialize, Serialize};
 use super::{Millis, QualifiedName, Tags};
 use crate::ident::Ident;
 
+/// Canonical size keywords and their SHOW display.
+pub(crate) const SIZES: &[(&str, &str)] = &[
+    ("XSMALL", "X-Small"),
+    ("SMALL", "Small"),
+    ("MEDIUM", "Medium"),
+    ("LARGE", "Large"),
+    ("XLARGE", "X-Large"),
+    ("XXLARGE", "2X-Large"),
+    ("XXXLARGE", "3X-Large"),
+    ("X4LARGE", "4X-Large"),
+    ("X5LARGE", "5X-Large"),
+    ("X6LARGE", "6X-Large"),
+];
+
+/// The SHOW WAREHOUSES display of a canonical size (`XSMALL` → `X-Small`).
+pub(crate) fn size_display(size: &str) -> &'static str {
+    SIZES
+        .iter()
+        .find(|(k, _)| *k == size)
+        .map_or("X-Small", |(_, d)| d)
+}
+
 /// A warehouse and every property SHOW WAREHOUSES reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Warehouse {

@@ -2,7 +2,7 @@
 
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::ident::Ident;
-use crate::local::ast::{Create, CreateBody, Kind, Name};
+use crate::local::ast::{Create, CreateBody, Name, ObjectType};
 use crate::local::catalog::{Change, Database, Schema};
 use crate::local::error::{self, SqlError};
 
@@ -11,7 +11,7 @@ const PUBLIC: &str = "PUBLIC";
 impl Exec<'_> {
     pub(super) fn create_database(&mut self, create: &Create) -> Result<Outcome, SqlError> {
         let [name] = create.name.parts.as_slice() else {
-            return Err(self.missing(Kind::Database, &create.name));
+            return Err(self.missing(ObjectType::Database, &create.name));
         };
         let CreateBody::Container { comment, tags } = &create.body else {
             return Err(error::unsupported("CREATE DATABASE"));
@@ -38,7 +38,10 @@ impl Exec<'_> {
         ));
         self.session.database = Some(name.clone());
         self.session.schema = Some(Ident::from_resolved(PUBLIC));
-        Ok(Outcome::status(created(Kind::Database, name), changes))
+        Ok(Outcome::status(
+            created(ObjectType::Database, name),
+            changes,
+        ))
     }
 
     pub(super) fn create_schema(&mut self, create: &Create) -> Result<Outcome, SqlError> {
@@ -70,7 +73,7 @@ impl Exec<'_> {
         changes.push(Change::PutSchema(schema));
         self.session.database = Some(database);
         self.session.schema = Some(name.clone());
-        Ok(Outcome::status(created(Kind::Schema, &name), changes))
+        Ok(Outcome::status(created(ObjectType::Schema, &name), changes))
     }
 
     fn new_schema(&self, database: &Ident, name: &Ident) -> Schema {
@@ -84,9 +87,9 @@ impl Exec<'_> {
         }
     }
 
-    pub(super) fn use_(&mut self, kind: Kind, name: &Name) -> Result<Outcome, SqlError> {
+    pub(super) fn use_(&mut self, kind: ObjectType, name: &Name) -> Result<Outcome, SqlError> {
         match kind {
-            Kind::Database => {
+            ObjectType::Database => {
                 let db = name.last().clone();
                 if !self.catalog.databases.contains_key(&db) {
                     return Err(error::database_missing(&db.to_sql()));
@@ -95,7 +98,7 @@ impl Exec<'_> {
                 self.session.schema = self.catalog.has_schema(&db, &public).then_some(public);
                 self.session.database = Some(db);
             }
-            Kind::Schema => {
+            ObjectType::Schema => {
                 let (db, schema) = self.schema_of(name, "USE SCHEMA")?;
                 self.require_schema(&db, &schema)?;
                 self.session.database = Some(db);

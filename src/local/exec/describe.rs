@@ -5,7 +5,7 @@
 //! come from typing its query (see [`crate::local::select`]).
 
 use super::{Exec, Outcome};
-use crate::local::ast::{Kind, Name};
+use crate::local::ast::{Name, ObjectType};
 use crate::local::catalog::Object;
 use crate::local::error::{self, SqlError};
 use crate::local::select::{self, value::Ty};
@@ -39,13 +39,13 @@ impl Exec<'_> {
         }
     }
 
-    pub(super) fn describe(&mut self, kind: Kind, name: &Name) -> Result<Outcome, SqlError> {
+    pub(super) fn describe(&mut self, kind: ObjectType, name: &Name) -> Result<Outcome, SqlError> {
         let q = self.qualify(name, "DESCRIBE")?;
         self.require_schema(&q.database, &q.schema)?;
         let object = self
             .relation(&q)
             .ok_or_else(|| error::object_missing(&q.display()))?;
-        if kind == Kind::DynamicTable && !matches!(object, Object::DynamicTable(_)) {
+        if kind == ObjectType::DynamicTable && !matches!(object, Object::DynamicTable(_)) {
             return Err(error::object_missing(&q.display()));
         }
         let typed = select::relation_columns(&self.context(), object)?;

@@ -19,35 +19,15 @@ mod tasks;
 mod warehouse;
 
 pub(crate) use session::{after_request, check_statement_count, login_state};
-pub(crate) use warehouse::size_display;
 
-use super::ast::{Kind, Name, Statement};
+use super::ast::{Name, ObjectType, Statement};
 use super::catalog::{Catalog, Change, Millis, Namespace, Object, QualifiedName};
 use super::error::{self, SqlError};
 use super::results::ResultCache;
+use super::session::SessionState;
 use super::show;
 use crate::ident::Ident;
 use crate::session::Rows;
-
-/// The session's context: what the login, USE (and CREATE
-/// DATABASE/SCHEMA/WAREHOUSE) and ALTER SESSION set.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SessionState {
-    /// The current database.
-    pub database: Option<Ident>,
-    /// The current schema.
-    pub schema: Option<Ident>,
-    /// The current warehouse.
-    pub warehouse: Option<Ident>,
-    /// The current role.
-    pub role: Option<Ident>,
-    /// Session and statement parameters in force (names upper case).
-    pub parameters: std::collections::BTreeMap<String, String>,
-    /// The session's id, as the login answer gave it.
-    pub session_id: u64,
-    /// The id of the session's last statement, for LAST_QUERY_ID().
-    pub last_query_id: Option<String>,
-}
 
 /// What a statement produced: its result and the changes to commit.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -188,13 +168,15 @@ impl Exec<'_> {
 
     fn create(&mut self, create: &super::ast::Create) -> Result<Outcome, SqlError> {
         match create.kind {
-            Kind::Database => self.create_database(create),
-            Kind::Schema => self.create_schema(create),
-            Kind::Warehouse => self.create_warehouse(create),
-            Kind::Tag => self.create_tag(create),
-            Kind::Table | Kind::View | Kind::DynamicTable => self.create_relation(create),
-            Kind::Task => self.create_task(create),
-            Kind::Model => self.create_model(create),
+            ObjectType::Database => self.create_database(create),
+            ObjectType::Schema => self.create_schema(create),
+            ObjectType::Warehouse => self.create_warehouse(create),
+            ObjectType::Tag => self.create_tag(create),
+            ObjectType::Table | ObjectType::View | ObjectType::DynamicTable => {
+                self.create_relation(create)
+            }
+            ObjectType::Task => self.create_task(create),
+            ObjectType::Model => self.create_model(create),
         }
     }
 
@@ -203,16 +185,23 @@ impl Exec<'_> {
             return Ok(outcome);
         }
         match alter.kind {
-            Kind::Database | Kind::Schema => Err(error::unsupported("ALTER")),
-            Kind::Warehouse => self.alter_warehouse(alter),
-            Kind::Tag => self.alter_tag(alter),
-            Kind::Table | Kind::View | Kind::DynamicTable => self.alter_relation(alter),
-            Kind::Task => self.alter_task(alter),
-            Kind::Model => self.alter_model(alter),
+            ObjectType::Database | ObjectType::Schema => Err(error::unsupported("ALTER")),
+            ObjectType::Warehouse => self.alter_warehouse(alter),
+            ObjectType::Tag => self.alter_tag(alter),
+            ObjectType::Table | ObjectType::View | ObjectType::DynamicTable => {
+                self.alter_relation(alter)
+            }
+            ObjectType::Task => self.alter_task(alter),
+            ObjectType::Model => self.alter_model(alter),
         }
     }
 
-    fn drop(&mut self, kind: Kind, if_exists: bool, name: &Name) -> Result<Outcome, SqlError> {
+    fn drop(
+        &mut self,
+        kind: ObjectType,
+        if_exists: bool,
+        name: &Name,
+    ) -> Result<Outcome, SqlError> {
         let found = match self.find(kind, name) {
             Ok(found) => found,
             Err(_) if if_exists => None,
@@ -329,11 +318,11 @@ impl Exec<'_> {
     }
 
     /// The "does not exist" error for a name of `kind`.
-    pub(crate) fn missing(&self, kind: Kind, name: &Name) -> SqlError {
+    pub(crate) fn missing(&self, kind: ObjectType, name: &Name) -> SqlError {
         match kind {
-            Kind::Database => error::database_missing(&name.to_sql()),
-            Kind::Schema => error::schema_missing(&name.to_sql()),
-            Kind::Warehouse => error::object_missing(&name.to_sql()),
+            ObjectType::Database => error::database_missing(&name.to_sql()),
+            ObjectType::Schema => error::schema_missing(&name.to_sql()),
+            ObjectType::Warehouse => error::object_missing(&name.to_sql()),
             _ => match self.qualify(name, "lookup") {
                 Ok(q) => error::object_missing(&q.display()),
                 Err(_) => error::object_missing(&name.to_sql()),
@@ -355,17 +344,17 @@ impl Exec<'_> {
 }
 
 /// The display name of a kind in CREATE status messages.
-pub(crate) fn created(kind: Kind, name: &Ident) -> String {
+pub(crate) fn created(kind: ObjectType, name: &Ident) -> String {
     let word = match kind {
-        Kind::Database => "Database",
-        Kind::Schema => "Schema",
-        Kind::Warehouse => "Warehouse",
-        Kind::Tag => "Tag",
-        Kind::Table => "Table",
-        Kind::View => "View",
-        Kind::DynamicTable => "Dynamic table",
-        Kind::Task => "Task",
-        Kind::Model => "Model",
+        ObjectType::Database => "Database",
+        ObjectType::Schema => "Schema",
+        ObjectType::Warehouse => "Warehouse",
+        ObjectType::Tag => "Tag",
+        ObjectType::Table => "Table",
+        ObjectType::View => "View",
+        ObjectType::DynamicTable => "Dynamic table",
+        ObjectType::Task => "Task",
+        ObjectType::Model => "Model",
     };
     format!("{word} {name} successfully created.")
 }

@@ -2,7 +2,9 @@
 
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::ident::Ident;
-use crate::local::ast::{Alter, AlterAction, Create, CreateBody, Kind, Prop, Value, VersionSource};
+use crate::local::ast::{
+    Alter, AlterAction, Create, CreateBody, ObjectType, Prop, Value, VersionSource,
+};
 use crate::local::catalog::{Change, Model, ModelVersion, Namespace, Object, QualifiedName};
 use crate::local::error::{self, SqlError};
 
@@ -102,14 +104,14 @@ impl Exec<'_> {
             tags: Vec::new(),
         };
         Ok(Outcome::status(
-            created(Kind::Model, &q.name),
+            created(ObjectType::Model, &q.name),
             vec![put(&q, model)],
         ))
     }
 
     pub(super) fn alter_model(&mut self, alter: &Alter) -> Result<Outcome, SqlError> {
         let Some(super::target::Target::Object(q, Object::Model(mut model))) =
-            self.find_existing(Kind::Model, &alter.name, alter.if_exists)?
+            self.find_existing(ObjectType::Model, &alter.name, alter.if_exists)?
         else {
             return Ok(Outcome::done(Vec::new()));
         };

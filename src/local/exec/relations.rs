@@ -5,7 +5,7 @@ use super::warehouse::word;
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::ident::Ident;
 use crate::local::ast::{
-    Alter, AlterAction, ColumnSpec, Create, CreateBody, Kind, Name, Prop, Query, Value,
+    Alter, AlterAction, ColumnSpec, Create, CreateBody, Name, ObjectType, Prop, Query, Value,
 };
 use crate::local::catalog::{
     Change, Column, DynamicTable, Namespace, Object, QualifiedName, Table, View,
@@ -307,7 +307,12 @@ impl Exec<'_> {
         self.require_schema(&q.database, &q.schema)?;
         let mut t = match self.catalog.object(&q, Namespace::Relation) {
             Some(Object::Table(t)) => t.clone(),
-            Some(other) => return Err(error::wrong_type(other.type_name(), Kind::Table.keyword())),
+            Some(other) => {
+                return Err(error::wrong_type(
+                    other.type_name(),
+                    ObjectType::Table.keyword(),
+                ));
+            }
             None => return Err(error::object_missing(&q.display())),
         };
         t.rows = t.rows.saturating_add(rows);

@@ -5,11 +5,12 @@
 //! Nothing here changes the catalog; the account's locking and commits
 //! are `crate::local`'s.
 
-use super::{Exec, Outcome, SessionState};
+use super::{Exec, Outcome};
 use crate::ident::Ident;
 use crate::local::ast::AlterSession;
 use crate::local::catalog::Catalog;
 use crate::local::error::{self, SqlError};
+use crate::local::session::SessionState;
 use crate::session::{LoginContext, MULTI_STATEMENT_COUNT, Parameters};
 
 /// The schema `USE DATABASE` (and a login naming only a database) makes current.

@@ -1,9 +1,11 @@
 //! Tags: CREATE/ALTER TAG, tag assignments on objects and the two tag
 //! lookups floe reads (SYSTEM$GET_TAG and INFORMATION_SCHEMA.TAG_REFERENCES).
 
+use super::target::merge_tags;
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::local::ast::{
-    AllowedValuesOp, Alter, AlterAction, Create, CreateBody, Kind, TagAssign, TagReferencesQuery,
+    AllowedValuesOp, Alter, AlterAction, Create, CreateBody, ObjectType, TagAssign,
+    TagReferencesQuery,
 };
 use crate::local::catalog::{Change, Namespace, Object, QualifiedName, Tag, TagValue, Tags};
 use crate::local::error::{self, SqlError};
@@ -14,16 +16,6 @@ use crate::session::{Column, ColumnType, Rows};
 const MAX_TAG_VALUE: usize = 256;
 /// Snowflake's limit on the number of allowed values of one tag.
 const MAX_ALLOWED_VALUES: usize = 300;
-
-/// Sets `values` on `tags`, replacing earlier values of the same tag.
-pub(crate) fn merge_tags(tags: &mut Tags, values: Vec<TagValue>) {
-    for value in values {
-        match tags.iter_mut().find(|t| t.tag == value.tag) {
-            Some(existing) => existing.value = value.value,
-            None => tags.push(value),
-        }
-    }
-}
 
 /// An object that carries tags, located for TAG_REFERENCES rows.
 struct Tagged {
@@ -68,12 +60,12 @@ impl Exec<'_> {
                 comment: comment.clone(),
             }),
         });
-        Ok(Outcome::status(created(Kind::Tag, &q.name), changes))
+        Ok(Outcome::status(created(ObjectType::Tag, &q.name), changes))
     }
 
     pub(super) fn alter_tag(&mut self, alter: &Alter) -> Result<Outcome, SqlError> {
         let Some(super::target::Target::Object(q, Object::Tag(mut tag))) =
-            self.find_existing(Kind::Tag, &alter.name, alter.if_exists)?
+            self.find_existing(ObjectType::Tag, &alter.name, alter.if_exists)?
         else {
             return Ok(Outcome::done(Vec::new()));
         };
@@ -282,7 +274,7 @@ impl Exec<'_> {
         let (kind, domain) = domain_kind(domain)?;
         let missing = || self.missing(kind, &name);
         let tagged = match kind {
-            Kind::Warehouse => {
+            ObjectType::Warehouse => {
                 let w = self
                     .catalog
                     .warehouses
@@ -296,7 +288,7 @@ impl Exec<'_> {
                     tags: w.tags.clone(),
                 }
             }
-            Kind::Database => {
+            ObjectType::Database => {
                 let d = self
                     .catalog
                     .databases
@@ -310,7 +302,7 @@ impl Exec<'_> {
                     tags: d.tags.clone(),
                 }
             }
-            Kind::Schema => {
+            ObjectType::Schema => {
                 let (db, s) = self.schema_of(&name, "SYSTEM$GET_TAG")?;
                 let schema = self
                     .catalog
@@ -328,8 +320,8 @@ impl Exec<'_> {
             _ => {
                 let q = self.qualify(&name, "SYSTEM$GET_TAG")?;
                 let namespace = match kind {
-                    Kind::Task => Namespace::Task,
-                    Kind::Model => Namespace::Model,
+                    ObjectType::Task => Namespace::Task,
+                    ObjectType::Model => Namespace::Model,
                     _ => Namespace::Relation,
                 };
                 let object = self
@@ -358,14 +350,14 @@ impl Exec<'_> {
 }
 
 /// The object kind a tag-lookup domain names, and the domain as Snowflake prints it.
-fn domain_kind(domain: &str) -> Result<(Kind, &'static str), SqlError> {
+fn domain_kind(domain: &str) -> Result<(ObjectType, &'static str), SqlError> {
     Ok(match domain.to_ascii_uppercase().as_str() {
-        "TABLE" => (Kind::Table, "TABLE"),
-        "TASK" => (Kind::Task, "TASK"),
-        "WAREHOUSE" => (Kind::Warehouse, "WAREHOUSE"),
-        "DATABASE" => (Kind::Database, "DATABASE"),
-        "SCHEMA" => (Kind::Schema, "SCHEMA"),
-        "MODULE" | "MODEL" => (Kind::Model, "MODULE"),
+        "TABLE" => (ObjectType::Table, "TABLE"),
+        "TASK" => (ObjectType::Task, "TASK"),
+        "WAREHOUSE" => (ObjectType::Warehouse, "WAREHOUSE"),
+        "DATABASE" => (ObjectType::Database, "DATABASE"),
+        "SCHEMA" => (ObjectType::Schema, "SCHEMA"),
+        "MODULE" | "MODEL" => (ObjectType::Model, "MODULE"),
         other => {
             return Err(error::invalid(format!(
                 "Invalid value '{other}' for argument 'domain'."

@@ -2,9 +2,10 @@
 //! shares: SET/UNSET TAG, COMMENT, and DROP's cascade.
 
 use super::{Exec, Outcome};
-use crate::local::ast::{Alter, AlterAction, Kind, Name, Value};
+use crate::local::ast::{Alter, AlterAction, Name, ObjectType, Value};
 use crate::local::catalog::{
-    Change, Database, Namespace, Object, ObjectKey, QualifiedName, Schema, Tags, Warehouse,
+    Change, Database, Namespace, Object, ObjectKey, QualifiedName, Schema, TagValue, Tags,
+    Warehouse,
 };
 use crate::local::error::{self, SqlError};
 
@@ -62,22 +63,22 @@ impl Target {
     }
 }
 
-fn kind_of(object: &Object) -> Kind {
+fn kind_of(object: &Object) -> ObjectType {
     match object {
-        Object::Table(_) => Kind::Table,
-        Object::View(_) => Kind::View,
-        Object::DynamicTable(_) => Kind::DynamicTable,
-        Object::Task(_) => Kind::Task,
-        Object::Tag(_) => Kind::Tag,
-        Object::Model(_) => Kind::Model,
+        Object::Table(_) => ObjectType::Table,
+        Object::View(_) => ObjectType::View,
+        Object::DynamicTable(_) => ObjectType::DynamicTable,
+        Object::Task(_) => ObjectType::Task,
+        Object::Tag(_) => ObjectType::Tag,
+        Object::Model(_) => ObjectType::Model,
     }
 }
 
-fn namespace_of(kind: Kind) -> Namespace {
+fn namespace_of(kind: ObjectType) -> Namespace {
     match kind {
-        Kind::Task => Namespace::Task,
-        Kind::Tag => Namespace::Tag,
-        Kind::Model => Namespace::Model,
+        ObjectType::Task => Namespace::Task,
+        ObjectType::Tag => Namespace::Tag,
+        ObjectType::Model => Namespace::Model,
         _ => Namespace::Relation,
     }
 }
@@ -85,7 +86,7 @@ fn namespace_of(kind: Kind) -> Namespace {
 impl Exec<'_> {
     /// The object of `kind` at `name`; an object of another kind under the
     /// same name is Snowflake's "found is of type" error.
-    pub(crate) fn find(&self, kind: Kind, name: &Name) -> Result<Option<Target>, SqlError> {
+    pub(crate) fn find(&self, kind: ObjectType, name: &Name) -> Result<Option<Target>, SqlError> {
         let single = |n: &Name| -> Result<crate::ident::Ident, SqlError> {
             match n.parts.as_slice() {
                 [one] => Ok(one.clone()),
@@ -93,19 +94,19 @@ impl Exec<'_> {
             }
         };
         match kind {
-            Kind::Warehouse => Ok(self
+            ObjectType::Warehouse => Ok(self
                 .catalog
                 .warehouses
                 .get(&single(name)?)
                 .cloned()
                 .map(Target::Warehouse)),
-            Kind::Database => Ok(self
+            ObjectType::Database => Ok(self
                 .catalog
                 .databases
                 .get(&single(name)?)
                 .cloned()
                 .map(Target::Database)),
-            Kind::Schema => {
+            ObjectType::Schema => {
                 let (db, s) = self.schema_of(name, "ALTER SCHEMA")?;
                 if !self.catalog.databases.contains_key(&db) {
                     return Err(error::database_missing(&db.to_sql()));
@@ -132,7 +133,7 @@ impl Exec<'_> {
     /// [`Exec::find`] that turns "not found" into Snowflake's error unless `if_exists`.
     pub(crate) fn find_existing(
         &self,
-        kind: Kind,
+        kind: ObjectType,
         name: &Name,
         if_exists: bool,
     ) -> Result<Option<Target>, SqlError> {
@@ -147,7 +148,7 @@ impl Exec<'_> {
     pub(super) fn alter_common(&mut self, alter: &Alter) -> Result<Option<Outcome>, SqlError> {
         let simple_kind = matches!(
             alter.kind,
-            Kind::Database | Kind::Schema | Kind::Table | Kind::View
+            ObjectType::Database | ObjectType::Schema | ObjectType::Table | ObjectType::View
         );
         let shared = match &alter.action {
             AlterAction::SetTags(_) | AlterAction::UnsetTags(_) => true,
@@ -172,7 +173,7 @@ impl Exec<'_> {
                 let tags = target
                     .tags_mut()
                     .ok_or_else(|| error::unsupported("ALTER TAG ... SET TAG"))?;
-                super::tags::merge_tags(tags, values);
+                merge_tags(tags, values);
             }
             AlterAction::UnsetTags(names) => {
                 let mut unset = Vec::new();
@@ -211,7 +212,7 @@ impl Exec<'_> {
 
     pub(super) fn comment_on(
         &mut self,
-        kind: Kind,
+        kind: ObjectType,
         if_exists: bool,
         name: &Name,
         comment: &str,
@@ -250,6 +251,16 @@ impl Exec<'_> {
             }
         };
         Ok(changes)
+    }
+}
+
+/// Sets `values` on `tags`, replacing earlier values of the same tag.
+pub(crate) fn merge_tags(tags: &mut Tags, values: Vec<TagValue>) {
+    for value in values {
+        match tags.iter_mut().find(|t| t.tag == value.tag) {
+            Some(existing) => existing.value = value.value,
+            None => tags.push(value),
+        }
     }
 }
 

@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 
 use super::warehouse::{boolean, integer};
 use super::{Exec, Outcome, already_exists_ok, created};
-use crate::local::ast::{Alter, AlterAction, Create, CreateBody, Kind, Name, Prop, Value};
+use crate::local::ast::{Alter, AlterAction, Create, CreateBody, Name, ObjectType, Prop, Value};
 use crate::local::catalog::{Change, Namespace, Object, QualifiedName, Task};
 use crate::local::error::{self, SqlError};
 use crate::local::parser::parse_name;
@@ -158,7 +158,7 @@ impl Exec<'_> {
         check_finalizer_shape(&task)?;
         task.tags = self.resolve_tags(tags)?;
         Ok(Outcome::status(
-            created(Kind::Task, &q.name),
+            created(ObjectType::Task, &q.name),
             vec![id_change, put(&q, task)],
         ))
     }
@@ -205,7 +205,7 @@ impl Exec<'_> {
 
     pub(super) fn alter_task(&mut self, alter: &Alter) -> Result<Outcome, SqlError> {
         let Some(super::target::Target::Object(q, Object::Task(mut task))) =
-            self.find_existing(Kind::Task, &alter.name, alter.if_exists)?
+            self.find_existing(ObjectType::Task, &alter.name, alter.if_exists)?
         else {
             return Ok(Outcome::done(Vec::new()));
         };

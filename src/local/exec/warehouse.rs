@@ -5,23 +5,9 @@
 
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::ident::Ident;
-use crate::local::ast::{Alter, AlterAction, Create, CreateBody, Kind, Prop, Value};
-use crate::local::catalog::{Change, Edition, Warehouse};
+use crate::local::ast::{Alter, AlterAction, Create, CreateBody, ObjectType, Prop, Value};
+use crate::local::catalog::{Change, Edition, SIZES, Warehouse};
 use crate::local::error::{self, SqlError};
-
-/// Canonical size keywords and their SHOW display.
-const SIZES: &[(&str, &str)] = &[
-    ("XSMALL", "X-Small"),
-    ("SMALL", "Small"),
-    ("MEDIUM", "Medium"),
-    ("LARGE", "Large"),
-    ("XLARGE", "X-Large"),
-    ("XXLARGE", "2X-Large"),
-    ("XXXLARGE", "3X-Large"),
-    ("X4LARGE", "4X-Large"),
-    ("X5LARGE", "5X-Large"),
-    ("X6LARGE", "6X-Large"),
-];
 
 const RESOURCE_CONSTRAINTS: &[&str] = &[
     "STANDARD_GEN_1",
@@ -33,14 +19,6 @@ const RESOURCE_CONSTRAINTS: &[&str] = &[
     "MEMORY_64X",
     "MEMORY_64X_X86",
 ];
-
-/// The SHOW WAREHOUSES display of a canonical size (`XSMALL` → `X-Small`).
-pub(crate) fn size_display(size: &str) -> &'static str {
-    SIZES
-        .iter()
-        .find(|(k, _)| *k == size)
-        .map_or("X-Small", |(_, d)| d)
-}
 
 /// Canonical size keyword of any accepted spelling (`'X-Small'`, `2X-LARGE`, `XXLARGE`).
 fn canonical_size(written: &str) -> Option<&'static str> {
@@ -287,7 +265,7 @@ fn check_type_change(was: &str, w: &Warehouse) -> Result<(), SqlError> {
 impl Exec<'_> {
     pub(super) fn create_warehouse(&mut self, create: &Create) -> Result<Outcome, SqlError> {
         let [name] = create.name.parts.as_slice() else {
-            return Err(self.missing(Kind::Warehouse, &create.name));
+            return Err(self.missing(ObjectType::Warehouse, &create.name));
         };
         let CreateBody::Warehouse { props, tags } = &create.body else {
             return Err(error::unsupported("CREATE WAREHOUSE"));
@@ -309,14 +287,14 @@ impl Exec<'_> {
         w.tags = self.resolve_tags(tags)?;
         self.session.warehouse = Some(name.clone());
         Ok(Outcome::status(
-            created(Kind::Warehouse, name),
+            created(ObjectType::Warehouse, name),
             vec![Change::PutWarehouse(w)],
         ))
     }
 
     pub(super) fn alter_warehouse(&mut self, alter: &Alter) -> Result<Outcome, SqlError> {
         let Some(super::target::Target::Warehouse(mut w)) =
-            self.find_existing(Kind::Warehouse, &alter.name, alter.if_exists)?
+            self.find_existing(ObjectType::Warehouse, &alter.name, alter.if_exists)?
         else {
             return Ok(Outcome::done(Vec::new()));
         };
@@ -382,6 +360,6 @@ mod tests {
             assert_eq!(canonical_size(written), Some(canonical), "{written}");
         }
         assert_eq!(canonical_size("HUGE"), None);
-        assert_eq!(size_display("XXLARGE"), "2X-Large");
+        assert_eq!(crate::local::catalog::size_display("XXLARGE"), "2X-Large");
     }
 }

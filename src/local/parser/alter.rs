@@ -3,7 +3,7 @@
 use super::Parser;
 use super::create::{DYNAMIC_TABLE_PROPS, WAREHOUSE_PROPS};
 use crate::local::ast::{
-    AllowedValuesOp, Alter, AlterAction, AlterSession, Kind, Prop, Statement, Value,
+    AllowedValuesOp, Alter, AlterAction, AlterSession, ObjectType, Prop, Statement, Value,
 };
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::TokenKind;
@@ -18,7 +18,7 @@ impl Parser<'_> {
         let if_exists = self.eat_words(&["IF", "EXISTS"]);
         let name = self.name()?;
         let action = match kind {
-            Kind::Model => self.model_action()?,
+            ObjectType::Model => self.model_action()?,
             _ => self.alter_action(kind)?,
         };
         Ok(Statement::Alter(Alter {
@@ -109,7 +109,7 @@ impl Parser<'_> {
         })
     }
 
-    fn kind_or_unsupported(&mut self, verb: &str) -> Result<Kind, SqlError> {
+    fn kind_or_unsupported(&mut self, verb: &str) -> Result<ObjectType, SqlError> {
         match self.object_kind()? {
             Some(kind) => Ok(kind),
             None => match self.peek() {
@@ -122,7 +122,7 @@ impl Parser<'_> {
         }
     }
 
-    fn alter_action(&mut self, kind: Kind) -> Result<AlterAction, SqlError> {
+    fn alter_action(&mut self, kind: ObjectType) -> Result<AlterAction, SqlError> {
         if self.eat_words(&["SET", "TAG"]) {
             let mut tags = vec![self.tag_assign()?];
             while self.eat_symbol(",") {
@@ -145,29 +145,35 @@ impl Parser<'_> {
         self.kind_action(kind)
     }
 
-    fn kind_action(&mut self, kind: Kind) -> Result<AlterAction, SqlError> {
+    fn kind_action(&mut self, kind: ObjectType) -> Result<AlterAction, SqlError> {
         let action = match kind {
-            Kind::Warehouse | Kind::Task | Kind::DynamicTable if self.eat_word("SUSPEND") => {
+            ObjectType::Warehouse | ObjectType::Task | ObjectType::DynamicTable
+                if self.eat_word("SUSPEND") =>
+            {
                 AlterAction::Suspend
             }
-            Kind::Warehouse | Kind::Task | Kind::DynamicTable if self.eat_word("RESUME") => {
-                if kind == Kind::Warehouse {
+            ObjectType::Warehouse | ObjectType::Task | ObjectType::DynamicTable
+                if self.eat_word("RESUME") =>
+            {
+                if kind == ObjectType::Warehouse {
                     self.eat_words(&["IF", "SUSPENDED"]);
                 }
                 AlterAction::Resume
             }
-            Kind::Warehouse if self.eat_words(&["ABORT", "ALL", "QUERIES"]) => {
+            ObjectType::Warehouse if self.eat_words(&["ABORT", "ALL", "QUERIES"]) => {
                 AlterAction::AbortAllQueries
             }
-            Kind::DynamicTable if self.eat_word("REFRESH") => AlterAction::Refresh,
-            Kind::DynamicTable | Kind::Table if self.eat_words(&["CLUSTER", "BY"]) => {
+            ObjectType::DynamicTable if self.eat_word("REFRESH") => AlterAction::Refresh,
+            ObjectType::DynamicTable | ObjectType::Table if self.eat_words(&["CLUSTER", "BY"]) => {
                 AlterAction::ClusterBy(self.cluster_by()?)
             }
-            Kind::DynamicTable | Kind::Table if self.eat_words(&["DROP", "CLUSTERING", "KEY"]) => {
+            ObjectType::DynamicTable | ObjectType::Table
+                if self.eat_words(&["DROP", "CLUSTERING", "KEY"]) =>
+            {
                 AlterAction::DropClusteringKey
             }
-            Kind::Task => self.task_action()?,
-            Kind::Tag => self.tag_action()?,
+            ObjectType::Task => self.task_action()?,
+            ObjectType::Tag => self.tag_action()?,
             _ => return Err(self.unexpected()),
         };
         Ok(action)
@@ -216,7 +222,7 @@ impl Parser<'_> {
         if self.eat_words(&["MODIFY", "VERSION"]) {
             let version = self.ident()?;
             if self.eat_word("SET") {
-                let props = self.set_props(Kind::Model)?;
+                let props = self.set_props(ObjectType::Model)?;
                 return Ok(AlterAction::ModifyVersionSet(version, props));
             }
             self.expect_word("UNSET")?;
@@ -232,19 +238,19 @@ impl Parser<'_> {
             self.expect_word("ALIAS")?;
             return Ok(AlterAction::UnsetAlias(version));
         }
-        self.alter_action(Kind::Model)
+        self.alter_action(ObjectType::Model)
     }
 
     /// One or more `KEY = value`, optionally comma-separated.
-    fn set_props(&mut self, kind: Kind) -> Result<Vec<Prop>, SqlError> {
+    fn set_props(&mut self, kind: ObjectType) -> Result<Vec<Prop>, SqlError> {
         let known: &[&str] = match kind {
-            Kind::Warehouse => WAREHOUSE_PROPS,
-            Kind::DynamicTable => DYNAMIC_TABLE_PROPS,
-            Kind::Model => &["COMMENT", "DEFAULT_VERSION", "METADATA"],
-            Kind::Tag => &["COMMENT"],
+            ObjectType::Warehouse => WAREHOUSE_PROPS,
+            ObjectType::DynamicTable => DYNAMIC_TABLE_PROPS,
+            ObjectType::Model => &["COMMENT", "DEFAULT_VERSION", "METADATA"],
+            ObjectType::Tag => &["COMMENT"],
             _ => &[],
         };
-        if kind == Kind::View && self.eat_word("SECURE") {
+        if kind == ObjectType::View && self.eat_word("SECURE") {
             return Ok(vec![Prop {
                 key: "SECURE".into(),
                 value: Value::Str("true".into()),

@@ -2,7 +2,7 @@
 
 use super::Parser;
 use crate::local::ast::{
-    ColumnSpec, Create, CreateBody, CreateMode, Kind, Prop, Statement, VersionSource,
+    ColumnSpec, Create, CreateBody, CreateMode, ObjectType, Prop, Statement, VersionSource,
 };
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::{Token, TokenKind};
@@ -65,7 +65,7 @@ impl Parser<'_> {
         let secure = self.eat_word("SECURE");
         let _transient = self.eat_word("TRANSIENT");
         let kind = self.create_kind()?;
-        if secure && kind != Kind::View {
+        if secure && kind != ObjectType::View {
             return Err(self.unexpected());
         }
         mode.if_not_exists = self.eat_words(&["IF", "NOT", "EXISTS"]);
@@ -76,14 +76,14 @@ impl Parser<'_> {
         }
         let name = self.name()?;
         let body = match kind {
-            Kind::Database | Kind::Schema => self.container_body()?,
-            Kind::Warehouse => self.warehouse_body()?,
-            Kind::Tag => self.tag_body()?,
-            Kind::Table => self.table_body()?,
-            Kind::View => self.view_body(secure)?,
-            Kind::DynamicTable => self.dynamic_table_body()?,
-            Kind::Task => self.task_body()?,
-            Kind::Model => self.model_body()?,
+            ObjectType::Database | ObjectType::Schema => self.container_body()?,
+            ObjectType::Warehouse => self.warehouse_body()?,
+            ObjectType::Tag => self.tag_body()?,
+            ObjectType::Table => self.table_body()?,
+            ObjectType::View => self.view_body(secure)?,
+            ObjectType::DynamicTable => self.dynamic_table_body()?,
+            ObjectType::Task => self.task_body()?,
+            ObjectType::Model => self.model_body()?,
         };
         Ok(Statement::Create(Create {
             kind,
@@ -94,7 +94,7 @@ impl Parser<'_> {
         }))
     }
 
-    fn create_kind(&mut self) -> Result<Kind, SqlError> {
+    fn create_kind(&mut self) -> Result<ObjectType, SqlError> {
         let kind = self.object_kind()?;
         match kind {
             Some(kind) => Ok(kind),
@@ -110,22 +110,22 @@ impl Parser<'_> {
 
     /// Reads a kind keyword (`DYNAMIC TABLE` is two words); `None` when the
     /// next word names no stored kind (nothing is consumed then).
-    pub(crate) fn object_kind(&mut self) -> Result<Option<Kind>, SqlError> {
+    pub(crate) fn object_kind(&mut self) -> Result<Option<ObjectType>, SqlError> {
         if self.peek_words(&["DYNAMIC", "ICEBERG"]) {
             return Err(error::unsupported("DYNAMIC ICEBERG TABLE"));
         }
         if self.eat_words(&["DYNAMIC", "TABLE"]) {
-            return Ok(Some(Kind::DynamicTable));
+            return Ok(Some(ObjectType::DynamicTable));
         }
         let kinds = [
-            ("DATABASE", Kind::Database),
-            ("SCHEMA", Kind::Schema),
-            ("WAREHOUSE", Kind::Warehouse),
-            ("TAG", Kind::Tag),
-            ("TABLE", Kind::Table),
-            ("VIEW", Kind::View),
-            ("TASK", Kind::Task),
-            ("MODEL", Kind::Model),
+            ("DATABASE", ObjectType::Database),
+            ("SCHEMA", ObjectType::Schema),
+            ("WAREHOUSE", ObjectType::Warehouse),
+            ("TAG", ObjectType::Tag),
+            ("TABLE", ObjectType::Table),
+            ("VIEW", ObjectType::View),
+            ("TASK", ObjectType::Task),
+            ("MODEL", ObjectType::Model),
         ];
         for (word, kind) in kinds {
             if self.eat_word(word) {

@@ -4,7 +4,7 @@
 use super::Parser;
 use crate::ident::Ident;
 use crate::local::ast::{
-    Kind, ModelVersionsQuery, Name, SelectItem, SelectValue, Statement, TagReferencesQuery,
+    ModelVersionsQuery, Name, ObjectType, SelectItem, SelectValue, Statement, TagReferencesQuery,
 };
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::TokenKind;
@@ -95,11 +95,11 @@ impl Parser<'_> {
             self.expect_word("DESCRIBE")?;
         }
         let kind = if self.eat_word("VIEW") {
-            Kind::View
+            ObjectType::View
         } else if self.eat_words(&["DYNAMIC", "TABLE"]) {
-            Kind::DynamicTable
+            ObjectType::DynamicTable
         } else if self.eat_word("TABLE") {
-            Kind::Table
+            ObjectType::Table
         } else {
             return match self.peek() {
                 Some(t) if t.kind == TokenKind::Word => Err(error::unsupported(&format!(

@@ -1,7 +1,7 @@
 //! SHOW and USE statements.
 
 use super::Parser;
-use crate::local::ast::{Kind, Scope, Show, ShowKind, Statement};
+use crate::local::ast::{ObjectType, Scope, Show, ShowKind, Statement};
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::TokenKind;
 
@@ -142,24 +142,24 @@ impl Parser<'_> {
     pub(super) fn use_(&mut self) -> Result<Statement, SqlError> {
         self.expect_word("USE")?;
         let kind = if self.eat_word("DATABASE") {
-            Kind::Database
+            ObjectType::Database
         } else if self.eat_word("SCHEMA") {
-            Kind::Schema
+            ObjectType::Schema
         } else if self.eat_word("WAREHOUSE") {
-            Kind::Warehouse
+            ObjectType::Warehouse
         } else if self.peek_word("ROLE") || self.peek_words(&["SECONDARY", "ROLES"]) {
             return Err(error::unsupported("USE ROLE"));
         } else {
-            Kind::Database
+            ObjectType::Database
         };
         let name = self.name()?;
-        let kind = if kind == Kind::Database && name.parts.len() == 2 {
-            Kind::Schema
+        let kind = if kind == ObjectType::Database && name.parts.len() == 2 {
+            ObjectType::Schema
         } else {
             kind
         };
         let too_long = match kind {
-            Kind::Schema => name.parts.len() > 2,
+            ObjectType::Schema => name.parts.len() > 2,
             _ => name.parts.len() > 1,
         };
         if too_long {

@@ -27,8 +27,8 @@ use self::expr::Scope;
 use self::value::{Ty, Value};
 use super::catalog::{Catalog, Millis};
 use super::error::{self, SqlError};
-use super::exec::SessionState;
 use super::results::ResultCache;
+use super::session::SessionState;
 use crate::session::{Column, Rows};
 
 /// What a query may read besides its own text.

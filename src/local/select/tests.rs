@@ -1,7 +1,8 @@
 use super::*;
 use crate::ident::Ident;
-use crate::local::exec::{self, SessionState};
+use crate::local::exec;
 use crate::local::parser::parse_script;
+use crate::local::session::SessionState;
 use crate::session::ColumnType;
 
 /// A catalog built by running `sql` (DDL) in a fresh account.

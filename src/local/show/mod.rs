@@ -15,7 +15,7 @@ pub(crate) use rows::model_aliases;
 use super::ast::{Name, Scope, Show, ShowKind};
 use super::catalog::{Catalog, Model, ModelVersion, Namespace, Object, ObjectKey, QualifiedName};
 use super::error::{self, SqlError};
-use super::exec::SessionState;
+use super::session::SessionState;
 use crate::ident::Ident;
 use crate::session::Rows;
 

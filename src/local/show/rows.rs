@@ -3,9 +3,9 @@
 
 use super::Item;
 use crate::local::ast::ShowKind;
+use crate::local::catalog::size_display;
 use crate::local::catalog::{Model, ModelVersion, Object, ObjectKey, QualifiedName};
-use crate::local::exec::SessionState;
-use crate::local::exec::size_display;
+use crate::local::session::SessionState;
 use crate::local::time;
 use crate::session::Rows;
 

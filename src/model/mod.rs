@@ -5,7 +5,10 @@
 //! [`Attributes`]. Canonical means what Snowflake would show back: names
 //! resolved, enum values in one spelling, defaults filled in. The diff
 //! compares attribute maps, so declared, state and live must all be in this
-//! form. Nothing here does I/O.
+//! form. Their [`fingerprint`]s are what plans and state record and compare,
+//! so both use this one definition. Nothing here does I/O.
+
+mod fingerprint;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -13,13 +16,15 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use fingerprint::{canonical_json, fields_fingerprint, fingerprint};
+
 use crate::diag::Span;
 use crate::ident::Ident;
 
 /// Canonical attributes of a resource: field name → JSON value.
 pub type Attributes = BTreeMap<String, serde_json::Value>;
 
-/// Defines [`KindName`] and its names from [`crate::kinds::for_each_kind`]'s list.
+/// Defines [`KindName`] and its names from [`crate::kind_list::for_each_kind`]'s list.
 macro_rules! kind_names {
     ($(($variant:ident, $module:ident, $declaration:ident, $reconciler:ident,
         $noun:literal, $doc:literal),)*) => {
@@ -64,7 +69,7 @@ macro_rules! kind_names {
     };
 }
 
-crate::kinds::for_each_kind!(kind_names);
+crate::kind_list::for_each_kind!(kind_names);
 
 impl KindName {
     /// The kind named by a `kind:` value, if any.

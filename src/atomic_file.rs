@@ -1,4 +1,6 @@
-//! Crash-safe file replacement.
+//! Crash-safe file replacement, and the clean-up of what a killed writer
+//! left, for any file floe keeps (state, saved plans, the local account's
+//! snapshot and journal): nothing here knows what the bytes are.
 
 use std::io::Write;
 use std::path::Path;
