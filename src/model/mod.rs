@@ -109,10 +109,19 @@ impl fmt::Display for Address {
 
 /// Why a written address is not one.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "`{0}` is not a resource address: write `<kind>.<name>`, e.g. `warehouse.ML_TRAINING_WH`, with kind one of schema, warehouse, entity, feature_view, model, task"
-)]
 pub struct AddressError(pub String);
+
+impl fmt::Display for AddressError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kinds: Vec<&str> = KindName::ALL.iter().map(|k| k.address_name()).collect();
+        write!(
+            f,
+            "`{}` is not a resource address: write `<kind>.<name>`, e.g. `warehouse.ML_TRAINING_WH`, with kind one of {}",
+            self.0,
+            kinds.join(", ")
+        )
+    }
+}
 
 impl FromStr for Address {
     type Err = AddressError;
