@@ -62,6 +62,16 @@ pub enum Command {
     /// Work with the embedded local account directly.
     #[command(subcommand)]
     Local(LocalCommand),
+    /// Print a shell completion script, e.g. `floe completions bash > /etc/bash_completion.d/floe`.
+    Completions(CompletionsArgs),
+}
+
+/// `floe completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete in.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 /// Choosing an environment: explicitly, or through a branch.

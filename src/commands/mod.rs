@@ -11,6 +11,7 @@ use crate::diag::Diagnostics;
 use crate::resolve::EnvSelection;
 
 mod apply;
+mod completions;
 mod config;
 mod drift;
 mod engine;
@@ -59,5 +60,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
         Command::Drift(args) => drift::run(&ctx, &args, out),
         Command::State(args) => state::run(&ctx, &args, out),
         Command::Local(args) => local::run(&ctx, &args, out),
+        Command::Completions(args) => completions::run(&args, out),
     }
 }
