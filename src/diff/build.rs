@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::action::{Facts, decide};
 use super::compare::compare;
-use super::fingerprint::{fields_fingerprint, fingerprint};
+use super::fingerprint::{fields_fingerprint, records_fingerprint};
 use super::plan::{
     Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
     UnmanagedObject,
@@ -149,35 +149,32 @@ pub fn declared_fingerprint(declared: &[Resource]) -> String {
         .iter()
         .map(|r| (r.address.to_string(), (r.fqn.as_str(), &r.attributes)))
         .collect();
-    fingerprint(&all)
+    records_fingerprint(
+        all.iter()
+            .map(|(address, (fqn, attributes))| (address.as_str(), *fqn, attributes.iter())),
+    )
 }
 
 /// Fingerprint over every live object read, managed or not, runtime
 /// observations left out.
 pub fn live_fingerprint(live: &Live) -> String {
-    let all: BTreeMap<String, (&str, Attributes)> = live
+    let all: BTreeMap<String, (&str, &Attributes)> = live
         .managed
         .values()
         .chain(&live.unmanaged)
-        .map(|o| {
-            (
-                o.address.to_string(),
-                (o.fqn.as_str(), lasting(&o.attributes)),
-            )
-        })
+        .map(|o| (o.address.to_string(), (o.fqn.as_str(), &o.attributes)))
         .collect();
-    fingerprint(&all)
+    records_fingerprint(
+        all.iter()
+            .map(|(address, (fqn, attributes))| (address.as_str(), *fqn, lasting(attributes))),
+    )
 }
 
 /// `attributes` without runtime observations: keys starting with `_` (a
 /// warehouse's `_running`) change on their own, without anyone changing the
 /// object, so they must not make a saved plan stale.
-fn lasting(attributes: &Attributes) -> Attributes {
-    attributes
-        .iter()
-        .filter(|(k, _)| !k.starts_with('_'))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+fn lasting(attributes: &Attributes) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+    attributes.iter().filter(|(k, _)| !k.starts_with('_'))
 }
 
 /// The addresses a `--target` run may touch: the targets and, transitively,
@@ -240,10 +237,12 @@ fn plan_address(
         needs_replace: matches!(kind_change, Some(Change::Replace { .. })),
         only_drift: attributes.iter().all(|a| a.drift),
     });
+    let declared_fingerprint = declared.map(|d| fields_fingerprint(&d.attributes));
     let seen = Seen {
         declared,
         state,
         live,
+        declared_fingerprint: declared_fingerprint.as_deref(),
     };
     let (reason, step) = step_for(address, kind, &seen, (action, drift), kind_change);
     let destructive = match action {
@@ -252,7 +251,10 @@ fn plan_address(
         _ => false,
     };
     let after = declared.map(|d| d.attributes.clone());
-    let expected_live = after.as_ref().map(|a| visible_fingerprint(kind, a));
+    let expected_live = after
+        .as_ref()
+        .zip(declared_fingerprint.as_deref())
+        .map(|(a, whole)| visible_fingerprint_of(kind, a, whole));
     let change = ResourceChange {
         address: address.clone(),
         kind: address.kind,
@@ -267,7 +269,7 @@ fn plan_address(
         destructive,
         prevent_destroy: declared.is_some_and(|d| d.lifecycle.prevent_destroy),
         attributes,
-        declared_fingerprint: after.as_ref().map(fields_fingerprint),
+        declared_fingerprint,
         expected_live_fingerprint: expected_live,
         after,
         depends_on: declared.map(|d| d.depends_on.clone()).unwrap_or_default(),
@@ -304,11 +306,27 @@ pub(crate) fn visible_fingerprint(kind: &dyn Kind, attributes: &Attributes) -> S
     )
 }
 
-/// The three views of one address.
+/// [`visible_fingerprint`] of `attributes`, whose whole fingerprint is
+/// `whole`: the same text when every field is visible.
+fn visible_fingerprint_of(kind: &dyn Kind, attributes: &Attributes, whole: &str) -> String {
+    let unobservable = kind.unobservable_fields();
+    let all_visible = attributes
+        .keys()
+        .all(|field| !field.starts_with('_') && !unobservable.contains(&field.as_str()));
+    if all_visible {
+        whole.to_string()
+    } else {
+        visible_fingerprint(kind, attributes)
+    }
+}
+
+/// The three views of one address, and the fingerprint of its declared
+/// attributes.
 struct Seen<'a> {
     declared: Option<&'a Resource>,
     state: Option<&'a StateEntry>,
     live: Option<&'a LiveObject>,
+    declared_fingerprint: Option<&'a str>,
 }
 
 /// The reason (for people) and the step (for apply) of a decided action.
@@ -338,20 +356,16 @@ fn step_for(
             let reason = Some("no longer declared".to_string());
             (reason, Some((StepPurpose::Delete, sql)))
         }
-        _ => (None, state_only_step(seen.declared, seen.state, seen.live)),
+        _ => (None, state_only_step(seen)),
     }
 }
 
 /// For a no-op: a state-only step when state must learn or forget something.
-fn state_only_step(
-    declared: Option<&Resource>,
-    state: Option<&StateEntry>,
-    live: Option<&LiveObject>,
-) -> StepDraft {
-    match (declared, state, live) {
+fn state_only_step(seen: &Seen<'_>) -> StepDraft {
+    match (seen.declared, seen.state, seen.live) {
         (Some(d), state, Some(_)) => {
             let current = state.is_some_and(|s| {
-                s.declared_fingerprint == fields_fingerprint(&d.attributes)
+                Some(s.declared_fingerprint.as_str()) == seen.declared_fingerprint
                     && s.depends_on == d.depends_on
                     && s.fqn == d.fqn
             });
