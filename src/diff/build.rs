@@ -1,5 +1,6 @@
 //! Computing a plan: per-address decisions, then steps.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::action::{Facts, decide};
@@ -44,7 +45,7 @@ pub(super) struct Views<'a> {
 pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
     let followed = follow_ignored(input.declared, &input.live.managed, input.kinds);
     let views = Views {
-        declared: followed.iter().map(|r| (&r.address, r)).collect(),
+        declared: followed.iter().map(|r| (&r.address, r.as_ref())).collect(),
         state: &input.state.resources,
         live: &input.live.managed,
     };
@@ -111,11 +112,11 @@ fn state_only_fields(declared: &[Resource], kinds: &Kinds) -> Vec<StateOnlyField
 /// recomputed ([`Kind::follow`]) from their effective attributes: a field
 /// under `lifecycle.ignore_changes` keeps its live value, so nothing that
 /// depends on it plans for the declared value the account will never get.
-fn follow_ignored(
-    declared: &[Resource],
+fn follow_ignored<'a>(
+    declared: &'a [Resource],
     live: &BTreeMap<Address, LiveObject>,
     kinds: &Kinds,
-) -> Vec<Resource> {
+) -> Vec<Cow<'a, Resource>> {
     let effective: BTreeMap<&Address, Attributes> = declared
         .iter()
         .filter(|r| !r.lifecycle.ignore_changes.is_empty())
@@ -130,6 +131,11 @@ fn follow_ignored(
             Some((&r.address, attributes))
         })
         .collect();
+    // With no field ignored anywhere, every effective value is the declared
+    // one, from which the declared attributes were derived already.
+    if effective.is_empty() {
+        return declared.iter().map(Cow::Borrowed).collect();
+    }
     let lookup = |address: &Address| effective.get(address).cloned();
     declared
         .iter()
@@ -138,7 +144,7 @@ fn follow_ignored(
             if let Some(kind) = kinds.get(r.address.kind) {
                 kind.follow(&mut r.attributes, &lookup);
             }
-            r
+            Cow::Owned(r)
         })
         .collect()
 }
