@@ -1,5 +1,6 @@
 //! Computing a plan: per-address decisions, then steps.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::action::{Facts, decide};
@@ -14,7 +15,7 @@ use super::steps::{Draft, order_steps};
 use super::views::Views;
 use crate::kinds::reconciler::{Change, Kinds, LiveObject, Reconciler};
 use crate::live::Live;
-use crate::model::{Address, Attributes, Resource, fields_fingerprint, fingerprint};
+use crate::model::{Address, Attributes, Resource, fields_fingerprint, records_fingerprint};
 use crate::state::{State, StateEntry};
 
 /// Everything a plan is computed from.
@@ -38,7 +39,7 @@ pub struct PlanInput<'a> {
 pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
     let followed = follow_ignored(input.declared, &input.live.managed, input.kinds);
     let views = Views {
-        declared: followed.iter().map(|r| (&r.address, r)).collect(),
+        declared: followed.iter().map(|r| (&r.address, r.as_ref())).collect(),
         state: &input.state.resources,
         live: &input.live.managed,
     };
@@ -105,11 +106,11 @@ fn state_only_fields(declared: &[Resource], kinds: &Kinds) -> Vec<StateOnlyField
 /// recomputed ([`Reconciler::follow`]) from their effective attributes: a field
 /// under `lifecycle.ignore_changes` keeps its live value, so nothing that
 /// depends on it plans for the declared value the account will never get.
-fn follow_ignored(
-    declared: &[Resource],
+fn follow_ignored<'a>(
+    declared: &'a [Resource],
     live: &BTreeMap<Address, LiveObject>,
     kinds: &Kinds,
-) -> Vec<Resource> {
+) -> Vec<Cow<'a, Resource>> {
     let effective: BTreeMap<&Address, Attributes> = declared
         .iter()
         .filter(|r| !r.lifecycle.ignore_changes.is_empty())
@@ -124,6 +125,11 @@ fn follow_ignored(
             Some((&r.address, attributes))
         })
         .collect();
+    // With no field ignored anywhere, every effective value is the declared
+    // one, from which the declared attributes were derived already.
+    if effective.is_empty() {
+        return declared.iter().map(Cow::Borrowed).collect();
+    }
     let lookup = |address: &Address| effective.get(address).cloned();
     declared
         .iter()
@@ -132,7 +138,7 @@ fn follow_ignored(
             if let Some(kind) = kinds.get(r.address.kind) {
                 kind.follow(&mut r.attributes, &lookup);
             }
-            r
+            Cow::Owned(r)
         })
         .collect()
 }
@@ -143,35 +149,32 @@ pub fn declared_fingerprint(declared: &[Resource]) -> String {
         .iter()
         .map(|r| (r.address.to_string(), (r.fqn.as_str(), &r.attributes)))
         .collect();
-    fingerprint(&all)
+    records_fingerprint(
+        all.iter()
+            .map(|(address, (fqn, attributes))| (address.as_str(), *fqn, attributes.iter())),
+    )
 }
 
 /// Fingerprint over every live object read, managed or not, runtime
 /// observations left out.
 pub fn live_fingerprint(live: &Live) -> String {
-    let all: BTreeMap<String, (&str, Attributes)> = live
+    let all: BTreeMap<String, (&str, &Attributes)> = live
         .managed
         .values()
         .chain(&live.unmanaged)
-        .map(|o| {
-            (
-                o.address.to_string(),
-                (o.fqn.as_str(), lasting(&o.attributes)),
-            )
-        })
+        .map(|o| (o.address.to_string(), (o.fqn.as_str(), &o.attributes)))
         .collect();
-    fingerprint(&all)
+    records_fingerprint(
+        all.iter()
+            .map(|(address, (fqn, attributes))| (address.as_str(), *fqn, lasting(attributes))),
+    )
 }
 
 /// `attributes` without runtime observations: keys starting with `_` (a
 /// warehouse's `_running`) change on their own, without anyone changing the
 /// object, so they must not make a saved plan stale.
-fn lasting(attributes: &Attributes) -> Attributes {
-    attributes
-        .iter()
-        .filter(|(k, _)| !k.starts_with('_'))
-        .map(|(k, v)| (k.clone(), v.clone()))
-        .collect()
+fn lasting(attributes: &Attributes) -> impl Iterator<Item = (&String, &serde_json::Value)> {
+    attributes.iter().filter(|(k, _)| !k.starts_with('_'))
 }
 
 /// The addresses a `--target` run may touch: the targets and, transitively,
@@ -234,10 +237,12 @@ fn plan_address(
         needs_replace: matches!(kind_change, Some(Change::Replace { .. })),
         only_drift: attributes.iter().all(|a| a.drift),
     });
+    let declared_fingerprint = declared.map(|d| fields_fingerprint(&d.attributes));
     let seen = Seen {
         declared,
         state,
         live,
+        declared_fingerprint: declared_fingerprint.as_deref(),
     };
     let (reason, step) = step_for(address, kind, &seen, (action, drift), kind_change);
     let destructive = match action {
@@ -246,7 +251,10 @@ fn plan_address(
         _ => false,
     };
     let after = declared.map(|d| d.attributes.clone());
-    let expected_live = after.as_ref().map(|a| visible_fingerprint(kind, a));
+    let expected_live = after
+        .as_ref()
+        .zip(declared_fingerprint.as_deref())
+        .map(|(a, whole)| visible_fingerprint_of(kind, a, whole));
     let change = ResourceChange {
         address: address.clone(),
         kind: address.kind,
@@ -261,7 +269,7 @@ fn plan_address(
         destructive,
         prevent_destroy: declared.is_some_and(|d| d.lifecycle.prevent_destroy),
         attributes,
-        declared_fingerprint: after.as_ref().map(fields_fingerprint),
+        declared_fingerprint,
         expected_live_fingerprint: expected_live,
         after,
         depends_on: declared.map(|d| d.depends_on.clone()).unwrap_or_default(),
@@ -298,11 +306,27 @@ pub(crate) fn visible_fingerprint(kind: &dyn Reconciler, attributes: &Attributes
     )
 }
 
-/// The three views of one address.
+/// [`visible_fingerprint`] of `attributes`, whose whole fingerprint is
+/// `whole`: the same text when every field is visible.
+fn visible_fingerprint_of(kind: &dyn Reconciler, attributes: &Attributes, whole: &str) -> String {
+    let unobservable = kind.unobservable_fields();
+    let all_visible = attributes
+        .keys()
+        .all(|field| !field.starts_with('_') && !unobservable.contains(&field.as_str()));
+    if all_visible {
+        whole.to_string()
+    } else {
+        visible_fingerprint(kind, attributes)
+    }
+}
+
+/// The three views of one address, and the fingerprint of its declared
+/// attributes.
 struct Seen<'a> {
     declared: Option<&'a Resource>,
     state: Option<&'a StateEntry>,
     live: Option<&'a LiveObject>,
+    declared_fingerprint: Option<&'a str>,
 }
 
 /// The reason (for people) and the step (for apply) of a decided action.
@@ -332,20 +356,16 @@ fn step_for(
             let reason = Some("no longer declared".to_string());
             (reason, Some((StepPurpose::Delete, sql)))
         }
-        _ => (None, state_only_step(seen.declared, seen.state, seen.live)),
+        _ => (None, state_only_step(seen)),
     }
 }
 
 /// For a no-op: a state-only step when state must learn or forget something.
-fn state_only_step(
-    declared: Option<&Resource>,
-    state: Option<&StateEntry>,
-    live: Option<&LiveObject>,
-) -> StepDraft {
-    match (declared, state, live) {
+fn state_only_step(seen: &Seen<'_>) -> StepDraft {
+    match (seen.declared, seen.state, seen.live) {
         (Some(d), state, Some(_)) => {
             let current = state.is_some_and(|s| {
-                s.declared_fingerprint == fields_fingerprint(&d.attributes)
+                Some(s.declared_fingerprint.as_str()) == seen.declared_fingerprint
                     && s.depends_on == d.depends_on
                     && s.fqn == d.fqn
             });

@@ -4,7 +4,6 @@
 //! attributes give the same fingerprint whatever order they were built in.
 //! This is the one definition used by plans, state and stale-plan checks.
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 
 use serde::Serialize;
@@ -59,35 +58,116 @@ pub fn fingerprint<T: Serialize + ?Sized>(value: &T) -> String {
     // Serialising plain data (maps, strings, numbers) into a Value cannot
     // fail; a value that could would be a programming error caught by tests.
     let json = serde_json::to_value(value).unwrap_or(Value::Null);
-    let mut hasher = Sha256::new();
+    let mut hasher = Hashing::new();
     write_canonical(&json, &mut hasher);
-    hex(hasher)
+    hasher.finish()
 }
 
 /// The fingerprint of the object made of `fields`, given in key order (as a
 /// `BTreeMap` iterates): the same as [`fingerprint`] of that object, without
 /// copying it into a JSON value first.
 pub fn fields_fingerprint<'a>(fields: impl IntoIterator<Item = (&'a String, &'a Value)>) -> String {
-    let mut hasher = Sha256::new();
+    let mut hasher = Hashing::new();
+    write_fields(fields, &mut hasher);
+    hasher.finish()
+}
+
+/// The fingerprint of the object whose entries, given in key order, are
+/// `key: [text, {fields}]`: the same as [`fingerprint`] of a
+/// `BTreeMap<String, (&str, Attributes)>`, without copying it into a JSON
+/// value first.
+pub fn records_fingerprint<'a, F>(
+    records: impl IntoIterator<Item = (&'a str, &'a str, F)>,
+) -> String
+where
+    F: IntoIterator<Item = (&'a String, &'a Value)>,
+{
+    let mut hasher = Hashing::new();
     let _ = hasher.write_all(b"{");
-    for (i, (key, value)) in fields.into_iter().enumerate() {
+    for (i, (key, text, fields)) in records.into_iter().enumerate() {
         if i > 0 {
             let _ = hasher.write_all(b",");
         }
         let _ = serde_json::to_writer(&mut hasher, key);
-        let _ = hasher.write_all(b":");
-        write_canonical(value, &mut hasher);
+        let _ = hasher.write_all(b":[");
+        let _ = serde_json::to_writer(&mut hasher, text);
+        let _ = hasher.write_all(b",");
+        write_fields(fields, &mut hasher);
+        let _ = hasher.write_all(b"]");
     }
     let _ = hasher.write_all(b"}");
-    hex(hasher)
+    hasher.finish()
+}
+
+/// Writes `{"key":value,...}` for `fields` given in key order.
+fn write_fields<'a, W: std::io::Write>(
+    fields: impl IntoIterator<Item = (&'a String, &'a Value)>,
+    out: &mut W,
+) {
+    let _ = out.write_all(b"{");
+    for (i, (key, value)) in fields.into_iter().enumerate() {
+        if i > 0 {
+            let _ = out.write_all(b",");
+        }
+        let _ = serde_json::to_writer(&mut *out, key);
+        let _ = out.write_all(b":");
+        write_canonical(value, out);
+    }
+    let _ = out.write_all(b"}");
+}
+
+/// A sha256 fed through a buffer: serde_json writes a string in several
+/// small pieces, and one hasher update per piece costs more than copying
+/// them into a buffer and hashing it a block run at a time.
+struct Hashing {
+    hasher: Sha256,
+    buffer: Vec<u8>,
+}
+
+impl Hashing {
+    const CAPACITY: usize = 8 * 1024;
+
+    fn new() -> Self {
+        Hashing {
+            hasher: Sha256::new(),
+            buffer: Vec::with_capacity(Self::CAPACITY),
+        }
+    }
+
+    /// `sha256:<hex>` of everything written.
+    fn finish(mut self) -> String {
+        self.hasher.update(&self.buffer);
+        hex(self.hasher)
+    }
+}
+
+impl std::io::Write for Hashing {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        if self.buffer.len() + bytes.len() > Self::CAPACITY {
+            self.hasher.update(&self.buffer);
+            self.buffer.clear();
+            if bytes.len() >= Self::CAPACITY {
+                self.hasher.update(bytes);
+                return Ok(bytes.len());
+            }
+        }
+        self.buffer.extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `sha256:<hex>` of what `hasher` was given.
 fn hex(hasher: Sha256) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(7 + 64);
     out.push_str("sha256:");
     for b in hasher.finalize() {
-        let _ = write!(out, "{b:02x}");
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
     }
     out
 }
@@ -119,6 +199,55 @@ mod tests {
         assert_eq!(fields_fingerprint(&map), fingerprint(&map));
         let empty = std::collections::BTreeMap::<String, Value>::new();
         assert_eq!(fields_fingerprint(&empty), fingerprint(&empty));
+    }
+
+    #[test]
+    fn records_fingerprints_equal_fingerprints_of_the_same_records() {
+        let a: std::collections::BTreeMap<String, Value> =
+            serde_json::from_str(r#"{"z":{"q":2,"p":[1,"x"]},"a":"\u00e9"}"#).unwrap();
+        let b = std::collections::BTreeMap::<String, Value>::new();
+        let records: std::collections::BTreeMap<
+            String,
+            (&str, &std::collections::BTreeMap<String, Value>),
+        > = [
+            ("warehouse.B".to_string(), ("B \"q\"", &a)),
+            ("schema.A".to_string(), ("DB.A", &b)),
+        ]
+        .into_iter()
+        .collect();
+        let streamed = records_fingerprint(
+            records
+                .iter()
+                .map(|(k, (text, fields))| (k.as_str(), *text, fields.iter())),
+        );
+        assert_eq!(streamed, fingerprint(&records));
+        let none: [(
+            &str,
+            &str,
+            std::collections::btree_map::Iter<'_, String, Value>,
+        ); 0] = [];
+        assert_eq!(
+            records_fingerprint(none),
+            fingerprint(&std::collections::BTreeMap::<
+                String,
+                (&str, &std::collections::BTreeMap<String, Value>),
+            >::new())
+        );
+    }
+
+    #[test]
+    fn long_values_hash_as_one_text() {
+        let long = "x".repeat(3 * Hashing::CAPACITY + 5);
+        let map: std::collections::BTreeMap<String, Value> = [
+            ("a".to_string(), json!(long)),
+            ("b".to_string(), json!([1, 2])),
+        ]
+        .into_iter()
+        .collect();
+        let text = canonical_json(&serde_json::to_value(&map).unwrap());
+        let mut expected = Sha256::new();
+        expected.update(text.as_bytes());
+        assert_eq!(fields_fingerprint(&map), hex(expected));
     }
 
     #[test]

@@ -16,7 +16,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use fingerprint::{canonical_json, fields_fingerprint, fingerprint};
+pub use fingerprint::{canonical_json, fields_fingerprint, fingerprint, records_fingerprint};
 
 use crate::diag::Span;
 use crate::ident::Ident;

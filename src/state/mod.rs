@@ -187,10 +187,26 @@ impl StateStore {
         };
         // Read the version first, so a newer file is reported as such even
         // when its shape no longer matches this build's.
-        let value: serde_json::Value =
-            serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
-        let version = value
-            .get("format_version")
+        // Only `format_version` is kept from this first pass: the rest is
+        // skipped, not built into a JSON tree and then converted again.
+        #[derive(Deserialize)]
+        struct Version {
+            format_version: Option<serde_json::Value>,
+        }
+        let header: Version = match serde_json::from_str(text) {
+            Ok(header) => header,
+            // Not an object (or not JSON): read it whole for the message.
+            Err(_) => {
+                let value: serde_json::Value =
+                    serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
+                Version {
+                    format_version: value.get("format_version").cloned(),
+                }
+            }
+        };
+        let version = header
+            .format_version
+            .as_ref()
             .and_then(serde_json::Value::as_u64)
             .ok_or_else(|| corrupt("`format_version` is missing".into()))?;
         if version > u64::from(STATE_FORMAT_VERSION) {
@@ -200,7 +216,7 @@ impl StateStore {
                 found: version,
             });
         }
-        let state: State = serde_json::from_value(value).map_err(|e| corrupt(e.to_string()))?;
+        let state: State = serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
         if state.environment != self.environment {
             return Err(corrupt(format!(
                 "it belongs to environment {}, not {}",
