@@ -41,6 +41,8 @@ pub struct Cli {
 /// floe's commands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Create a new project in DIR (created if missing) and apply it to the local DEV account.
+    Init(InitArgs),
     /// Load and check the whole project offline, for every environment (or one).
     Validate(EnvArgs),
     /// Show which environment a branch selects, and why.
@@ -72,6 +74,14 @@ pub struct CompletionsArgs {
     /// The shell to complete in.
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `floe init`.
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The folder of the new project (default: the `-C` folder, `.`); never overwrites a file.
+    #[arg(value_name = "DIR")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Choosing an environment: explicitly, or through a branch.

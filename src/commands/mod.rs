@@ -17,6 +17,7 @@ mod drift;
 mod engine;
 mod env;
 mod graph;
+mod init;
 mod leftovers;
 mod local;
 mod plan;
@@ -51,6 +52,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
         verbose: cli.verbose,
     };
     match cli.command {
+        Command::Init(args) => init::run(&ctx, &args, out),
         Command::Validate(args) => validate::run(&ctx, &args, out),
         Command::Env(args) => env::run(&ctx, &args, out),
         Command::Config(args) => config::run(&ctx, &args, out),
