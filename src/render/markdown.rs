@@ -10,7 +10,9 @@ use std::fmt::Write;
 
 use super::style::value;
 use super::text::purpose;
-use crate::diff::{Action, Plan, ResourceChange};
+use serde_json::Value;
+
+use crate::diff::{Action, AttributeChange, Plan, ResourceChange};
 use crate::model::KindName;
 
 /// The most characters a markdown plan holds: under the 65,536 a GitHub
@@ -99,14 +101,18 @@ impl Rows {
         self.out.push_str(text);
     }
 
-    /// A section: `head`, then each row while it fits (once one is left
-    /// out, every later row is too), then `tail`. Nothing when no row fits.
-    fn section(&mut self, head: &str, rows: &[String], tail: &str) {
+    /// A section: `head`, then each row while the text stays within
+    /// `until` characters (once one is left out, every later row is too),
+    /// then `tail`. Nothing when no row fits. True when every row fits.
+    fn section(&mut self, head: &str, rows: &[String], tail: &str, until: usize) -> bool {
+        let until = until.min(self.budget);
         let frame = head.chars().count() + tail.chars().count();
         let mut started = false;
+        let mut all = true;
         for row in rows {
             let need = row.chars().count() + if started { 0 } else { frame };
-            if self.left_out > 0 || self.used + need > self.budget {
+            if !all || self.used + need > until {
+                all = false;
                 self.left_out += 1;
                 continue;
             }
@@ -122,6 +128,7 @@ impl Rows {
         if started {
             self.out.push_str(tail);
         }
+        all
     }
 }
 
@@ -177,17 +184,20 @@ fn short(commit: &str) -> String {
     code(&commit.chars().take(12).collect::<String>())
 }
 
-/// Destructive changes, then drift, each as a marked list.
+/// Destructive changes, then drift, each as a marked list, within half the
+/// budget so the tables keep room.
 fn write_flagged(rows: &mut Rows, plan: &Plan) {
+    let until = rows.budget / 2;
     let changed = || plan.changes.iter().filter(|c| c.action != Action::NoOp);
     let destructive: Vec<String> = changed()
         .filter(|c| c.destructive)
         .map(|c| format!("> - {}\n", flagged_item(c)))
         .collect();
     rows.section(
-        "> [!CAUTION]\n> **Destructive**: these changes drop objects that hold data.\n>\n",
+        "> [!CAUTION]\n> **Destructive**: apply drops these objects, and any data they hold, only with `--allow-destroy`.\n>\n",
         &destructive,
         "\n",
+        until,
     );
     let drift: Vec<String> = changed()
         .filter(|c| c.drift)
@@ -197,6 +207,7 @@ fn write_flagged(rows: &mut Rows, plan: &Plan) {
         "> [!WARNING]\n> **Drift**: the account differs from the last apply; these changes undo what was changed outside floe.\n>\n",
         &drift,
         "\n",
+        until,
     );
 }
 
@@ -229,6 +240,7 @@ fn notes(change: &ResourceChange) -> Vec<String> {
 
 /// One table per kind, then the unmanaged objects.
 fn write_tables(rows: &mut Rows, plan: &Plan) {
+    let mut until = rows.budget;
     for kind in KindName::ALL {
         let table: Vec<String> = plan
             .changes
@@ -240,7 +252,10 @@ fn write_tables(rows: &mut Rows, plan: &Plan) {
             "#### {}\n\n| address | action | changes |\n|---|---|---|\n",
             kind.address_name()
         );
-        rows.section(&head, &table, "\n");
+        if !rows.section(&head, &table, "\n", until) {
+            // Once a table is cut, later ones are left out whole.
+            until = 0;
+        }
     }
     let unmanaged: Vec<String> = plan
         .unmanaged
@@ -257,6 +272,7 @@ fn write_tables(rows: &mut Rows, plan: &Plan) {
         "#### unmanaged\n\nNeither declared nor in state: never touched. To adopt one, declare it and run `floe state import ADDR`.\n\n| address | name |\n|---|---|\n",
         &unmanaged,
         "\n",
+        until,
     );
 }
 
@@ -268,12 +284,18 @@ fn table_row(change: &ResourceChange) -> String {
     }
     let mut changes = notes(change);
     for attribute in &change.attributes {
-        changes.push(format!(
-            "{}: {} → {}",
-            code(&attribute.field),
-            code(&value(attribute.old())),
-            code(&value(attribute.declared.as_ref()))
-        ));
+        let (old, new) = (value(attribute.old()), value(attribute.declared.as_ref()));
+        changes.push(if old == new {
+            // Both cut to the same start: the details show where they differ.
+            format!("{} changed", code(&attribute.field))
+        } else {
+            format!(
+                "{}: {} → {}",
+                code(&attribute.field),
+                code(&old),
+                code(&new)
+            )
+        });
     }
     format!(
         "| {} | {} | {} |\n",
@@ -328,19 +350,46 @@ fn attribute_details(plan: &Plan) -> Option<String> {
     for change in plan.changes.iter().filter(|c| !c.attributes.is_empty()) {
         let _ = writeln!(body, "@@ {} @@", clean(&change.address.to_string()));
         for attribute in &change.attributes {
-            let field = clean(&attribute.field);
-            let _ = writeln!(body, "- {field}: {}", full_value(attribute.old()));
-            let _ = writeln!(
-                body,
-                "+ {field}: {}",
-                full_value(attribute.declared.as_ref())
-            );
+            write_attribute_diff(&mut body, attribute);
         }
     }
     if body.is_empty() {
         return None;
     }
     Some(folded("Attribute changes", "diff", &body))
+}
+
+/// One attribute as `-` old and `+` new lines. Texts of several lines (a
+/// query) show only the lines from the first to the last that differ.
+fn write_attribute_diff(body: &mut String, attribute: &AttributeChange) {
+    let field = clean(&attribute.field);
+    let (old, new) = (attribute.old(), attribute.declared.as_ref());
+    if let (Some(Value::String(old)), Some(Value::String(new))) = (old, new) {
+        if old.contains('\n') || new.contains('\n') {
+            let old: Vec<&str> = old.lines().collect();
+            let new: Vec<&str> = new.lines().collect();
+            let head = common_run(old.iter(), new.iter());
+            let tail = common_run(old[head..].iter().rev(), new[head..].iter().rev());
+            let _ = writeln!(body, "  {field}: from line {}", head + 1);
+            for line in &old[head..old.len() - tail] {
+                let _ = writeln!(body, "-   {}", clean(line));
+            }
+            for line in &new[head..new.len() - tail] {
+                let _ = writeln!(body, "+   {}", clean(line));
+            }
+            return;
+        }
+    }
+    let _ = writeln!(body, "- {field}: {}", full_value(old));
+    let _ = writeln!(body, "+ {field}: {}", full_value(new));
+}
+
+/// How many items two sequences share before they first differ.
+fn common_run<'a>(
+    a: impl Iterator<Item = &'a &'a str>,
+    b: impl Iterator<Item = &'a &'a str>,
+) -> usize {
+    a.zip(b).take_while(|(x, y)| x == y).count()
 }
 
 /// Every step's SQL, in order, folded, or `None` when no step runs SQL.
@@ -378,12 +427,10 @@ fn folded(summary: &str, language: &str, body: &str) -> String {
 }
 
 /// A value in full, on one line: plain words bare, anything else as JSON.
-fn full_value(v: Option<&serde_json::Value>) -> String {
+fn full_value(v: Option<&Value>) -> String {
     match v {
-        None | Some(serde_json::Value::Null) => "(none)".into(),
-        Some(serde_json::Value::String(s)) if !s.is_empty() && !s.contains(char::is_whitespace) => {
-            clean(s)
-        }
+        None | Some(Value::Null) => "(none)".into(),
+        Some(Value::String(s)) if !s.is_empty() && !s.contains(char::is_whitespace) => clean(s),
         Some(other) => clean(&other.to_string()),
     }
 }
