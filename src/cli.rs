@@ -151,6 +151,18 @@ pub struct GraphArgs {
     pub format: GraphFormat,
 }
 
+/// Output formats of `floe plan`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum)]
+pub enum PlanFormat {
+    /// For people at a terminal.
+    #[default]
+    Text,
+    /// The plan's JSON (format_version 1), as `--out` saves it.
+    Json,
+    /// A compact summary for a pull request comment.
+    Markdown,
+}
+
 /// `floe plan`.
 #[derive(Debug, Args)]
 pub struct PlanArgs {
@@ -163,10 +175,13 @@ pub struct PlanArgs {
     /// Save the plan to FILE for a later `floe apply FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
-    /// Print the plan as JSON (format_version 1) instead of text.
+    /// Output format: text, json or markdown (a pull request comment).
+    #[arg(long, value_enum, value_name = "FORMAT", conflicts_with = "json")]
+    pub format: Option<PlanFormat>,
+    /// Print the plan as JSON (format_version 1): short for `--format json`.
     #[arg(long)]
     pub json: bool,
-    /// Also print the exact SQL statements of every step.
+    /// Also print the exact SQL statements of every step (text format).
     #[arg(long)]
     pub sql: bool,
     /// Limit the plan to these addresses and what they depend on.
@@ -175,6 +190,17 @@ pub struct PlanArgs {
     /// Exit 2 when changes are pending, 0 when none.
     #[arg(long)]
     pub detailed_exitcode: bool,
+}
+
+impl PlanArgs {
+    /// The output format `--format` or `--json` chose (text by default).
+    pub fn output_format(&self) -> PlanFormat {
+        match self.format {
+            Some(format) => format,
+            None if self.json => PlanFormat::Json,
+            None => PlanFormat::Text,
+        }
+    }
 }
 
 /// `floe apply`.

@@ -1,6 +1,7 @@
 //! `floe plan`: read the environment, compare, and show what apply would do.
 //!
-//! The plan is printed as text (or JSON with `--json`), optionally saved
+//! The plan is printed as text, JSON (`--format json`, or `--json`) or
+//! markdown for a pull request comment (`--format markdown`), optionally saved
 //! with `--out` for `floe apply PLANFILE`. With `-v` the statements issued
 //! to read the account, and their time, go to stderr. Planning never
 //! changes the account or the state, so it takes no lock.
@@ -11,10 +12,10 @@ use super::engine::{self, Workspace, color_stdout, write};
 use super::leftovers;
 use super::{Context, ExitCode};
 use crate::atomic_file::write_atomic;
-use crate::cli::PlanArgs;
+use crate::cli::{PlanArgs, PlanFormat};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::reconciler_kinds;
-use crate::render::{self, TextOptions};
+use crate::render::{self, PlanOrigin, TextOptions};
 
 /// Runs `floe plan`.
 pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
@@ -33,6 +34,12 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
         let plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
         Ok::<_, Diagnostics>((plan, introspection))
     })?;
+    let git = &workspace.resolved.selection.git;
+    let origin = PlanOrigin {
+        branch: git.branch.clone(),
+        commit: git.commit.clone(),
+        connection: workspace.connection_name(&args.connection),
+    };
     if ctx.verbose > 0 {
         eprint!("{}", render::introspection_text(&introspection));
     }
@@ -41,16 +48,18 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
             Diagnostic::error(format!("cannot save the plan to {}: {e}", path.display()))
         })?;
     }
-    if args.json {
-        write(out, &render::plan_json(&plan))?;
-    } else {
-        let options = TextOptions {
-            color: color_stdout(),
-            sql: args.sql,
-        };
-        write(out, &render::plan_text(&plan, options))?;
-        if let Some(path) = &args.out {
-            write(out, &render::plan_saved_text(path))?;
+    match args.output_format() {
+        PlanFormat::Json => write(out, &render::plan_json(&plan))?,
+        PlanFormat::Markdown => write(out, &render::plan_markdown(&plan, &origin))?,
+        PlanFormat::Text => {
+            let options = TextOptions {
+                color: color_stdout(),
+                sql: args.sql,
+            };
+            write(out, &render::plan_text(&plan, options))?;
+            if let Some(path) = &args.out {
+                write(out, &render::plan_saved_text(path))?;
+            }
         }
     }
     Ok(if args.detailed_exitcode && plan.has_changes() {

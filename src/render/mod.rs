@@ -1,6 +1,6 @@
 //! Presentation: plans, drift, apply outcomes, validation, environments,
 //! configuration, the dependency graph and local query results as text for
-//! people and JSON for machines. Every renderer reads a value (a
+//! people, JSON for machines and markdown for pull request comments. Every renderer reads a value (a
 //! [`crate::diff::Plan`], a [`crate::diff::DriftReport`], an [`crate::apply::Summary`],
 //! rows) and returns a string; it decides nothing and writes nothing. The apply progress displays
 //! ([`ProgressObserver`], [`LogObserver`]) are the one exception: they
@@ -16,6 +16,7 @@ mod graph;
 mod init;
 mod leftovers;
 mod local;
+mod markdown;
 mod progress;
 mod state;
 mod style;
@@ -34,6 +35,7 @@ pub use leftovers::{
     InterruptedRun, LostAccount, LostFile, interrupted_run_text, lost_account_text,
 };
 pub use local::{reset_text, rows_json, rows_table};
+pub use markdown::{MARKDOWN_LIMIT, PlanOrigin, plan_markdown};
 pub use progress::{LogObserver, ProgressObserver};
 pub use state::{forgot_text, imported_text, state_list_text, state_show_text, unlock_text};
 pub use summary::{introspection_text, summary_text};

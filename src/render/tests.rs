@@ -1,5 +1,6 @@
 use serde_json::json;
 
+use super::markdown::plan_markdown_within;
 use super::*;
 use crate::apply::{FailedStep, SkippedStep, Summary};
 use crate::diff::{DriftKind, DriftReport, PlanInput, plan};
@@ -222,4 +223,171 @@ fn state_list_and_show() {
     state.import(addr("warehouse.A"), entry.clone()).unwrap();
     assert_eq!(state_list_text(&state), "warehouse.A\n");
     insta::assert_snapshot!(state_show_text(&addr("warehouse.A"), &entry));
+}
+
+/// What a markdown plan comes from in these tests.
+fn origin() -> PlanOrigin {
+    PlanOrigin {
+        branch: Some("feature/x".into()),
+        commit: Some("0123456789abcdef0123456789abcdef01234567".into()),
+        connection: "local".into(),
+    }
+}
+
+#[test]
+fn markdown_plan() {
+    insta::assert_snapshot!(plan_markdown(&busy_plan(), &origin()));
+}
+
+#[test]
+fn markdown_puts_destructive_changes_and_drift_before_the_tables() {
+    let text = plan_markdown(&busy_plan(), &origin());
+    let caution = text
+        .find("> [!CAUTION]")
+        .expect("destructive changes are marked");
+    let warning = text.find("> [!WARNING]").expect("drift is marked");
+    let table = text.find("| address | action |").expect("a table");
+    assert!(caution < warning && warning < table, "{text}");
+    assert!(text.contains("> - **delete** `warehouse.OLD_WH`"), "{text}");
+}
+
+#[test]
+fn markdown_of_an_empty_plan_is_one_line() {
+    let mut p = busy_plan();
+    p.changes.retain(|c| c.action == crate::diff::Action::NoOp);
+    p.steps.clear();
+    let text = plan_markdown(&p, &origin());
+    assert_eq!(
+        text,
+        "**floe plan: DEV**: no changes. The declarations at branch `feature/x` (commit `0123456789ab`) match the account of connection `local`.\n"
+    );
+}
+
+#[test]
+fn markdown_escapes_code_spans_table_cells_and_text() {
+    use super::markdown::{cell, code, text};
+    assert_eq!(code("PLAIN"), "`PLAIN`");
+    assert_eq!(code("a`b"), "``a`b``");
+    assert_eq!(code("`x``"), "``` `x`` ```");
+    assert_eq!(code("two\nlines"), "`two lines`");
+    assert_eq!(cell(&code("a|b")), "`a\\|b`");
+    assert_eq!(
+        text("*not* [a](link) <b> #1 a_b"),
+        "\\*not\\* \\[a\\](link) \\<b\\> \\#1 a\\_b"
+    );
+    assert_eq!(text("back\\slash"), "back\\\\slash");
+}
+
+#[test]
+fn markdown_never_holds_control_characters() {
+    let mut p = busy_plan();
+    let change = p
+        .changes
+        .iter_mut()
+        .find(|c| c.action == crate::diff::Action::Update)
+        .expect("the busy plan updates");
+    change.reason = Some("\x1b[31mred\x1b[0m | `pipe`".into());
+    change.attributes[0].declared = Some(json!("\x1b[1mbold\x1b[0m"));
+    p.steps[0].statements.push("SELECT '\x1b[2J'".into());
+    let text = plan_markdown(&p, &origin());
+    assert!(!text.contains('\x1b'), "{text:?}");
+    assert!(
+        text.contains("\u{FFFD}\\[31mred\u{FFFD}\\[0m \\| \\`pipe\\`"),
+        "{text}"
+    );
+}
+
+/// The busy plan's changes repeated `n` times under new names, each with a
+/// long comment and a long statement.
+fn huge_plan(n: usize) -> crate::diff::Plan {
+    let mut p = busy_plan();
+    let templates = p.changes.clone();
+    let step = p.steps[0].clone();
+    p.changes.clear();
+    p.steps.clear();
+    for i in 0..n {
+        for template in &templates {
+            let mut change = template.clone();
+            change.address = addr(&format!("{}_{i}", template.address));
+            change.attributes.push(crate::diff::AttributeChange {
+                field: "comment".into(),
+                declared: Some(json!(format!("comment {i} {}", "x".repeat(80)))),
+                state: None,
+                live: None,
+                drift: false,
+            });
+            p.changes.push(change);
+        }
+        let mut step = step.clone();
+        step.id = i as u32;
+        step.statements = vec![format!(
+            "CREATE WAREHOUSE W_{i} COMMENT = '{}'",
+            "y".repeat(200)
+        )];
+        p.steps.push(step);
+    }
+    p
+}
+
+#[test]
+fn markdown_of_thousands_of_changes_stays_under_the_bound_and_says_what_was_left_out() {
+    let p = huge_plan(1000);
+    assert!(p.changes.len() >= 5000);
+    let text = plan_markdown(&p, &origin());
+    assert!(
+        text.chars().count() <= MARKDOWN_LIMIT,
+        "{} characters",
+        text.chars().count()
+    );
+    assert!(
+        text.contains("> [!CAUTION]"),
+        "destructive changes come first"
+    );
+    assert!(
+        text.contains("| address | action | changes |"),
+        "tables are kept in part"
+    );
+    assert!(!text.contains("<details>"), "details go first");
+    assert!(
+        text.contains("The attribute changes and the SQL are left out to fit a comment"),
+        "{text}"
+    );
+    let shown = text
+        .lines()
+        .filter(|l| l.starts_with("| `") || l.starts_with("> - "))
+        .count();
+    let changed = p
+        .changes
+        .iter()
+        .filter(|c| c.action != crate::diff::Action::NoOp)
+        .count();
+    let flagged = p
+        .changes
+        .iter()
+        .filter(|c| c.destructive || c.drift)
+        .count();
+    let left_out = changed + flagged + p.unmanaged.len() - shown;
+    assert!(
+        text.contains(&format!(
+            "_{left_out} rows left out to fit a comment: run `floe plan` locally, or `floe plan --format json`, for the full plan._"
+        )),
+        "{left_out} rows: {text}"
+    );
+}
+
+#[test]
+fn markdown_drops_details_before_rows() {
+    let p = huge_plan(100);
+    let full = plan_markdown_within(&p, &origin(), usize::MAX);
+    assert!(full.contains("<details><summary>SQL, in order (100 steps)</summary>"));
+    let limit = full.find("<details>").expect("details") + 3_000;
+    let text = plan_markdown_within(&p, &origin(), limit);
+    assert!(text.chars().count() <= limit);
+    assert!(!text.contains("rows left out"), "{text}");
+    assert!(
+        text.contains("<details><summary>Attribute changes</summary>")
+            || text.contains("The attribute changes and the SQL are left out"),
+        "{text}"
+    );
+    assert!(!text.contains("SQL, in order"), "{text}");
 }
