@@ -21,6 +21,7 @@
 pub mod declaration;
 pub mod entity;
 pub mod feature_view;
+pub mod json_schema;
 pub mod model;
 pub mod reconciler;
 pub mod schedule;
@@ -83,6 +84,13 @@ macro_rules! kind_specs {
                     $(Spec::$variant(s) => s,)*
                 }
             }
+        }
+
+        /// The JSON Schema of a resource document of any kind, for editors.
+        pub fn resource_json_schema() -> serde_json::Value {
+            json_schema::document_schema(vec![
+                $((KindName::$variant, $module::json_schema::schema()),)*
+            ])
         }
 
         /// Every kind the reconciler can read, compare and change, for a plan.
