@@ -13,7 +13,8 @@ use crate::kinds::json_schema::{Spelling, boolean, field, integer, keyword, kind
 use crate::model::KindName;
 
 /// Size spellings besides [`SIZES`] that the reader accepts (as
-/// [`super::declaration::canonical_size`] maps them), Snowflake's own first.
+/// [`super::declaration::canonical_size`] maps them): SHOW WAREHOUSES'
+/// display form first, then the `X<n>LARGE` forms.
 pub const OTHER_SIZES: [&str; 12] = [
     "X-Small", "Small", "Medium", "Large", "X-Large", "2X-Large", "3X-Large", "4X-Large",
     "5X-Large", "6X-Large", "X2LARGE", "X3LARGE",
