@@ -56,10 +56,10 @@ pub fn required(key: &'static str, schema: Value) -> Field {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Spelling {
     /// Any case, surrounding whitespace trimmed
-    /// ([`crate::kinds::common::upper`]).
+    /// (`upper` in `kinds::common`).
     Upper,
     /// Any case, spaces, `-` and `_` anywhere ignored
-    /// ([`crate::kinds::common::loose`]).
+    /// (`loose` in `kinds::common`).
     Loose,
     /// Exactly as listed.
     Exact,

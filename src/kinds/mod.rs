@@ -2,9 +2,10 @@
 //!
 //! `src/kinds/<kind>/` holds everything about one kind: `mod.rs` documents
 //! its address and canonical attributes, `declaration.rs` is its YAML side
-//! (a [`Declaration`]: fields, validation, canonical attributes) and
-//! `reconciler.rs` its account side (a [`Reconciler`]: introspection, SHOW
-//! parsing, SQL). The kinds are registered in one list,
+//! (a [`Declaration`]: fields, validation, canonical attributes),
+//! `json_schema.rs` the JSON Schema of its fields for editors
+//! ([`json_schema`]), and `reconciler.rs` its account side (a
+//! [`Reconciler`]: introspection, SHOW parsing, SQL). The kinds are registered in one list,
 //! [`crate::kind_list::for_each_kind`], from which [`KindName`], [`Spec`]
 //! and [`reconciler_kinds`] derive.
 //!
