@@ -66,6 +66,8 @@ pub enum Command {
     Local(LocalCommand),
     /// Print a shell completion script, e.g. `floe completions bash > /etc/bash_completion.d/floe`.
     Completions(CompletionsArgs),
+    /// Print the JSON Schema of resource files for editors, e.g. `floe schema > .floe/schema.json`.
+    Schema,
 }
 
 /// `floe completions`.

@@ -21,6 +21,7 @@ mod init;
 mod leftovers;
 mod local;
 mod plan;
+mod schema;
 mod state;
 mod validate;
 
@@ -63,5 +64,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
         Command::State(args) => state::run(&ctx, &args, out),
         Command::Local(args) => local::run(&ctx, &args, out),
         Command::Completions(args) => completions::run(&args, out),
+        Command::Schema => schema::run(out),
     }
 }

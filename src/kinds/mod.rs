@@ -2,9 +2,10 @@
 //!
 //! `src/kinds/<kind>/` holds everything about one kind: `mod.rs` documents
 //! its address and canonical attributes, `declaration.rs` is its YAML side
-//! (a [`Declaration`]: fields, validation, canonical attributes) and
-//! `reconciler.rs` its account side (a [`Reconciler`]: introspection, SHOW
-//! parsing, SQL). The kinds are registered in one list,
+//! (a [`Declaration`]: fields, validation, canonical attributes),
+//! `json_schema.rs` the JSON Schema of its fields for editors
+//! ([`json_schema`]), and `reconciler.rs` its account side (a
+//! [`Reconciler`]: introspection, SHOW parsing, SQL). The kinds are registered in one list,
 //! [`crate::kind_list::for_each_kind`], from which [`KindName`], [`Spec`]
 //! and [`reconciler_kinds`] derive.
 //!
@@ -21,6 +22,7 @@
 pub mod declaration;
 pub mod entity;
 pub mod feature_view;
+pub mod json_schema;
 pub mod model;
 pub mod reconciler;
 pub mod schedule;
@@ -83,6 +85,13 @@ macro_rules! kind_specs {
                     $(Spec::$variant(s) => s,)*
                 }
             }
+        }
+
+        /// The JSON Schema of a resource document of any kind, for editors.
+        pub fn resource_json_schema() -> serde_json::Value {
+            json_schema::document_schema(vec![
+                $((KindName::$variant, $module::json_schema::schema()),)*
+            ])
         }
 
         /// Every kind the reconciler can read, compare and change, for a plan.

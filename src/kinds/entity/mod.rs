@@ -24,6 +24,7 @@
 
 pub mod declaration;
 pub mod fields;
+pub mod json_schema;
 pub mod reconciler;
 
 pub use declaration::{ENTITY_TAG_PREFIX, Entity};

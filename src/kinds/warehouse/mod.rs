@@ -31,6 +31,7 @@
 
 pub mod declaration;
 pub mod fields;
+pub mod json_schema;
 pub mod reconciler;
 
 pub use declaration::{SIZES, Warehouse, canonical_size, canonical_type};
