@@ -4,6 +4,8 @@
 
 mod common;
 
+use std::io::{BufRead, BufReader};
+
 use common::Project;
 use common::project::{read_until, signal};
 
@@ -237,4 +239,57 @@ fn a_lost_local_account_beside_recorded_state_is_warned_about() {
         .on_branch(DEV, &["plan"])
         .code(0)
         .stderr_lacks("warning:");
+}
+
+#[test]
+fn a_killed_apply_is_read_back_from_its_journal_and_a_complete_one_leaves_none() {
+    let project = Project::example();
+    let mut child = project.slow_apply(DEV, 60, 2);
+    // A step's `ok` line is printed once its record is on disk.
+    let mut log = BufReader::new(child.stderr.take().expect("stderr is piped")).lines();
+    let mut finished = Vec::new();
+    while finished.len() < 5 {
+        let line = log
+            .next()
+            .expect("the apply logs until killed")
+            .expect("the log is text");
+        if line.contains("] ok ") {
+            finished.push(line);
+        }
+    }
+    child.kill().expect("the apply can be killed");
+    child.wait().expect("the apply ends");
+    finished.extend(
+        log.map_while(Result::ok)
+            .filter(|line| line.contains("] ok ")),
+    );
+
+    let journal = project.path().join("state/DEV.journal");
+    assert!(journal.exists(), "the killed run left no journal");
+    let listed = project.on_branch(DEV, &["state", "list"]);
+    listed.code(0);
+    for line in &finished {
+        let address = line.split_whitespace().last().expect("an address");
+        assert!(
+            listed.stdout.lines().any(|l| l.trim() == address),
+            "{address} finished but is not listed:\n{}",
+            listed.stdout
+        );
+    }
+    project
+        .on_branch(DEV, &["plan"])
+        .code(0)
+        .stdout_has("to create");
+    project.on_branch(DEV, &["state", "unlock"]).code(0);
+    project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
+    project.assert_clean(DEV, "DEV");
+    assert!(!journal.exists(), "a complete apply leaves its journal");
+    // The snapshot alone holds everything `floe state list` shows.
+    let snapshot: serde_json::Value =
+        serde_json::from_str(&project.read("state/DEV.json")).expect("the snapshot is JSON");
+    let listed = project.on_branch(DEV, &["state", "list"]);
+    assert_eq!(
+        snapshot["resources"].as_object().map(serde_json::Map::len),
+        Some(listed.stdout.lines().count())
+    );
 }

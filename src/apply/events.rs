@@ -109,6 +109,10 @@ pub struct Summary {
     pub failed: Vec<FailedStep>,
     /// Steps that did not run.
     pub skipped: Vec<SkippedStep>,
+    /// Set when every step was recorded but the state journal could not be
+    /// folded into the snapshot (the next run reads both).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state_warning: Option<String>,
 }
 
 impl Summary {

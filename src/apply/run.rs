@@ -129,9 +129,10 @@ pub struct StateSink<'a> {
 /// step starts (running ones finish); dependents of a failed step are
 /// skipped with the cause; a resume that compensates a suspend still runs
 /// once its dependencies have finished, when that suspend succeeded. State
-/// is written after every successful step, from this one task, so writes
-/// never interleave; steps that end together share one write, made before
-/// any step that waits on them starts. An [`Interrupt`] stops the walk as a failure does. Guards (destroy, staleness) are the caller's, before.
+/// is recorded after every successful step, from this one task, so writes
+/// never interleave; steps that end together share one journal write, made
+/// before any step that waits on them starts. At the end the journal is
+/// folded into the state snapshot. An [`Interrupt`] stops the walk as a failure does. Guards (destroy, staleness) are the caller's, before.
 pub async fn apply(
     plan: &Plan,
     session: Arc<dyn Session>,
@@ -211,7 +212,7 @@ pub async fn apply(
                 }
             }
         }
-        let saved = persist(&recorded, sink.state, sink.store);
+        let saved = persist(&recorded, &walk.steps, sink.state, sink.store);
         results.extend(recorded.into_iter().map(|(id, _)| (id, saved.clone())));
         results.sort_by_key(|(id, _)| *id);
         for (id, result) in results {
@@ -222,6 +223,14 @@ pub async fn apply(
         }
     }
     walk.skip_unreachable();
+    // The journal holds this run's records; one snapshot write folds them in.
+    if let Err(e) = sink.store.compact(sink.state) {
+        walk.summary.state_warning = Some(format!(
+            "every step is recorded in {}, but it could not be folded into {}: {e}",
+            sink.store.journal_path().display(),
+            sink.store.path().display()
+        ));
+    }
     observers.emit(&Event::Done {
         summary: walk.summary.clone(),
     });
@@ -537,17 +546,24 @@ fn set_attributes(entry: &mut StateEntry, kind: &dyn Reconciler, attributes: Att
     entry.attributes = attributes;
 }
 
-/// Writes the state once for the steps just recorded, unless none of them
-/// changed it (a suspend or resume of a task state already says so).
+/// Records the steps that just ended with one journal write, unless none of
+/// them changed state (a suspend or resume of a task state already says
+/// so).
 fn persist(
     recorded: &[(StepId, bool)],
+    steps: &BTreeMap<StepId, &Step>,
     state: &mut State,
     store: &StateStore,
 ) -> Result<(), StepError> {
-    if !recorded.iter().any(|(_, changed)| *changed) {
+    let changed: Vec<&Address> = recorded
+        .iter()
+        .filter(|(_, changed)| *changed)
+        .map(|(id, _)| &steps[id].address)
+        .collect();
+    if changed.is_empty() {
         return Ok(());
     }
-    store.save(state).map_err(|e| StepError {
+    store.record(state, &changed).map_err(|e| StepError {
         statement: String::new(),
         message: format!("applied, but the state could not be written: {e}"),
     })

@@ -187,7 +187,12 @@ async fn state_holds_exactly_the_steps_that_finished() {
     let recorded: Vec<String> = on_disk.resources.keys().map(|a| a.to_string()).collect();
     assert_eq!(recorded, ["warehouse.A", "warehouse.B"]);
     assert_eq!(on_disk, result.state);
-    assert_eq!(on_disk.serial, 2, "one write per successful step");
+    // One write per successful step, then the journal folded into the snapshot.
+    assert_eq!(
+        on_disk.serial, 3,
+        "one write per successful step, one to fold"
+    );
+    assert!(!result.store.journal_path().exists());
     let b = &on_disk.resources[&addr("warehouse.B")];
     assert_eq!(b.depends_on, [addr("warehouse.A")]);
     assert_eq!(b.git_commit.as_deref(), Some("abc123"));

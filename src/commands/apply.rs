@@ -95,6 +95,9 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
             kinds: &kinds,
         };
         let summary = apply(&plan, session, sink, &observers, &options).await;
+        if let Some(warning) = &summary.state_warning {
+            eprint!("{}", render::warning_text(warning));
+        }
         write(out, &format!("\n{}", render::summary_text(&summary)))?;
         Ok(if summary.is_success() { 0 } else { 1 })
     })

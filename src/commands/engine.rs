@@ -69,11 +69,17 @@ impl Workspace {
         &self.resolved.environment().name
     }
 
-    /// The environment's state (empty before the first apply).
+    /// The environment's state (empty before the first apply), snapshot
+    /// and journal; warns when a killed run left an unfinished journal line.
     pub fn load_state(&self) -> Result<State, Diagnostics> {
-        self.store
-            .load()
-            .map_err(|e| Diagnostics::from(e.to_diagnostic()))
+        let loaded = self
+            .store
+            .load_reporting()
+            .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
+        if let Some(warning) = &loaded.warning {
+            eprint!("{}", render::warning_text(warning));
+        }
+        Ok(loaded.state)
     }
 
     /// The connection name this run uses (SPEC 1.4 order).

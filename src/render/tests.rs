@@ -203,6 +203,7 @@ fn apply_summary() {
             address: addr("task.T"),
             cause: "step 2 failed".into(),
         }],
+        state_warning: None,
     };
     insta::assert_snapshot!(summary_text(&summary));
 }

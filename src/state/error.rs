@@ -27,6 +27,17 @@ pub enum StateError {
         /// What is wrong.
         message: String,
     },
+    /// A journal line other than the last one is unreadable: the journal is
+    /// damaged, not cut short by a killed run.
+    #[error("{}:{line}: the state journal is damaged: {message}", path.display())]
+    JournalDamaged {
+        /// The journal.
+        path: PathBuf,
+        /// The 1-based line of the damaged record.
+        line: usize,
+        /// What is wrong with it.
+        message: String,
+    },
     /// The file was written by a newer floe.
     #[error("the state file {} has format_version {found}, newer than this floe reads ({})", path.display(), super::STATE_FORMAT_VERSION)]
     NewerFormat {
@@ -74,6 +85,10 @@ impl StateError {
             StateError::Corrupt { backup, .. } => d.hint(format!(
                 "floe never resets state: restore it from the previous version {}, or fix the file by hand",
                 backup.display()
+            )),
+            StateError::JournalDamaged { path, line, .. } => d.hint(format!(
+                "floe never drops recorded changes: repair or remove line {line} of {} by hand (each line is one JSON object), then run again",
+                path.display()
             )),
             StateError::NewerFormat { .. } => d.hint(
                 "a newer floe applied this environment: upgrade floe to read it (floe never rewrites a state file it cannot read)",

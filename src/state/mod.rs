@@ -1,20 +1,34 @@
 //! State: what floe last applied to an environment, and the lock that keeps
 //! one apply per environment at a time.
 //!
-//! `state/<ENV>.json` holds a [`State`]; [`StateStore`] reads it and writes
-//! it atomically (temporary file in the same folder, fsync, rename, fsync
-//! the folder), keeping the version from before the run as `<ENV>.json.backup`. A
-//! corrupt or newer-format file is an error naming both files; it is never
-//! reset. This module does not talk to accounts and does not decide plans.
+//! The files, under the project's `state/`:
+//! - `<ENV>.json`: the snapshot, a [`State`] as pretty JSON, written
+//!   atomically (temporary file in the same folder, fsync, rename, fsync the
+//!   folder);
+//! - `<ENV>.journal`: what an apply recorded since the snapshot, one JSON
+//!   line per changed address (see [`journal`]), appended and fsynced after
+//!   each batch of steps, so a write costs the size of the batch, not of
+//!   the state;
+//! - `<ENV>.json.backup`: the state from before the run that last wrote;
+//! - `<ENV>.lock`: the lock.
+//!
+//! [`StateStore::load`] reads the snapshot and replays the journal. Writing
+//! the snapshot (at the end of an apply, when the journal outgrows the
+//! snapshot, and for `floe state rm` and `import`) then removes the journal;
+//! a kill between the two leaves lines the snapshot already holds, which
+//! replay skips. A corrupt or newer-format snapshot, or a damaged journal
+//! line before the last, is an error naming the file; state is never reset.
+//! This module does not talk to accounts and does not decide plans.
 
 pub mod clock;
 mod error;
+pub mod journal;
 mod lock;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +41,10 @@ use crate::model::{Address, Attributes, KindName, fingerprint};
 
 /// The `format_version` of state files this build writes and reads.
 pub const STATE_FORMAT_VERSION: u32 = 1;
+
+/// Below this size the journal is not compacted into the snapshot before
+/// the end of the apply, however small the snapshot.
+const COMPACT_MIN_BYTES: u64 = 1 << 20;
 
 /// What floe recorded for one address at its last apply.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -139,6 +157,26 @@ pub struct StateStore {
     environment: String,
     /// Set once this run has kept the file it started from as the backup.
     backed_up: Arc<AtomicBool>,
+    /// The journal this run appends to, and the snapshot's size.
+    writer: Arc<Mutex<Appending>>,
+}
+
+/// The journal open for appending, and what it is measured against.
+#[derive(Debug, Default)]
+struct Appending {
+    journal: journal::Writer,
+    /// The size of the snapshot, once known.
+    snapshot_len: Option<u64>,
+}
+
+/// A state as read, with what the reader should be told.
+#[derive(Debug)]
+pub struct Loaded {
+    /// Snapshot and journal together.
+    pub state: State,
+    /// Set when the journal's last line was cut short by a killed run and
+    /// was ignored.
+    pub warning: Option<String>,
 }
 
 impl StateStore {
@@ -148,7 +186,13 @@ impl StateStore {
             dir: dir.into(),
             environment: environment.to_string(),
             backed_up: Arc::new(AtomicBool::new(false)),
+            writer: Arc::default(),
         }
+    }
+
+    /// `state/<ENV>.journal`.
+    pub fn journal_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.journal", self.environment))
     }
 
     /// `state/<ENV>.json`.
@@ -166,17 +210,50 @@ impl StateStore {
         self.dir.join(format!("{}.lock", self.environment))
     }
 
-    /// Reads the state; a missing file is an empty state with a new lineage.
+    /// Reads the state: the snapshot, then the journal replayed over it; a
+    /// missing snapshot is an empty state with a new lineage. An unfinished
+    /// last journal line is dropped silently; [`StateStore::load_reporting`]
+    /// says so.
     pub fn load(&self) -> Result<State, StateError> {
-        let path = self.path();
-        let text = match std::fs::read_to_string(&path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Ok(State::new(&self.environment));
+        self.load_reporting().map(|loaded| loaded.state)
+    }
+
+    /// [`StateStore::load`], with a warning when the journal's last line
+    /// was cut short by a killed run and ignored.
+    pub fn load_reporting(&self) -> Result<Loaded, StateError> {
+        // The journal is opened before the snapshot is read: a compaction in
+        // between removes the journal this reader still holds, and its lines
+        // are skipped or re-applied to the newer snapshot harmlessly.
+        let journal_path = self.journal_path();
+        let journal = match std::fs::File::open(&journal_path) {
+            Ok(file) => Some(file),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+            Err(source) => {
+                return Err(StateError::Io {
+                    path: journal_path,
+                    source,
+                });
             }
+        };
+        let path = self.path();
+        let mut state = match std::fs::read_to_string(&path) {
+            Ok(text) => self.parse(&path, &text)?,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => State::new(&self.environment),
             Err(source) => return Err(StateError::Io { path, source }),
         };
-        self.parse(&path, &text)
+        let Some(mut journal) = journal else {
+            return Ok(Loaded {
+                state,
+                warning: None,
+            });
+        };
+        let mut bytes = Vec::new();
+        std::io::Read::read_to_end(&mut journal, &mut bytes).map_err(|source| StateError::Io {
+            path: journal_path.clone(),
+            source,
+        })?;
+        let warning = journal::replay(&mut state, &journal_path, &bytes)?;
+        Ok(Loaded { state, warning })
     }
 
     fn parse(&self, path: &Path, text: &str) -> Result<State, StateError> {
@@ -226,34 +303,116 @@ impl StateStore {
         Ok(state)
     }
 
-    /// Increments the serial and writes `state` atomically. The first write
-    /// of a run keeps the file as it was before the run as the backup; later
-    /// writes of the same run (one per applied step) do not copy it again.
+    /// Increments the serial and writes `state` as the snapshot atomically,
+    /// then removes the journal it now holds. The first write of a run keeps
+    /// the state as it was before the run as the backup; later writes of
+    /// the same run do not copy it again.
     pub fn save(&self, state: &mut State) -> Result<(), StateError> {
         let path = self.path();
-        let io = |path: &Path| {
-            let path = path.to_path_buf();
-            move |source| StateError::Io { path, source }
-        };
         std::fs::create_dir_all(&self.dir).map_err(io(&self.dir))?;
+        let mut appending = self.appending();
+        self.keep_backup()?;
         state.serial += 1;
         let mut text = serde_json::to_string_pretty(state).map_err(|e| StateError::Io {
             path: path.clone(),
             source: std::io::Error::other(e),
         })?;
         text.push('\n');
-        if !self.backed_up.load(Ordering::SeqCst) {
+        write_atomic(&path, text.as_bytes()).map_err(io(&path))?;
+        appending.journal.reset();
+        appending.snapshot_len = Some(text.len() as u64);
+        let journal = self.journal_path();
+        match std::fs::remove_file(&journal) {
+            Ok(()) => journal::sync_dir(&journal),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(StateError::Io {
+                    path: journal,
+                    source,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Records `changed` addresses as `state` holds them now: increments the
+    /// serial and appends one journal line per address, then waits until
+    /// they are on disk. Costs the size of the change, not of the state.
+    /// Writes the snapshot instead when there is none yet, or when the
+    /// journal has grown past it.
+    pub fn record(&self, state: &mut State, changed: &[&Address]) -> Result<(), StateError> {
+        let path = self.path();
+        if !path.exists() {
+            return self.save(state);
+        }
+        let mut appending = self.appending();
+        self.keep_backup()?;
+        let snapshot_len = match appending.snapshot_len {
+            Some(len) => len,
+            None => {
+                let len = std::fs::metadata(&path).map_err(io(&path))?.len();
+                *appending.snapshot_len.insert(len)
+            }
+        };
+        state.serial += 1;
+        let journal_path = self.journal_path();
+        let bytes = journal::lines(state, changed).map_err(|e| StateError::Io {
+            path: journal_path.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        appending.journal.append(&journal_path, &bytes)?;
+        let outgrown = appending.journal.len > snapshot_len.max(COMPACT_MIN_BYTES);
+        drop(appending);
+        if outgrown {
+            return self.save(state);
+        }
+        Ok(())
+    }
+
+    /// Writes `state` as the snapshot when a journal is there (the end of
+    /// an apply), leaving only the snapshot; does nothing otherwise.
+    pub fn compact(&self, state: &mut State) -> Result<(), StateError> {
+        if self.journal_path().exists() {
+            self.save(state)?;
+        }
+        Ok(())
+    }
+
+    fn appending(&self) -> MutexGuard<'_, Appending> {
+        self.writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// On the first write of a run, keeps the state as it is on disk as the
+    /// backup: the snapshot's bytes, or snapshot and journal together when a
+    /// killed run left a journal.
+    fn keep_backup(&self) -> Result<(), StateError> {
+        if self.backed_up.load(Ordering::SeqCst) {
+            return Ok(());
+        }
+        let path = self.path();
+        let backup = self.backup_path();
+        let previous = if self.journal_path().exists() {
+            let mut text =
+                serde_json::to_string_pretty(&self.load()?).map_err(|e| StateError::Io {
+                    path: backup.clone(),
+                    source: std::io::Error::other(e),
+                })?;
+            text.push('\n');
+            Some(text.into_bytes())
+        } else {
             match std::fs::read(&path) {
-                Ok(previous) => {
-                    let backup = self.backup_path();
-                    write_atomic(&backup, &previous).map_err(io(&backup))?;
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Ok(previous) => Some(previous),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
                 Err(source) => return Err(StateError::Io { path, source }),
             }
-            self.backed_up.store(true, Ordering::SeqCst);
+        };
+        if let Some(previous) = previous {
+            write_atomic(&backup, &previous).map_err(io(&backup))?;
         }
-        write_atomic(&path, text.as_bytes()).map_err(io(&path))
+        self.backed_up.store(true, Ordering::SeqCst);
+        Ok(())
     }
 
     /// Takes the environment's lock for `command`; fails at once when held.
@@ -282,6 +441,12 @@ impl StateStore {
     pub fn force_unlock(&self) -> Result<Option<LockInfo>, StateError> {
         lock::force_unlock(&self.lock_path())
     }
+}
+
+/// Turns an OS error on `path` into a [`StateError`].
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> StateError + use<> {
+    let path = path.to_path_buf();
+    move |source| StateError::Io { path, source }
 }
 
 #[cfg(test)]

@@ -94,17 +94,14 @@ impl Project {
             .unwrap_or_else(|e| panic!("cannot remove {path}: {e}"));
     }
 
-    /// Waits until `state/<env>.json` records at least `count` resources,
-    /// failing if `child` (the apply writing it) ends first or two minutes pass.
+    /// Waits until the state of `env` (snapshot and journal, read as floe
+    /// reads them) records at least `count` resources, failing if `child`
+    /// (the apply writing it) ends first or two minutes pass.
     pub fn wait_for_recorded(&self, env: &str, count: usize, child: &mut Child) {
-        let state = self.path().join(format!("state/{env}.json"));
+        let store = floe::state::StateStore::new(self.path().join("state"), env);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
         loop {
-            let recorded = std::fs::read_to_string(&state)
-                .ok()
-                .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-                .and_then(|v| v["resources"].as_object().map(|r| r.len()))
-                .unwrap_or(0);
+            let recorded = store.load().map_or(0, |state| state.resources.len());
             if recorded >= count {
                 return;
             }
