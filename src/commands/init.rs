@@ -35,43 +35,42 @@ struct Template {
     when_kept: Option<&'static str>,
 }
 
+/// A file that belongs to the project and must not exist yet.
+const fn project_file(path: &'static str, text: &'static str) -> Template {
+    Template {
+        path,
+        text,
+        when_kept: None,
+    }
+}
+
 /// The new project's files, in the order they are listed.
 const TEMPLATES: &[Template] = &[
-    Template {
-        path: "config/environments.yaml",
-        text: include_str!("init/environments.yaml"),
-        when_kept: None,
-    },
-    Template {
-        path: "config/warehouses/base.yaml",
-        text: include_str!("init/warehouses.base.yaml"),
-        when_kept: None,
-    },
-    Template {
-        path: "config/warehouses/dev.override.yaml",
-        text: include_str!("init/warehouses.dev.override.yaml"),
-        when_kept: None,
-    },
-    Template {
-        path: "config/warehouses/prod.override.yaml",
-        text: include_str!("init/warehouses.prod.override.yaml"),
-        when_kept: None,
-    },
-    Template {
-        path: "config/local/database.sql",
-        text: include_str!("init/database.sql"),
-        when_kept: None,
-    },
-    Template {
-        path: "resources/schemas.yaml",
-        text: include_str!("init/schemas.yaml"),
-        when_kept: None,
-    },
-    Template {
-        path: "resources/warehouses.yaml",
-        text: include_str!("init/warehouses.yaml"),
-        when_kept: None,
-    },
+    project_file(
+        "config/environments.yaml",
+        include_str!("init/environments.yaml"),
+    ),
+    project_file(
+        "config/warehouses/base.yaml",
+        include_str!("init/warehouses.base.yaml"),
+    ),
+    project_file(
+        "config/warehouses/dev.override.yaml",
+        include_str!("init/warehouses.dev.override.yaml"),
+    ),
+    project_file(
+        "config/warehouses/prod.override.yaml",
+        include_str!("init/warehouses.prod.override.yaml"),
+    ),
+    project_file(
+        "config/local/database.sql",
+        include_str!("init/database.sql"),
+    ),
+    project_file("resources/schemas.yaml", include_str!("init/schemas.yaml")),
+    project_file(
+        "resources/warehouses.yaml",
+        include_str!("init/warehouses.yaml"),
+    ),
     Template {
         path: "README.md",
         text: include_str!("init/README.md"),

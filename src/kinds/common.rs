@@ -103,6 +103,29 @@ pub struct RawCommon {
     _environments: Option<IgnoredAny>,
 }
 
+impl RawCommon {
+    /// Validates the common fields of the document `node`, which declares
+    /// the object at `address`; `fields` are the kind's attribute keys that
+    /// `ignore_changes` may name.
+    pub fn validate(
+        self,
+        address: Address,
+        node: &Node,
+        fields: &[&str],
+        problems: &mut Diagnostics,
+    ) -> Common {
+        Common::build(
+            address,
+            &self.name.span,
+            &node.span,
+            &self.depends_on,
+            self.lifecycle,
+            fields,
+            problems,
+        )
+    }
+}
+
 /// The common keys written before a kind's own fields, and after them, in
 /// the order an unknown-field hint lists them.
 const COMMON_FIRST: &[&str] = &["kind", "name"];
@@ -220,7 +243,7 @@ fn struct_fields<T: DeserializeOwned>() -> &'static [&'static str] {
 impl Common {
     /// Validates the common fields; `fields` are the kind's attribute keys
     /// that `ignore_changes` may name.
-    pub fn build(
+    fn build(
         address: Address,
         name_span: &Span,
         span: &Span,

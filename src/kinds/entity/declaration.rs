@@ -62,15 +62,7 @@ impl Entity {
         let keys = ident_list(&raw.join_keys.value, "join key", &mut p);
         check_join_keys(&raw.join_keys.span, &keys, &mut p);
         let Some(name) = name else { return Err(p) };
-        let common = Common::build(
-            Address::new(KindName::Entity, name),
-            &head.name.span,
-            &node.span,
-            &head.depends_on,
-            head.lifecycle,
-            FIELDS,
-            &mut p,
-        );
+        let common = head.validate(Address::new(KindName::Entity, name), node, FIELDS, &mut p);
         match schema {
             Some(schema) if p.is_empty() => Ok(Entity {
                 common,

@@ -213,15 +213,7 @@ impl FeatureView {
             return Err(p);
         }
         let address = Address::new(KindName::FeatureView, object);
-        let common = Common::build(
-            address,
-            &head.name.span,
-            &node.span,
-            &head.depends_on,
-            head.lifecycle,
-            FIELDS,
-            &mut p,
-        );
+        let common = head.validate(address, node, FIELDS, &mut p);
         if !p.is_empty() {
             return Err(p);
         }

@@ -125,15 +125,7 @@ impl Model {
         let (Some(name), Some(schema)) = (name, schema) else {
             return Err(p);
         };
-        let common = Common::build(
-            Address::new(KindName::Model, name),
-            &head.name.span,
-            &node.span,
-            &head.depends_on,
-            head.lifecycle,
-            FIELDS,
-            &mut p,
-        );
+        let common = head.validate(Address::new(KindName::Model, name), node, FIELDS, &mut p);
         match default_version {
             Some(default_version) if p.is_empty() => Ok(Model {
                 common,

@@ -45,15 +45,7 @@ impl Schema {
             return Err(problems);
         };
         let address = Address::new(KindName::Schema, name);
-        let common = Common::build(
-            address,
-            &head.name.span,
-            &node.span,
-            &head.depends_on,
-            head.lifecycle,
-            FIELDS,
-            &mut problems,
-        );
+        let common = head.validate(address, node, FIELDS, &mut problems);
         if !problems.is_empty() {
             return Err(problems);
         }

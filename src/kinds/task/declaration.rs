@@ -149,15 +149,7 @@ impl Task {
                     .hint("remove it from its own `after` list"),
             );
         }
-        let common = Common::build(
-            Address::new(KindName::Task, name),
-            &head.name.span,
-            &node.span,
-            &head.depends_on,
-            head.lifecycle,
-            FIELDS,
-            &mut p,
-        );
+        let common = head.validate(Address::new(KindName::Task, name), node, FIELDS, &mut p);
         if !p.is_empty() {
             return Err(p);
         }

@@ -156,15 +156,7 @@ impl Warehouse {
             .and_then(|m| ident(m, "resource monitor", &mut p));
         let Some(name) = name else { return Err(p) };
         let address = Address::new(KindName::Warehouse, name);
-        let common = Common::build(
-            address,
-            &head.name.span,
-            &node.span,
-            &head.depends_on,
-            head.lifecycle,
-            FIELDS,
-            &mut p,
-        );
+        let common = head.validate(address, node, FIELDS, &mut p);
         let Some((size, warehouse_type, scaling_policy)) = enums.filter(|_| p.is_empty()) else {
             return Err(p);
         };
