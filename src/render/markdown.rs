@@ -285,17 +285,17 @@ fn table_row(change: &ResourceChange) -> String {
     let mut changes = notes(change);
     for attribute in &change.attributes {
         let (old, new) = (value(attribute.old()), value(attribute.declared.as_ref()));
-        changes.push(if old == new {
-            // Both cut to the same start: the details show where they differ.
-            format!("{} changed", code(&attribute.field))
-        } else {
-            format!(
+        if old != new {
+            changes.push(format!(
                 "{}: {} → {}",
                 code(&attribute.field),
                 code(&old),
                 code(&new)
-            )
-        });
+            ));
+        } else if !reason_names(change, &attribute.field) {
+            // Both cut to the same start: the details show where they differ.
+            changes.push(format!("{} changed", code(&attribute.field)));
+        }
     }
     format!(
         "| {} | {} | {} |\n",
@@ -303,6 +303,15 @@ fn table_row(change: &ResourceChange) -> String {
         cell(&action),
         cell(&changes.join("<br>"))
     )
+}
+
+/// Whether the change's reason already says that `field` changed
+/// (`query changed`), so the table need not say it twice.
+fn reason_names(change: &ResourceChange, field: &str) -> bool {
+    change
+        .reason
+        .as_deref()
+        .is_some_and(|r| r.strip_suffix(" changed") == Some(field))
 }
 
 /// The verb of an action.
