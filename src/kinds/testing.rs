@@ -40,10 +40,7 @@ pub(crate) fn resolve(resources: &str) -> ResolvedEnv {
 
 /// A fresh local account holding database `ML_DB`, and its directory.
 pub(crate) fn account() -> (tempfile::TempDir, LocalAccount) {
-    let dir = tempfile::tempdir().unwrap();
-    let account = LocalAccount::open(&dir.path().join("account"), &[], None).unwrap();
-    account.execute_sync("CREATE DATABASE ML_DB").unwrap();
-    (dir, account)
+    crate::local::scratch_account(&["CREATE DATABASE ML_DB"])
 }
 
 /// Runs every statement, panicking on the first refusal.

@@ -367,9 +367,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_statement_two_kinds_need_is_issued_once() {
-        let dir = tempfile::tempdir().unwrap();
-        let account = crate::local::LocalAccount::open(&dir.path().join("a"), &[], None).unwrap();
-        account.execute_sync("CREATE DATABASE DB").unwrap();
+        let (_dir, account) = crate::local::scratch_account(&["CREATE DATABASE DB"]);
         let session = Arc::new(Recording {
             account,
             sent: std::sync::Mutex::new(Vec::new()),

@@ -419,3 +419,17 @@ impl Account for LocalAccount {
         })
     }
 }
+
+/// A fresh account in a temporary folder, after `statements` (panicking on
+/// the first one refused), for unit tests; keep the folder while it is used.
+#[cfg(test)]
+pub(crate) fn scratch_account(statements: &[&str]) -> (tempfile::TempDir, LocalAccount) {
+    let dir = tempfile::tempdir().unwrap();
+    let account = LocalAccount::open(&dir.path().join("account"), &[], None).unwrap();
+    for sql in statements {
+        account
+            .execute_sync(sql)
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
+    }
+    (dir, account)
+}

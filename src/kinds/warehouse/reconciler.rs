@@ -337,11 +337,8 @@ mod tests {
 
     /// A fresh local account of `edition`.
     fn account_of(edition: Edition) -> (tempfile::TempDir, LocalAccount) {
-        let dir = tempfile::tempdir().unwrap();
-        let account = LocalAccount::open(&dir.path().join("account"), &[], None)
-            .unwrap()
-            .with_edition(edition);
-        (dir, account)
+        let (dir, account) = crate::local::scratch_account(&[]);
+        (dir, account.with_edition(edition))
     }
 
     fn declared(yaml: &str) -> Resource {

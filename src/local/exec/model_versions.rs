@@ -157,9 +157,7 @@ mod tests {
     use crate::local::LocalAccount;
 
     fn account() -> (tempfile::TempDir, LocalAccount) {
-        let dir = tempfile::tempdir().unwrap();
-        let account = LocalAccount::open(&dir.path().join("account"), &[], None).unwrap();
-        for sql in [
+        crate::local::scratch_account(&[
             "CREATE DATABASE OSS",
             "CREATE SCHEMA OSS.REG",
             "CREATE SCHEMA OSS.OTHER",
@@ -172,12 +170,7 @@ mod tests {
             r#"ALTER MODEL OSS.REG.M MODIFY VERSION V2 SET METADATA = '{"metrics": {"mape": 0.12}, "snowpark_ml_schema_version": "2024-01-01"}'"#,
             "CREATE MODEL OSS.OTHER.A WITH VERSION V9 FROM @OSS.REG.S/a",
             "CREATE MODEL ELSEWHERE.REG.M WITH VERSION V1 FROM @OSS.REG.S/v1",
-        ] {
-            account
-                .execute_sync(sql)
-                .unwrap_or_else(|e| panic!("{sql}: {e}"));
-        }
-        (dir, account)
+        ])
     }
 
     fn json(cell: Option<&str>) -> Value {

@@ -460,21 +460,14 @@ mod tests {
     use crate::local::LocalAccount;
 
     fn account() -> (tempfile::TempDir, LocalAccount) {
-        let dir = tempfile::tempdir().unwrap();
-        let account = LocalAccount::open(&dir.path().join("account"), &[], None).unwrap();
-        for sql in [
+        crate::local::scratch_account(&[
             "CREATE DATABASE DB",
             "CREATE SCHEMA DB.S",
             "CREATE SCHEMA DB.OTHER",
             "CREATE TASK DB.S.ROOT SCHEDULE = '60 MINUTE' AS SELECT 1",
             "CREATE TASK DB.S.CHILD AFTER DB.S.ROOT AS SELECT 2",
             "CREATE TASK DB.S.FIN FINALIZE = DB.S.ROOT ERROR_INTEGRATION = ALERTS AS SELECT 3",
-        ] {
-            account
-                .execute_sync(sql)
-                .unwrap_or_else(|e| panic!("{sql}: {e}"));
-        }
-        (dir, account)
+        ])
     }
 
     fn cell(account: &LocalAccount, task: &str, column: &str) -> Option<String> {
