@@ -61,9 +61,25 @@ struct Run {
 }
 
 async fn run(plan: &Plan, session: Arc<FakeSession>, parallelism: usize) -> Run {
+    run_from(None, plan, session, parallelism).await
+}
+
+/// Applies `plan` over the state `before` (saved first), or a new one.
+async fn run_from(
+    before: Option<State>,
+    plan: &Plan,
+    session: Arc<FakeSession>,
+    parallelism: usize,
+) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let store = StateStore::new(dir.path(), "DEV");
-    let mut state = store.load().unwrap();
+    let mut state = match before {
+        Some(mut before) => {
+            store.save(&mut before).unwrap();
+            before
+        }
+        None => store.load().unwrap(),
+    };
     let log = Buffer::default();
     let observers = Observers::new(vec![
         Arc::new(LogObserver::new(Box::new(log.clone()), plan.steps.len())),
@@ -201,7 +217,6 @@ async fn state_holds_exactly_the_steps_that_finished() {
 
 #[tokio::test]
 async fn deletes_remove_addresses_from_state() {
-    let dir = tempfile::tempdir().unwrap();
     let mut before = State::new("DEV");
     let entry =
         crate::state::StateEntry::from_live(&live("warehouse.OLD", json!({})), vec![], None);
@@ -211,25 +226,9 @@ async fn deletes_remove_addresses_from_state() {
         unmanaged: vec![],
     };
     let plan = plan_of(&[], &before, &live_now);
-    let store = StateStore::new(dir.path(), "DEV");
-    store.save(&mut before).unwrap();
-    let session: Arc<dyn Session> = FakeSession::new();
-    let kinds = kinds();
-    let sink = StateSink {
-        state: &mut before,
-        store: &store,
-        kinds: &kinds,
-    };
-    let summary = apply(
-        &plan,
-        session,
-        sink,
-        &Observers::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
-    assert!(summary.is_success());
-    assert!(store.load().unwrap().resources.is_empty());
+    let result = run_from(Some(before), &plan, FakeSession::new(), 1).await;
+    assert!(result.summary.is_success());
+    assert!(result.store.load().unwrap().resources.is_empty());
 }
 
 fn task(name: &str, after: &[&str], sql: &str) -> (Resource, crate::kinds::reconciler::LiveObject) {
@@ -422,25 +421,10 @@ async fn a_suspended_root_is_recorded_suspended_until_resumed() {
     let session = FakeSession::new();
     session.fail_on("CREATE OR ALTER TASK DB.SCH.CHILD");
     session.fail_on("ALTER TASK DB.SCH.ROOT RESUME");
-    let dir = tempfile::tempdir().unwrap();
-    let store = StateStore::new(dir.path(), "DEV");
-    let kinds = kinds();
-    let sink = StateSink {
-        state: &mut before,
-        store: &store,
-        kinds: &kinds,
-    };
-    let session: Arc<dyn Session> = session;
-    let summary = apply(
-        &plan,
-        session,
-        sink,
-        &Observers::default(),
-        &ApplyOptions::default(),
-    )
-    .await;
+    let result = run_from(Some(before), &plan, session, 4).await;
+    let summary = result.summary;
     assert_eq!(summary.failed.len(), 2, "{summary:?}");
-    let saved = store.load().unwrap();
+    let saved = result.store.load().unwrap();
     assert_eq!(
         saved.resources[&addr("task.ROOT")].attributes["enabled"],
         json!(false)
