@@ -155,6 +155,7 @@ fn declared(count: usize) -> Vec<Resource> {
                     .collect(),
                 depends_on: Vec::new(),
                 lifecycle: Lifecycle::default(),
+                gate: None,
                 span: Span::file("bench"),
             }
         })

@@ -5,7 +5,7 @@
 //! account side is [`super::reconciler`].
 
 use crate::diag::Diagnostics;
-use crate::model::Attributes;
+use crate::model::{Attributes, Gate};
 
 use super::{Common, Reference, World};
 
@@ -26,4 +26,8 @@ pub trait Declaration {
     fn fqn(&self) -> String;
     /// The canonical attributes.
     fn attributes(&self, world: &World<'_>) -> Attributes;
+    /// A model's metrics gate (plan-time policy, never an attribute).
+    fn gate(&self) -> Option<Gate> {
+        None
+    }
 }

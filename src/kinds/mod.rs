@@ -129,6 +129,7 @@ impl Spec {
             attributes: kind.attributes(world),
             depends_on: Vec::new(),
             lifecycle: common.lifecycle.clone(),
+            gate: kind.gate(),
             span: common.span.clone(),
         }
     }

@@ -6,9 +6,12 @@
 //! resolved, enum values in one spelling, defaults filled in. The diff
 //! compares attribute maps, so declared, state and live must all be in this
 //! form. Their [`fingerprint`]s are what plans and state record and compare,
-//! so both use this one definition. Nothing here does I/O.
+//! so both use this one definition. A model's metrics [`Gate`] travels
+//! with its resource but outside its attributes: it is policy, not
+//! Snowflake state. Nothing here does I/O.
 
 mod fingerprint;
+mod gate;
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -17,6 +20,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use fingerprint::{canonical_json, fields_fingerprint, fingerprint, records_fingerprint};
+pub use gate::{Better, Gate, Side, Verdict};
 
 use crate::diag::Span;
 use crate::ident::Ident;
@@ -180,6 +184,9 @@ pub struct Resource {
     pub depends_on: Vec<Address>,
     /// `lifecycle:`.
     pub lifecycle: Lifecycle,
+    /// A model's metrics gate: plan-time policy, never an attribute, so it
+    /// changes no fingerprint and plans no statement.
+    pub gate: Option<Gate>,
     /// Where the resource's document starts.
     pub span: Span,
 }

@@ -7,14 +7,16 @@ use serde_json::json;
 
 use crate::diag::{Diagnostic, Diagnostics, Span};
 use crate::ident::Ident;
-use crate::kinds::common::{Common, empty_to_null, ident, ident_list, read_document};
+use crate::kinds::common::{
+    Common, choice, empty_to_null, ident, ident_list, read_document, upper,
+};
 use crate::kinds::{Declaration, ReadContext, Reference, World};
 use crate::load::de::{Spanned, from_node};
 use crate::load::suggest::hint_for;
 use crate::load::yaml::{Node, Value};
-use crate::model::{Address, Attributes, KindName};
+use crate::model::{Address, Attributes, Better, Gate, KindName};
 
-use super::fields::{COMMENT, DATABASE, DEFAULT_VERSION, FIELDS, NAME, SCHEMA, VERSIONS};
+use super::fields::{COMMENT, DATABASE, DEFAULT_VERSION, FIELDS, GATE, NAME, SCHEMA, VERSIONS};
 
 /// Where a model version comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,6 +64,8 @@ pub struct Model {
     pub versions: Vec<Version>,
     /// `default_version` or the first version.
     pub default_version: Ident,
+    /// `gate`: the metrics gate a new default version must pass.
+    pub gate: Option<Gate>,
 }
 
 #[derive(Deserialize)]
@@ -73,6 +77,17 @@ struct Raw {
     versions: Spanned<Vec<IgnoredAny>>,
     #[serde(default)]
     default_version: Option<Spanned<String>>,
+    #[serde(default, rename = "gate")]
+    _gate: Option<IgnoredAny>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawGate {
+    metric: Spanned<String>,
+    better: Spanned<String>,
+    #[serde(default)]
+    tolerance: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -122,6 +137,11 @@ impl Model {
         }
         check_versions(&versions, &mut p);
         let default_version = read_default_version(raw.default_version.as_ref(), &versions, &mut p);
+        let gate = node.get(GATE).and_then(|g| {
+            let default = default_version.as_ref()?;
+            let version = versions.iter().find(|v| &v.name.value == default)?;
+            read_gate(g, version, &mut p)
+        });
         let (Some(name), Some(schema)) = (name, schema) else {
             return Err(p);
         };
@@ -134,6 +154,7 @@ impl Model {
                 comment: raw.comment,
                 versions,
                 default_version,
+                gate,
             }),
             _ => Err(p),
         }
@@ -295,6 +316,79 @@ fn read_metrics(
     }
 }
 
+/// `gate`: a metric of the default version's declared metrics, the way it
+/// improves, and a tolerance that is a finite number ≥ 0 (default 0).
+fn read_gate(node: &Node, default: &Version, p: &mut Diagnostics) -> Option<Gate> {
+    if matches!(node.value, Value::Null) {
+        return None;
+    }
+    let raw: RawGate = from_node(node).map_err(|d| p.push(d)).ok()?;
+    let options = [("higher", Better::Higher), ("lower", Better::Lower)];
+    let better = choice(
+        &raw.better,
+        "`better` (which way the metric improves)",
+        &options,
+        upper,
+        p,
+    );
+    let tolerance = match &raw.tolerance {
+        None => Some(0.0),
+        Some(t) if t.value.is_finite() && t.value >= 0.0 => Some(t.value),
+        Some(t) => {
+            p.push(
+                Diagnostic::error(format!(
+                    "the gate's tolerance is {}; it must be a number of 0 or more",
+                    t.value
+                ))
+                .at(t.span.clone())
+                .hint("write how much worse the new default may be, e.g. `tolerance: 0.01`, or `0.0` to refuse any drop"),
+            );
+            None
+        }
+    };
+    let metric = check_gated_metric(&raw.metric, default, p);
+    Some(Gate {
+        metric: metric?,
+        better: better?,
+        tolerance: tolerance?,
+    })
+}
+
+/// The gated metric, which the default version must declare as a number.
+fn check_gated_metric(
+    metric: &Spanned<String>,
+    default: &Version,
+    p: &mut Diagnostics,
+) -> Option<String> {
+    let name = &metric.value;
+    let version = &default.name.value;
+    match default.metrics.get(name) {
+        Some(value) if value.is_number() => Some(name.clone()),
+        Some(value) => {
+            p.push(
+                Diagnostic::error(format!(
+                    "the gate compares `{name}`, but the default version {version} declares it as {value}, not a number"
+                ))
+                .at(metric.span.clone())
+                .hint(format!("write a number for `{name}` in {version}'s metrics")),
+            );
+            None
+        }
+        None => {
+            let names: Vec<&str> = default.metrics.keys().map(String::as_str).collect();
+            let known = hint_for(name, "metric", &names);
+            p.push(
+                Diagnostic::error(format!(
+                    "the gate compares `{name}`, which the default version {version} does not declare in its metrics"
+                ))
+                .at(metric.span.clone())
+                .hint(format!("{known}; name one of them, or add `{name}` to {version}'s metrics")),
+            );
+            None
+        }
+    }
+}
+
 fn check_versions(versions: &[Version], p: &mut Diagnostics) {
     for (i, v) in versions.iter().enumerate() {
         if versions[..i].iter().any(|w| w.name.value == v.name.value) {
@@ -352,6 +446,10 @@ impl Declaration for Model {
         format!("{}.{}.{}", self.database, self.schema.value, self.name())
     }
 
+    fn gate(&self) -> Option<Gate> {
+        self.gate.clone()
+    }
+
     fn attributes(&self, world: &World<'_>) -> Attributes {
         let versions: Vec<serde_json::Value> = self
             .versions
@@ -387,5 +485,137 @@ impl Declaration for Model {
             ),
             (VERSIONS.to_string(), json!(versions)),
         ])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use crate::kinds::testing::resolve;
+    use crate::load::Project;
+    use crate::model::{Address, Better, Gate};
+    use crate::resolve::EnvSelection;
+
+    const MODEL: &str = "\
+kind: Schema
+name: reg
+---
+kind: Model
+name: pudo
+schema: REG
+versions:
+  - name: V1
+    from: \"@ML_DB.REG.MODELS/pudo/v1\"
+    metrics: {r2: 0.74, label: first}
+  - name: V2
+    from: \"@ML_DB.REG.MODELS/pudo/v2\"
+    metrics: {r2: 0.82, mse: 0.01}
+default_version: V2
+";
+
+    /// The rendered problems of `resources`, which must not resolve.
+    fn problems(resources: &str) -> String {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        std::fs::create_dir_all(&config).unwrap();
+        std::fs::create_dir_all(dir.path().join("resources")).unwrap();
+        std::fs::write(
+            config.join("environments.yaml"),
+            "environments:\n  DEV:\n    branches: [dev]\n    database: ml_db\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("resources/all.yaml"), resources).unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let selection = project
+            .select_with(&EnvSelection::env("DEV"), &|_| None, None)
+            .unwrap();
+        match project.resolve_selection(selection) {
+            Ok(_) => panic!("resolved, expected problems"),
+            Err(d) => d.render(Path::new(".")),
+        }
+    }
+
+    fn with_gate(gate: &str) -> String {
+        format!("{MODEL}gate: {gate}\n")
+    }
+
+    #[test]
+    fn a_gate_travels_with_the_resource_but_not_in_its_attributes() {
+        let plain = resolve(MODEL);
+        let gated = resolve(&with_gate("{metric: r2, better: Higher, tolerance: 0.01}"));
+        let address: Address = "model.PUDO".parse().unwrap();
+        let (plain, gated) = (
+            plain.resource(&address).unwrap(),
+            gated.resource(&address).unwrap(),
+        );
+        assert_eq!(plain.gate, None);
+        assert_eq!(
+            gated.gate,
+            Some(Gate {
+                metric: "r2".into(),
+                better: Better::Higher,
+                tolerance: 0.01
+            })
+        );
+        assert_eq!(
+            gated.attributes, plain.attributes,
+            "policy, not Snowflake state"
+        );
+        let default_tolerance = resolve(&with_gate("{metric: mse, better: lower}"));
+        let gate = default_tolerance.resource(&address).unwrap().gate.clone();
+        assert_eq!(gate.map(|g| g.tolerance), Some(0.0));
+    }
+
+    #[test]
+    fn an_unknown_direction_is_refused_with_the_choices() {
+        let text = problems(&with_gate("{metric: r2, better: bigger}"));
+        assert!(text.contains("`bigger` is not a valid"), "{text}");
+        assert!(text.contains("all.yaml:15"), "{text}");
+        assert!(text.contains("higher, lower"), "{text}");
+    }
+
+    #[test]
+    fn a_negative_tolerance_is_refused() {
+        let text = problems(&with_gate("{metric: r2, better: higher, tolerance: -0.1}"));
+        assert!(text.contains("tolerance is -0.1"), "{text}");
+        assert!(text.contains("all.yaml:15"), "{text}");
+        assert!(text.contains("tolerance: 0.01"), "{text}");
+    }
+
+    #[test]
+    fn a_metric_the_default_version_does_not_declare_is_refused() {
+        let text = problems(&with_gate("{metric: r3, better: higher}"));
+        assert!(
+            text.contains("the gate compares `r3`, which the default version V2 does not declare"),
+            "{text}"
+        );
+        assert!(text.contains("all.yaml:15"), "{text}");
+        assert!(text.contains("did you mean `r2`?"), "{text}");
+        let moved = with_gate("{metric: mse, better: lower}")
+            .replace("default_version: V2", "default_version: V1");
+        let text = problems(&moved);
+        assert!(
+            text.contains("default version V1 does not declare"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_gated_metric_must_be_a_number() {
+        let text = problems(
+            &with_gate("{metric: label, better: higher}")
+                .replace("default_version: V2", "default_version: V1"),
+        );
+        assert!(
+            text.contains("declares it as \"first\", not a number"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn a_gate_refuses_unknown_fields() {
+        let text = problems(&with_gate("{metric: r2, better: higher, tolerence: 0.1}"));
+        assert!(text.contains("tolerence"), "{text}");
     }
 }

@@ -19,5 +19,8 @@ pub const DEFAULT_VERSION: &str = "default_version";
 /// `versions`.
 pub const VERSIONS: &str = "versions";
 
+/// `gate`: the metrics gate, plan-time policy and never an attribute.
+pub const GATE: &str = "gate";
+
 /// Attribute keys `lifecycle.ignore_changes` may name.
 pub const FIELDS: &[&str] = &[COMMENT, DEFAULT_VERSION, VERSIONS];

@@ -3,9 +3,10 @@
 
 use serde_json::{Value, json};
 
-use super::fields::{COMMENT, DEFAULT_VERSION, FIELDS, SCHEMA, VERSIONS};
+use super::fields::{COMMENT, DEFAULT_VERSION, FIELDS, GATE, SCHEMA, VERSIONS};
 use crate::kinds::json_schema::{
-    field, kind_schema, mapping, object, records, required, text, texts,
+    Spelling, field, keyword, kind_schema, mapping, object, records, required, text, texts, typed,
+    with_default,
 };
 use crate::model::KindName;
 
@@ -44,7 +45,39 @@ pub fn schema() -> Value {
                     true,
                 ),
             ),
+            field(GATE, gate()),
         ],
+    )
+}
+
+/// `gate`: the metric a new default version must not make worse.
+fn gate() -> Value {
+    let tolerance = typed(
+        "How much worse than the live default the new default may be (0 or more).",
+        json!({"type": "number", "minimum": 0}),
+        false,
+    );
+    let gate = object(&[
+        required(
+            "metric",
+            text("A metric the default version declares.", false),
+        ),
+        required(
+            "better",
+            keyword(
+                "Which way the metric improves.",
+                &["higher", "lower"],
+                Spelling::Upper,
+                None,
+                false,
+            ),
+        ),
+        field("tolerance", with_default(tolerance, Some(json!(0.0)))),
+    ]);
+    typed(
+        "The metrics gate: apply refuses a new default version worse than the live default on this metric, unless --allow-regression.",
+        gate,
+        true,
     )
 }
 
@@ -81,6 +114,7 @@ mod tests {
         let lifecycle = format!("{head}lifecycle: {{zz_unknown: 1}}\n");
         let head2 = "kind: Model\nname: X\nschema: S\n";
         let version = format!("{head2}versions: [{{name: V1, from: '@S/p', zz_unknown: 1}}]\n");
+        let gate = format!("{head}gate: {{metric: r2, better: higher, zz_unknown: 1}}\n");
         let promotion = format!(
             "{head2}versions: [{{name: V1, from: {{env: PROD, version: V1, zz_unknown: 1}}}}]\n"
         );
@@ -92,6 +126,7 @@ mod tests {
                 (&["lifecycle"], &lifecycle),
                 (&["versions"], &version),
                 (&["versions", "from"], &promotion),
+                (&["gate"], &gate),
             ],
         );
     }

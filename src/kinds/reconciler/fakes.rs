@@ -118,6 +118,7 @@ pub fn resource(address: &str, attributes: Value, depends_on: &[&str]) -> Resour
         attributes: attrs(attributes),
         depends_on: depends_on.iter().map(|a| addr(a)).collect(),
         lifecycle: Lifecycle::default(),
+        gate: None,
         span: Span::file("resources/test.yaml"),
     }
 }
