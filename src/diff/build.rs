@@ -7,12 +7,14 @@ use super::action::{Facts, decide};
 use super::compare::compare;
 use super::error::DiffError;
 use super::graph;
+use super::metrics::model_metrics;
 use super::plan::{
     Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
     UnmanagedObject,
 };
 use super::steps::{Draft, order_steps};
 use super::views::Views;
+use crate::kinds::model::fields::DEFAULT_VERSION;
 use crate::kinds::reconciler::{Change, Kinds, LiveObject, Reconciler};
 use crate::live::Live;
 use crate::model::{Address, Attributes, Resource, fields_fingerprint, records_fingerprint};
@@ -250,6 +252,15 @@ fn plan_address(
         Action::Replace => live.is_some_and(|l| kind.destroys_data(&l.attributes)),
         _ => false,
     };
+    let model_metrics = match action {
+        Action::NoOp | Action::Delete => None,
+        _ => {
+            let default_changes = live.is_none()
+                || action == Action::Replace
+                || attributes.iter().any(|a| a.field == DEFAULT_VERSION);
+            model_metrics(declared, live, default_changes)
+        }
+    };
     let after = declared.map(|d| d.attributes.clone());
     let expected_live = after
         .as_ref()
@@ -273,6 +284,7 @@ fn plan_address(
         expected_live_fingerprint: expected_live,
         after,
         depends_on: declared.map(|d| d.depends_on.clone()).unwrap_or_default(),
+        model_metrics,
     };
     (change, step)
 }

@@ -13,6 +13,7 @@ mod compare;
 mod drift;
 mod error;
 mod graph;
+mod metrics;
 mod plan;
 mod steps;
 mod views;
@@ -22,6 +23,7 @@ pub(crate) use build::visible_fingerprint;
 pub use build::{PlanInput, declared_fingerprint, live_fingerprint, plan};
 pub use drift::{DriftItem, DriftKind, DriftReport};
 pub use error::DiffError;
+pub use metrics::{AddedVersion, DefaultChange, MetricComparison, ModelMetrics};
 pub use plan::{
     Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, ResourceChange,
     StateOnlyFields, Step, StepId, StepPurpose, UnmanagedObject,

@@ -24,7 +24,22 @@
 //!     "after": { … } | null,              // attributes state will record
 //!     "declared_fingerprint": "sha256:…" | null,
 //!     "expected_live_fingerprint": "sha256:…" | null,
-//!     "depends_on": ["schema.ML"]
+//!     "depends_on": ["schema.ML"],
+//!     "model_metrics": {                  // models only, when versions are
+//!       "added": [{ "version": "V3",      // added or the default changes
+//!                   "from": {"env": "STAGING", "model": "…", "version": "V3"}
+//!                         | {"stage": "@…"} }],
+//!       "default_version": {              // null when the default stays
+//!         "version": "V3", "baseline": "V2" | null,  // null: nothing served yet
+//!         "metrics": [{ "metric": "r2", "new": 0.7, "baseline": 0.82,
+//!                       "difference": -0.12 | null }],
+//!         "gate": { "metric": "r2", "better": "higher" | "lower",
+//!                   "tolerance": 0.0 } | null,
+//!         "verdict": "ungated" | "no-baseline" | "passes" | "regression"
+//!                  | "missing-metric",  // apply refuses the last two
+//!         "missing": "new" | "baseline"   // with missing-metric only
+//!       } | null
+//!     }
 //!   }],
 //!   "unmanaged": [{ "address": "task.OLD", "fqn": "DB.S.OLD" }],
 //!   "compared_with_state": [{ "kind": "task",   // fields no batched SHOW lists:
@@ -46,6 +61,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::metrics::ModelMetrics;
 use crate::model::{Address, Attributes, KindName};
 
 /// The `format_version` of plans this build writes and reads.
@@ -118,6 +134,10 @@ pub struct ResourceChange {
     pub expected_live_fingerprint: Option<String>,
     /// The addresses it depends on, as state records them.
     pub depends_on: Vec<Address>,
+    /// For a model: the versions added and the new default's metrics
+    /// beside the live default's, judged by its gate. Absent otherwise.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub model_metrics: Option<ModelMetrics>,
 }
 
 /// What a step does, which also says how apply updates state after it.

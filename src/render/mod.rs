@@ -17,6 +17,7 @@ mod init;
 mod leftovers;
 mod local;
 mod markdown;
+mod metrics;
 mod progress;
 mod state;
 mod style;

@@ -4,8 +4,9 @@ use std::fmt::Write;
 use std::path::Path;
 
 use super::TextOptions;
+use super::metrics;
 use super::style::{Color, paint, symbol, value};
-use crate::diff::{Action, Plan, ResourceChange, StepPurpose};
+use crate::diff::{Action, ModelMetrics, Plan, ResourceChange, StepPurpose};
 use crate::model::KindName;
 
 /// Renders the plan as SPEC section 3 shows it: per kind, one line per
@@ -86,6 +87,13 @@ fn write_change(out: &mut String, change: &ResourceChange, width: usize, color: 
     if change.destructive && change.prevent_destroy {
         notes.push("prevent_destroy is set: apply will refuse".into());
     }
+    let default = change
+        .model_metrics
+        .as_ref()
+        .and_then(|m| m.default_version.as_ref());
+    if let Some(note) = default.and_then(metrics::refusal_note) {
+        notes.push(paint(note, Color::Red, color));
+    }
     let address = change.address.to_string();
     let line = if notes.is_empty() {
         format!("  {bang} {sym} {address}")
@@ -101,6 +109,43 @@ fn write_change(out: &mut String, change: &ResourceChange, width: usize, color: 
             value(attribute.old()),
             value(attribute.declared.as_ref())
         );
+    }
+    if let Some(preview) = &change.model_metrics {
+        write_model_metrics(out, preview, color);
+    }
+}
+
+/// A model's added versions, then its default's metrics beside the live
+/// default's and the gate's verdict.
+fn write_model_metrics(out: &mut String, preview: &ModelMetrics, color: bool) {
+    for added in &preview.added {
+        let _ = writeln!(out, "          + version {}", metrics::added_line(added));
+    }
+    let Some(default) = &preview.default_version else {
+        return;
+    };
+    let _ = writeln!(out, "          {}", metrics::default_heading(default));
+    let width = default
+        .metrics
+        .iter()
+        .map(|m| m.metric.len())
+        .max()
+        .unwrap_or(0);
+    for m in &default.metrics {
+        let _ = writeln!(
+            out,
+            "            {:<width$}  {}",
+            m.metric,
+            metrics::metric_values(default, m)
+        );
+    }
+    if let Some(sentence) = metrics::verdict_sentence(default) {
+        let shade = if default.verdict.refuses() {
+            Color::Red
+        } else {
+            Color::Green
+        };
+        let _ = writeln!(out, "          {}", paint(&sentence, shade, color));
     }
 }
 

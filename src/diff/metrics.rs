@@ -1,0 +1,200 @@
+//! The promotion preview of a model's plan: the versions being added (and
+//! where from), and, when the default version changes, the new default's
+//! declared metrics beside those of the live default (the baseline: what
+//! the environment serves now), judged by the model's [`Gate`].
+//!
+//! The new default's metrics are the declared ones (what floe writes to
+//! the version); the baseline's are what introspection read from the live
+//! default version's metadata. A new model has no baseline and is never a
+//! regression.
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use crate::kinds::model::fields::{DEFAULT_VERSION, VERSIONS};
+use crate::kinds::reconciler::LiveObject;
+use crate::model::{Gate, KindName, Resource, Verdict};
+
+/// A version the plan adds to a model.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AddedVersion {
+    /// The version's name.
+    pub version: String,
+    /// Where it comes from, as the canonical `from` attribute:
+    /// `{"stage": "@..."}` or `{"env": "STAGING", "model": "...", "version": "V3"}`.
+    pub from: Value,
+}
+
+impl AddedVersion {
+    /// The environment it is promoted from, if it is a promotion.
+    pub fn promoted_from(&self) -> Option<&str> {
+        self.from.get("env").and_then(Value::as_str)
+    }
+}
+
+/// One metric of the new default and of the baseline.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricComparison {
+    /// The metric's name.
+    pub metric: String,
+    /// The new default's declared value (`None` when it has none).
+    pub new: Option<Value>,
+    /// The live default's value (`None` when it has none, or nothing is served).
+    pub baseline: Option<Value>,
+    /// `new - baseline` when both are numbers.
+    pub difference: Option<f64>,
+}
+
+/// A change of a model's default version, and its gate's verdict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DefaultChange {
+    /// The new default version.
+    pub version: String,
+    /// The live default version, `None` for a model not yet served.
+    pub baseline: Option<String>,
+    /// Every metric either side has, by name.
+    pub metrics: Vec<MetricComparison>,
+    /// The model's gate, if it declares one.
+    pub gate: Option<Gate>,
+    /// The gate's verdict (and, for a missing metric, which side lacks it).
+    #[serde(flatten)]
+    pub verdict: Verdict,
+}
+
+impl DefaultChange {
+    /// The gated metric's comparison, if the model has a gate.
+    pub fn gated(&self) -> Option<&MetricComparison> {
+        let gate = self.gate.as_ref()?;
+        self.metrics.iter().find(|m| m.metric == gate.metric)
+    }
+}
+
+/// What a model's plan promotes and how its new default compares.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModelMetrics {
+    /// The versions being added, declared order.
+    pub added: Vec<AddedVersion>,
+    /// The default version's change, when it changes.
+    pub default_version: Option<DefaultChange>,
+}
+
+/// The preview of a model's create, update or replace, or `None` for other
+/// kinds and for models whose versions and default stay as they are.
+/// `default_changes` says whether the plan moves the default version (a
+/// new model, a replaced one, or a changed `default_version`).
+pub(super) fn model_metrics(
+    declared: Option<&Resource>,
+    live: Option<&LiveObject>,
+    default_changes: bool,
+) -> Option<ModelMetrics> {
+    let declared = declared.filter(|d| d.address.kind == KindName::Model)?;
+    let live = live.map(|l| &l.attributes);
+    let live_versions = live.map(|l| versions(l.get(VERSIONS))).unwrap_or_default();
+    let added = versions(declared.attributes.get(VERSIONS))
+        .into_iter()
+        .filter(|v| !live_versions.iter().any(|l| name(l) == name(v)))
+        .map(|v| AddedVersion {
+            version: name(v).to_string(),
+            from: v.get("from").cloned().unwrap_or(Value::Null),
+        })
+        .collect();
+    let default_version = default_changes
+        .then(|| default_change(declared, live.map(|l| (l, live_versions.as_slice()))))
+        .flatten();
+    let preview = ModelMetrics {
+        added,
+        default_version,
+    };
+    (!preview.added.is_empty() || preview.default_version.is_some()).then_some(preview)
+}
+
+/// The declared default's metrics against the live default's.
+fn default_change(
+    declared: &Resource,
+    live: Option<(&crate::model::Attributes, &[&Value])>,
+) -> Option<DefaultChange> {
+    let version = declared.attributes.get(DEFAULT_VERSION)?.as_str()?;
+    let new = versions(declared.attributes.get(VERSIONS))
+        .into_iter()
+        .find(|v| name(v) == version)
+        .map(metrics_of)
+        .unwrap_or_default();
+    let baseline = live.and_then(|(attributes, versions)| {
+        let name_served = attributes.get(DEFAULT_VERSION)?.as_str()?;
+        let served = versions.iter().find(|v| name(v) == name_served);
+        Some((
+            name_served.to_string(),
+            served.map(|v| metrics_of(v)).unwrap_or_default(),
+        ))
+    });
+    let metrics = compare(&new, baseline.as_ref().map(|(_, m)| m));
+    let gate = declared.gate.clone();
+    let verdict = match (&gate, &baseline) {
+        (None, _) => Verdict::Ungated,
+        (Some(_), None) => Verdict::NoBaseline,
+        (Some(g), Some((_, old))) => g.judge(new.get(&g.metric), old.get(&g.metric)),
+    };
+    Some(DefaultChange {
+        version: version.to_string(),
+        baseline: baseline.map(|(name, _)| name),
+        metrics,
+        gate,
+        verdict,
+    })
+}
+
+type Metrics = serde_json::Map<String, Value>;
+
+/// Every metric of either side, by name.
+fn compare(new: &Metrics, baseline: Option<&Metrics>) -> Vec<MetricComparison> {
+    let mut names: Vec<&String> = new
+        .keys()
+        .chain(baseline.into_iter().flat_map(|b| b.keys()))
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+        .into_iter()
+        .map(|metric| {
+            let new = new.get(metric).cloned();
+            let baseline = baseline.and_then(|b| b.get(metric)).cloned();
+            let difference = match (
+                new.as_ref().and_then(Value::as_f64),
+                baseline.as_ref().and_then(Value::as_f64),
+            ) {
+                (Some(n), Some(b)) => Some(rounded(n - b)),
+                _ => None,
+            };
+            MetricComparison {
+                metric: metric.clone(),
+                new,
+                baseline,
+                difference,
+            }
+        })
+        .collect()
+}
+
+/// `x` to 12 significant digits, so that `0.74 - 0.82` reads `-0.08`.
+fn rounded(x: f64) -> f64 {
+    format!("{x:.11e}").parse().unwrap_or(x)
+}
+
+fn versions(value: Option<&Value>) -> Vec<&Value> {
+    value
+        .and_then(Value::as_array)
+        .map(|a| a.iter().collect())
+        .unwrap_or_default()
+}
+
+fn name(version: &Value) -> &str {
+    version.get("name").and_then(Value::as_str).unwrap_or("")
+}
+
+fn metrics_of(version: &Value) -> Metrics {
+    version
+        .get("metrics")
+        .and_then(Value::as_object)
+        .cloned()
+        .unwrap_or_default()
+}
