@@ -223,6 +223,9 @@ pub struct ApplyArgs {
     /// Allow deletes and replaces of objects that hold data or history.
     #[arg(long)]
     pub allow_destroy: bool,
+    /// Apply new model default versions even when their metrics gate refuses them.
+    #[arg(long)]
+    pub allow_regression: bool,
     /// How many statements may run at once.
     #[arg(long, value_name = "N", default_value_t = crate::apply::DEFAULT_PARALLELISM, value_parser = clap::value_parser!(u16).range(1..=256))]
     pub parallelism: u16,

@@ -13,7 +13,7 @@ mod run;
 mod suspended;
 
 pub use events::{Event, FailedStep, Observer, Observers, SkippedStep, Summary};
-pub use guards::{GuardError, check_destroy, check_fresh};
+pub use guards::{GuardError, Regression, check_destroy, check_fresh, check_regression};
 pub use run::{ApplyOptions, DEFAULT_PARALLELISM, Interrupt, StateSink, apply};
 pub use suspended::SuspendedTasks;
 

@@ -4,7 +4,8 @@
 //! before anything is opened; the environment's lock is taken before the
 //! account is read, so the plan applied is the plan computed under the lock;
 //! a saved plan is refused when the account moved since; destructive changes
-//! need `--allow-destroy`; a plan computed here is shown and confirmed (on a
+//! need `--allow-destroy`, new model defaults their metrics gate refuses
+//! `--allow-regression`; a plan computed here is shown and confirmed (on a
 //! terminal) or needs `--auto-approve`. State is written after every step by
 //! [`crate::apply::apply`].
 
@@ -16,7 +17,7 @@ use super::engine::{self, Workspace, color_stdout, write};
 use super::{Context, ExitCode};
 use crate::apply::{
     ApplyOptions, Interrupt, Observer, Observers, StateSink, SuspendedTasks, apply, check_destroy,
-    check_fresh,
+    check_fresh, check_regression,
 };
 use crate::cli::ApplyArgs;
 use crate::diag::{Diagnostic, Diagnostics};
@@ -73,6 +74,8 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
             return Ok(0);
         }
         check_destroy(&plan, args.allow_destroy)
+            .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
+        check_regression(&plan, args.allow_regression)
             .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
         if args.plan_file.is_none() && !args.auto_approve {
             confirm(&workspace, out)?;
