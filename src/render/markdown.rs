@@ -8,11 +8,12 @@
 
 use std::fmt::Write;
 
+use super::metrics;
 use super::style::value;
 use super::text::purpose;
 use serde_json::Value;
 
-use crate::diff::{Action, AttributeChange, Plan, ResourceChange};
+use crate::diff::{Action, AttributeChange, DefaultChange, MetricComparison, Plan, ResourceChange};
 use crate::model::KindName;
 
 /// The most characters a markdown plan holds: under the 65,536 a GitHub
@@ -55,6 +56,7 @@ pub(super) fn plan_markdown_within(plan: &Plan, origin: &PlanOrigin, limit: usiz
     rows.push_fixed(&heading(plan, origin));
     write_flagged(&mut rows, plan);
     write_tables(&mut rows, plan);
+    write_model_metrics(&mut rows, plan);
     let mut out = rows.out;
     for group in &plan.compared_with_state {
         let fields: Vec<String> = group.fields.iter().map(|f| code(f)).collect();
@@ -199,6 +201,24 @@ fn write_flagged(rows: &mut Rows, plan: &Plan) {
         "\n",
         until,
     );
+    let refused: Vec<String> = changed()
+        .filter_map(|c| {
+            let default = c.model_metrics.as_ref()?.default_version.as_ref()?;
+            let sentence =
+                metrics::verdict_sentence(default).filter(|_| default.verdict.refuses())?;
+            Some(format!(
+                "> - {}: {}\n",
+                code(&c.address.to_string()),
+                text(&sentence)
+            ))
+        })
+        .collect();
+    rows.section(
+        "> [!CAUTION]\n> **Model metrics regression**: apply refuses these new default versions without `--allow-regression`.\n>\n",
+        &refused,
+        "\n",
+        until,
+    );
     let drift: Vec<String> = changed()
         .filter(|c| c.drift)
         .map(|c| format!("> - {}\n", flagged_item(c)))
@@ -235,7 +255,95 @@ fn notes(change: &ResourceChange) -> Vec<String> {
     if change.destructive && change.prevent_destroy {
         notes.push("`prevent_destroy` is set: apply will refuse".into());
     }
+    let default = change
+        .model_metrics
+        .as_ref()
+        .and_then(|m| m.default_version.as_ref());
+    if let Some(note) = default.and_then(metrics::refusal_note) {
+        notes.push(format!("**{}**", text(note)));
+    }
     notes
+}
+
+/// One metric's row: both values and the difference, or the new value
+/// alone when nothing is served yet.
+fn metric_row(default: &DefaultChange, m: &MetricComparison) -> String {
+    let gated = default.gate.as_ref().is_some_and(|g| g.metric == m.metric);
+    let name = if gated {
+        format!("{} (gated)", code(&m.metric))
+    } else {
+        code(&m.metric)
+    };
+    let new = cell(&code(&value(m.new.as_ref())));
+    if default.baseline.is_none() {
+        return format!("| {} | {new} |\n", cell(&name));
+    }
+    let diff = m.difference.map_or(String::new(), |d| {
+        format!("{}{d}", if d >= 0.0 { "+" } else { "" })
+    });
+    format!(
+        "| {} | {} | {new} | {} |\n",
+        cell(&name),
+        cell(&code(&value(m.baseline.as_ref()))),
+        cell(&text(&diff))
+    )
+}
+
+/// Per model with a preview: the versions added, then a table of the new
+/// default's metrics beside the live default's, and the gate's verdict.
+fn write_model_metrics(rows: &mut Rows, plan: &Plan) {
+    let budget = rows.budget;
+    for change in plan.changes.iter().filter(|c| c.action != Action::NoOp) {
+        let Some(preview) = &change.model_metrics else {
+            continue;
+        };
+        let mut head = format!(
+            "#### model versions and metrics: {}\n\n",
+            code(&change.address.to_string())
+        );
+        for added in &preview.added {
+            let line = match metrics::source(added) {
+                metrics::Source::Promotion { env, version } => format!(
+                    "{} promoted from {} (version {})",
+                    code(&added.version),
+                    text(env),
+                    code(version)
+                ),
+                metrics::Source::Stage(path) => {
+                    format!("{} from {}", code(&added.version), code(path))
+                }
+            };
+            let _ = writeln!(head, "- adds version {line}");
+        }
+        if !preview.added.is_empty() {
+            head.push('\n');
+        }
+        let Some(default) = &preview.default_version else {
+            rows.push_fixed(&head);
+            continue;
+        };
+        let _ = writeln!(head, "{}\n", text(&metrics::default_heading(default)));
+        let new = format!("new default {}", code(&default.version));
+        let _ = match &default.baseline {
+            Some(b) => writeln!(
+                head,
+                "| metric | live default {} | {new} | difference |\n|---|---|---|---|",
+                code(b)
+            ),
+            None => writeln!(head, "| metric | {new} |\n|---|---|"),
+        };
+        let table: Vec<String> = default
+            .metrics
+            .iter()
+            .map(|m| metric_row(default, m))
+            .collect();
+        let tail = match metrics::verdict_sentence(default) {
+            Some(sentence) if default.verdict.refuses() => format!("\n**{}**\n\n", text(&sentence)),
+            Some(sentence) => format!("\n{}\n\n", text(&sentence)),
+            None => "\n".to_string(),
+        };
+        rows.section(&head, &table, &tail, budget);
+    }
 }
 
 /// One table per kind, then the unmanaged objects.

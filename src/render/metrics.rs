@@ -11,19 +11,36 @@ use crate::model::{Side, Verdict};
 
 /// `V3 promoted from STAGING (version V3)` or `V3 from @STAGE/path`.
 pub(super) fn added_line(added: &AddedVersion) -> String {
+    match source(added) {
+        Source::Promotion { env, version } => {
+            format!("{} promoted from {env} (version {version})", added.version)
+        }
+        Source::Stage(path) => format!("{} from {path}", added.version),
+    }
+}
+
+/// Where an added version comes from.
+pub(super) enum Source<'a> {
+    /// Another environment's version.
+    Promotion {
+        /// The environment.
+        env: &'a str,
+        /// The version there.
+        version: &'a str,
+    },
+    /// A stage path.
+    Stage(&'a str),
+}
+
+/// The source of an added version, as its canonical `from` holds it.
+pub(super) fn source(added: &AddedVersion) -> Source<'_> {
+    let text = |key: &str| added.from.get(key).and_then(Value::as_str).unwrap_or("?");
     match added.promoted_from() {
-        Some(env) => {
-            let source = added.from.get("version").and_then(Value::as_str);
-            format!(
-                "{} promoted from {env} (version {})",
-                added.version,
-                source.unwrap_or("?")
-            )
-        }
-        None => {
-            let stage = added.from.get("stage");
-            format!("{} from {}", added.version, value(stage))
-        }
+        Some(env) => Source::Promotion {
+            env,
+            version: text("version"),
+        },
+        None => Source::Stage(text("stage")),
     }
 }
 
