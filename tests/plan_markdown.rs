@@ -1,7 +1,7 @@
 //! `floe plan --format markdown`, the plan as a pull request comment, on a
 //! copy of the example project made a git checkout of `feature/try` (DEV):
 //! its create plan and a plan with an update, a replace, a delete and drift
-//! as snapshots (`tests/snapshots/`), and how the format flags combine with
+//! as snapshots (`tests/snapshots/`), a model metrics regression, and how the format flags combine with
 //! `--json`, `--out` and `--detailed-exitcode`.
 
 mod common;
@@ -90,6 +90,23 @@ fn update_replace_delete_and_drift() {
     let table = text.find("| address |").expect("tables follow");
     assert!(caution < warning && warning < table, "{text}");
     insta::assert_snapshot!("changes", text);
+}
+
+#[test]
+fn a_model_metrics_regression() {
+    let project = Project::copy_of(applied());
+    project.edit(
+        "resources/registry/models.yaml",
+        "default_version: V2",
+        "default_version: V1",
+    );
+    let text = markdown(&project);
+    let caution = text
+        .find("**Model metrics regression**")
+        .expect("the regression is flagged");
+    let table = text.find("| address |").expect("tables follow");
+    assert!(caution < table, "{text}");
+    insta::assert_snapshot!("regression", text);
 }
 
 #[test]
