@@ -436,3 +436,53 @@ async fn a_suspended_root_is_recorded_suspended_until_resumed() {
         json!(false)
     );
 }
+
+#[test]
+fn a_gated_regression_is_refused_unless_allowed_and_names_both_values() {
+    use crate::diff::{DefaultChange, MetricComparison, ModelMetrics};
+    use crate::model::{Better, Gate, Side, Verdict};
+    let mut plan = plan_of(&[wh("A", &[])], &State::new("DEV"), &Live::default());
+    let mut default = DefaultChange {
+        version: "V1".into(),
+        baseline: Some("V2".into()),
+        metrics: vec![MetricComparison {
+            metric: "r2".into(),
+            new: Some(json!(0.74)),
+            baseline: Some(json!(0.82)),
+            difference: Some(-0.08),
+        }],
+        gate: Some(Gate {
+            metric: "r2".into(),
+            better: Better::Higher,
+            tolerance: 0.0,
+        }),
+        verdict: Verdict::Passes,
+    };
+    let with = |default: &DefaultChange| {
+        let mut plan = plan.clone();
+        plan.changes[0].model_metrics = Some(ModelMetrics {
+            added: vec![],
+            default_version: Some(default.clone()),
+        });
+        plan
+    };
+    assert!(check_regression(&with(&default), false).is_ok());
+    default.verdict = Verdict::Regression;
+    let refused = check_regression(&with(&default), false).unwrap_err();
+    let text = refused.to_string();
+    assert!(text.contains("warehouse.A refuses its new default version V1: r2 0.74 is worse than 0.82 of the live default version V2 (higher is better, tolerance 0)"), "{text}");
+    let hint = refused.to_diagnostic().render(std::path::Path::new("."));
+    assert!(hint.contains("--allow-regression"), "{hint}");
+    assert!(check_regression(&with(&default), true).is_ok());
+    default.verdict = Verdict::MissingMetric(Side::Baseline);
+    default.metrics[0].baseline = None;
+    let text = check_regression(&with(&default), false)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        text.contains("r2 0.74 is not comparable with no value"),
+        "{text}"
+    );
+    plan.changes[0].model_metrics = None;
+    assert!(check_regression(&plan, false).is_ok());
+}

@@ -198,3 +198,160 @@ fn metrics_of(version: &Value) -> Metrics {
         .cloned()
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::kinds::reconciler::fakes::{live, resource};
+    use crate::model::{Better, Side};
+
+    const R2: (&str, f64) = ("r2", 0.0);
+
+    /// A model declared with `versions` (name, from, r2) and `default`.
+    fn model(
+        versions: &[(&str, Value, Value)],
+        default: &str,
+        gate: Option<(&str, f64)>,
+    ) -> Resource {
+        let versions: Vec<Value> = versions
+            .iter()
+            .map(|(name, from, metrics)| json!({"name": name, "from": from, "metrics": metrics, "aliases": []}))
+            .collect();
+        let mut r = resource(
+            "model.PUDO",
+            json!({"default_version": default, "versions": versions}),
+            &[],
+        );
+        r.gate = gate.map(|(metric, tolerance)| Gate {
+            metric: metric.into(),
+            better: Better::Higher,
+            tolerance,
+        });
+        r
+    }
+
+    fn stage(path: &str) -> Value {
+        json!({"stage": path})
+    }
+
+    fn promoted(version: &str) -> Value {
+        json!({"env": "STAGING", "model": "DB.REG.PUDO", "version": version})
+    }
+
+    fn served(declared: &Resource, default: &str) -> LiveObject {
+        let mut attributes = Value::Object(declared.attributes.clone().into_iter().collect());
+        attributes["default_version"] = json!(default);
+        live("model.PUDO", attributes)
+    }
+
+    #[test]
+    fn a_new_model_lists_its_promotions_and_has_no_baseline() {
+        let declared = model(
+            &[
+                ("V1", promoted("V1"), json!({"r2": 0.74})),
+                ("V2", promoted("V2"), json!({"r2": 0.82})),
+            ],
+            "V2",
+            Some(R2),
+        );
+        let preview = model_metrics(Some(&declared), None, true).unwrap();
+        let envs: Vec<_> = preview
+            .added
+            .iter()
+            .map(AddedVersion::promoted_from)
+            .collect();
+        assert_eq!(envs, [Some("STAGING"), Some("STAGING")]);
+        let default = preview.default_version.unwrap();
+        assert_eq!(default.baseline, None);
+        assert_eq!(default.verdict, Verdict::NoBaseline);
+        assert!(!default.verdict.refuses());
+        assert_eq!(default.metrics[0].new, Some(json!(0.82)));
+        assert_eq!(default.metrics[0].difference, None);
+    }
+
+    #[test]
+    fn a_new_default_is_compared_with_the_live_default() {
+        let before = model(
+            &[
+                ("V1", stage("@S/v1"), json!({"r2": 0.74})),
+                ("V2", stage("@S/v2"), json!({"r2": 0.82, "mse": 0.01})),
+            ],
+            "V2",
+            Some(R2),
+        );
+        let mut after = before.clone();
+        after
+            .attributes
+            .insert("default_version".into(), json!("V1"));
+        let preview = model_metrics(Some(&after), Some(&served(&before, "V2")), true).unwrap();
+        assert!(preview.added.is_empty());
+        let default = preview.default_version.unwrap();
+        assert_eq!(default.baseline.as_deref(), Some("V2"));
+        assert_eq!(default.verdict, Verdict::Regression);
+        let names: Vec<&str> = default.metrics.iter().map(|m| m.metric.as_str()).collect();
+        assert_eq!(names, ["mse", "r2"], "every metric of either side");
+        let r2 = default.gated().unwrap();
+        assert_eq!(
+            (r2.new.clone(), r2.baseline.clone()),
+            (Some(json!(0.74)), Some(json!(0.82)))
+        );
+        assert_eq!(r2.difference, Some(-0.08));
+        assert_eq!(default.metrics[0].new, None, "V1 declares no mse");
+
+        after.gate = None;
+        let ungated = model_metrics(Some(&after), Some(&served(&before, "V2")), true);
+        assert_eq!(
+            ungated.unwrap().default_version.unwrap().verdict,
+            Verdict::Ungated
+        );
+    }
+
+    #[test]
+    fn an_added_better_default_passes_and_a_baseline_without_the_metric_refuses() {
+        let before = model(
+            &[("V1", stage("@S/v1"), json!({"mse": 0.2}))],
+            "V1",
+            Some(R2),
+        );
+        let after = model(
+            &[
+                ("V1", stage("@S/v1"), json!({"mse": 0.2})),
+                ("V2", stage("@S/v2"), json!({"r2": 0.9})),
+            ],
+            "V2",
+            Some(R2),
+        );
+        let preview = model_metrics(Some(&after), Some(&served(&before, "V1")), true).unwrap();
+        assert_eq!(preview.added.len(), 1);
+        assert_eq!(preview.added[0].version, "V2");
+        assert_eq!(preview.added[0].promoted_from(), None);
+        let default = preview.default_version.unwrap();
+        assert_eq!(default.verdict, Verdict::MissingMetric(Side::Baseline));
+        assert!(default.verdict.refuses());
+
+        let mut better = before.clone();
+        better.attributes = after.attributes.clone();
+        let live_r2 = model(
+            &[("V1", stage("@S/v1"), json!({"r2": 0.8}))],
+            "V1",
+            Some(R2),
+        );
+        let preview = model_metrics(Some(&better), Some(&served(&live_r2, "V1")), true).unwrap();
+        assert_eq!(preview.default_version.unwrap().verdict, Verdict::Passes);
+    }
+
+    #[test]
+    fn an_unchanged_default_and_other_kinds_have_no_comparison() {
+        let declared = model(
+            &[("V1", stage("@S/v1"), json!({"r2": 0.8}))],
+            "V1",
+            Some(R2),
+        );
+        let seen = served(&declared, "V1");
+        assert_eq!(model_metrics(Some(&declared), Some(&seen), false), None);
+        let warehouse = resource("warehouse.W", json!({"size": "SMALL"}), &[]);
+        assert_eq!(model_metrics(Some(&warehouse), None, true), None);
+    }
+}
