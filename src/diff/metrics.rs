@@ -81,7 +81,10 @@ pub struct ModelMetrics {
 /// The preview of a model's create, update or replace, or `None` for other
 /// kinds and for models whose versions and default stay as they are.
 /// `default_changes` says whether the plan moves the default version (a
-/// new model, a replaced one, or a changed `default_version`).
+/// new model, a replaced one, or a changed `default_version`); a default
+/// version re-created from another source serves a new artifact too, so
+/// it is compared as well. A version added again from another source
+/// counts as added.
 pub(super) fn model_metrics(
     declared: Option<&Resource>,
     live: Option<&LiveObject>,
@@ -92,13 +95,19 @@ pub(super) fn model_metrics(
     let live_versions = live.map(|l| versions(l.get(VERSIONS))).unwrap_or_default();
     let added = versions(declared.attributes.get(VERSIONS))
         .into_iter()
-        .filter(|v| !live_versions.iter().any(|l| name(l) == name(v)))
+        .filter(|v| is_new(v, &live_versions))
         .map(|v| AddedVersion {
             version: name(v).to_string(),
             from: v.get("from").cloned().unwrap_or(Value::Null),
         })
-        .collect();
-    let default_version = default_changes
+        .collect::<Vec<_>>();
+    let default = declared
+        .attributes
+        .get(DEFAULT_VERSION)
+        .and_then(Value::as_str);
+    let resourced_default =
+        live.is_some() && added.iter().any(|a| Some(a.version.as_str()) == default);
+    let default_version = (default_changes || resourced_default)
         .then(|| default_change(declared, live.map(|l| (l, live_versions.as_slice()))))
         .flatten();
     let preview = ModelMetrics {
@@ -106,6 +115,18 @@ pub(super) fn model_metrics(
         default_version,
     };
     (!preview.added.is_empty() || preview.default_version.is_some()).then_some(preview)
+}
+
+/// True for a declared version the account does not hold, or holds from
+/// another known source (live `from` is known only through state).
+fn is_new(declared: &Value, live: &[&Value]) -> bool {
+    match live.iter().find(|l| name(l) == name(declared)) {
+        None => true,
+        Some(seen) => {
+            let from = seen.get("from").filter(|f| !f.is_null());
+            from.is_some_and(|f| Some(f) != declared.get("from"))
+        }
+    }
 }
 
 /// The declared default's metrics against the live default's.
@@ -340,6 +361,26 @@ mod tests {
         );
         let preview = model_metrics(Some(&better), Some(&served(&live_r2, "V1")), true).unwrap();
         assert_eq!(preview.default_version.unwrap().verdict, Verdict::Passes);
+    }
+
+    #[test]
+    fn a_default_re_created_from_another_source_is_compared() {
+        let before = model(
+            &[("V1", stage("@S/v1"), json!({"r2": 0.8}))],
+            "V1",
+            Some(R2),
+        );
+        let after = model(
+            &[("V1", stage("@S/v1b"), json!({"r2": 0.7}))],
+            "V1",
+            Some(R2),
+        );
+        let preview = model_metrics(Some(&after), Some(&served(&before, "V1")), false).unwrap();
+        assert_eq!(preview.added[0].from, stage("@S/v1b"));
+        assert_eq!(
+            preview.default_version.unwrap().verdict,
+            Verdict::Regression
+        );
     }
 
     #[test]
