@@ -47,6 +47,9 @@ pub(super) fn source(added: &AddedVersion) -> Source<'_> {
 /// `default version V2 → V3 (gate: r2, higher is better, tolerance 0)`.
 pub(super) fn default_heading(change: &DefaultChange) -> String {
     let mut line = match &change.baseline {
+        Some(old) if *old == change.version => {
+            format!("default version {old}, re-created from its new source")
+        }
         Some(old) => format!("default version {old} → {}", change.version),
         None => format!(
             "default version {}: no live default to compare with (a new model), so no baseline",
