@@ -194,3 +194,31 @@ fn without_a_gate_a_worse_default_applies() {
         .stdout_lacks("REGRESSION");
     project.apply(DEV);
 }
+
+#[test]
+fn a_prod_plan_shows_each_version_promoted_from_staging_and_no_baseline() {
+    let project = Project::example();
+    let out = project.run(&["plan", "--env", "PROD"]);
+    out.code(0)
+        .stdout_has("+ version V1 promoted from STAGING (version V1)")
+        .stdout_has("+ version V2 promoted from STAGING (version V2)")
+        .stdout_has(
+            "default version V2: no live default to compare with (a new model), so no baseline",
+        )
+        .stdout_has("gate on r2: nothing served yet, nothing to compare")
+        .stdout_lacks("apply will refuse");
+    let json = project.run(&["plan", "--env", "PROD", "--json"]);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let model = plan["changes"]
+        .as_array()
+        .and_then(|c| c.iter().find(|c| c["kind"] == "model"))
+        .expect("the model is created");
+    let metrics = &model["model_metrics"];
+    assert_eq!(metrics["added"][1]["version"], "V2");
+    assert_eq!(metrics["added"][1]["from"]["env"], "STAGING");
+    assert_eq!(
+        metrics["default_version"]["baseline"],
+        serde_json::Value::Null
+    );
+    assert_eq!(metrics["default_version"]["verdict"], "no-baseline");
+}
