@@ -235,6 +235,33 @@ impl Project {
     }
 }
 
+impl Project {
+    /// A copy of the example committed on `main` in a new git repository
+    /// (the real `git`, so branches and commits are what floe reads in CI).
+    pub fn example_repository() -> Project {
+        let project = Project::example();
+        project.run_git(&["init", "--quiet", "--initial-branch", "main"]);
+        project.run_git(&["add", "config", "resources"]);
+        project.run_git(&["commit", "--quiet", "-m", "The PUDO platform"]);
+        project
+    }
+
+    /// Runs `git <args>` in the project, which must succeed.
+    pub fn run_git(&self, args: &[&str]) {
+        let out = Command::new("git")
+            .args(["-c", "user.name=floe", "-c", "user.email=floe@example.com"])
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
 /// Reads the log (stderr) of a floe run started with [`Project::slow_apply`]
 /// until a line holds every word of `words`; returns the lines read, and
 /// the rest of the log on a thread.
