@@ -121,3 +121,51 @@ fn two_environments_applied_at_once_share_the_account() {
     apply_checkout(&project);
     assert_eq!(versions_in(&project, "PROD").len(), 2);
 }
+
+/// The commit a branch of the project's repository points at.
+fn commit_of(project: &Project, branch: &str) -> String {
+    project
+        .read(&format!(".git/refs/heads/{branch}"))
+        .trim()
+        .to_string()
+}
+
+#[test]
+fn a_prod_plan_on_a_release_checkout_says_what_it_compares_in_every_format() {
+    let project = Project::example_repository();
+    project.run_git(&["checkout", "--quiet", "-b", "release/2026.12"]);
+    apply_checkout(&project);
+    let commit = commit_of(&project, "release/2026.12");
+    let short = &commit[..12];
+
+    let text = project.run(&["plan", "--env", "PROD"]);
+    text.code(0);
+    let first = text.stdout.lines().next().unwrap_or_default();
+    assert_eq!(
+        first,
+        format!(
+            "Plan for PROD: the declarations at branch release/2026.12 (commit {short}), compared with the account of connection local."
+        )
+    );
+
+    let markdown = project.run(&["plan", "--env", "PROD", "--format", "markdown"]);
+    markdown.code(0).stdout_has("### floe plan: PROD").stdout_has(&format!(
+        "Compares the declarations at branch `release/2026.12` (commit `{short}`) with the account of connection `local`."
+    ));
+
+    let json = project.run(&["plan", "--env", "PROD", "--json"]);
+    json.code(0);
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    assert_eq!(value["format_version"], 1);
+    assert_eq!(value["environment"], "PROD");
+    assert_eq!(value["branch"], "release/2026.12");
+    assert_eq!(value["commit"], commit.as_str());
+    assert_eq!(value["connection"], "local");
+    assert!(value["declared_fingerprint"].is_string() && value["changes"].is_array());
+
+    // `--branch` picks the environment, not the files: the checkout's branch stays.
+    project
+        .run(&["plan", "--branch", "main"])
+        .code(0)
+        .stdout_has("Plan for PROD: the declarations at branch release/2026.12");
+}

@@ -15,7 +15,7 @@ use super::leftovers;
 use crate::cli::{ConnectionArgs, EnvArgs};
 use crate::connect::{self, LOCAL_CONNECTION};
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::diff::{self, Plan, PlanInput};
+use crate::diff::{self, Plan, PlanInput, PlanOrigin};
 use crate::ident::Ident;
 use crate::kinds::reconciler::{Kinds, Scope};
 use crate::live::{self, Introspection, LiveError};
@@ -46,6 +46,8 @@ pub struct Workspace {
     seeds: Vec<PathBuf>,
     /// The edition the local account emulates.
     edition: crate::local::Edition,
+    /// The branch the project's files come from (CI or checkout), when known.
+    files_branch: Option<String>,
 }
 
 impl Workspace {
@@ -60,6 +62,7 @@ impl Workspace {
             default_connection_span: project.environments.default_connection_span.clone(),
             seeds: project.seed_files().iter().map(|p| root.join(p)).collect(),
             edition: project.local_edition(),
+            files_branch: project.files_branch(),
             resolved,
             store,
         })
@@ -81,6 +84,16 @@ impl Workspace {
             eprint!("{}", render::warning_text(warning));
         }
         Ok(loaded.state)
+    }
+
+    /// What a plan of this run compares: the branch and commit its
+    /// declarations come from, and the connection of the account.
+    pub fn origin(&self, args: &ConnectionArgs) -> PlanOrigin {
+        PlanOrigin {
+            branch: self.files_branch.clone(),
+            commit: self.resolved.selection.git.commit.clone(),
+            connection: self.connection_name(args),
+        }
     }
 
     /// The connection name this run uses (SPEC 1.4 order).

@@ -8,7 +8,7 @@ use super::compare::compare;
 use super::error::DiffError;
 use super::graph;
 use super::plan::{
-    Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
+    Action, PLAN_FORMAT_VERSION, Plan, PlanOrigin, ResourceChange, StateOnlyFields, StepPurpose,
     UnmanagedObject,
 };
 use super::steps::{Draft, order_steps};
@@ -66,6 +66,7 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
     Ok(Plan {
         format_version: PLAN_FORMAT_VERSION,
         environment: input.environment.to_string(),
+        origin: PlanOrigin::default(),
         declared_fingerprint: declared_fingerprint(input.declared),
         live_fingerprint: live_fingerprint(input.live),
         changes,

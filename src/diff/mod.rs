@@ -23,7 +23,7 @@ pub use build::{PlanInput, declared_fingerprint, live_fingerprint, plan};
 pub use drift::{DriftItem, DriftKind, DriftReport};
 pub use error::DiffError;
 pub use plan::{
-    Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, ResourceChange,
+    Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, PlanOrigin, ResourceChange,
     StateOnlyFields, Step, StepId, StepPurpose, UnmanagedObject,
 };
 
