@@ -296,7 +296,8 @@ pub struct StateImportArgs {
 /// `floe local ...`.
 #[derive(Debug, Subcommand)]
 pub enum LocalCommand {
-    /// Run SQL against the project's local account and print the rows of the last statement.
+    /// Run SQL against the project's local account (every environment's) and print the last result;
+    /// `--env` or `--branch` makes that environment's database current.
     Exec(LocalExecArgs),
     /// Delete the project's local account, for every environment (re-created and re-seeded on next use).
     Reset(LocalResetArgs),
@@ -310,8 +311,7 @@ pub struct LocalExecArgs {
     /// The statement, e.g. `SHOW WAREHOUSES`.
     #[arg(value_name = "SQL")]
     pub sql: String,
-    /// Make this environment's database current (`--env`, or the one `--branch` selects);
-    /// without either, no database is current. The account is the same for every environment.
+    /// The environment whose database is current (none without `--env` or `--branch`).
     #[command(flatten)]
     pub env: EnvArgs,
     /// Print the result as JSON.
