@@ -299,11 +299,12 @@ pub struct StateImportArgs {
 /// `floe local ...`.
 #[derive(Debug, Subcommand)]
 pub enum LocalCommand {
-    /// Run one SQL statement against the local account and print its rows.
+    /// Run SQL against the project's local account (every environment's) and print the last result;
+    /// `--env` or `--branch` makes that environment's database current.
     Exec(LocalExecArgs),
-    /// Delete the local account of an environment (it is re-created and re-seeded on next use).
-    Reset(EnvArgs),
-    /// Serve the local account over Snowflake's HTTP query protocol.
+    /// Delete the project's local account, for every environment (re-created and re-seeded on next use).
+    Reset(LocalResetArgs),
+    /// Serve the project's local account over Snowflake's HTTP query protocol.
     Serve(LocalServeArgs),
 }
 
@@ -313,7 +314,7 @@ pub struct LocalExecArgs {
     /// The statement, e.g. `SHOW WAREHOUSES`.
     #[arg(value_name = "SQL")]
     pub sql: String,
-    /// Environment selection.
+    /// The environment whose database is current (none without `--env` or `--branch`).
     #[command(flatten)]
     pub env: EnvArgs,
     /// Print the result as JSON.
@@ -321,12 +322,43 @@ pub struct LocalExecArgs {
     pub json: bool,
 }
 
+/// `--env` and `--branch` where older floe chose one account per
+/// environment: the account is now the project's, so they select nothing.
+#[derive(Debug, Clone, Default, Args)]
+pub struct AccountWideArgs {
+    /// Accepted from older command lines; the account is shared by every environment.
+    #[arg(long, value_name = "ENV", hide = true)]
+    pub env: Option<String>,
+    /// Accepted from older command lines; the account is shared by every environment.
+    #[arg(long, value_name = "BRANCH", hide = true)]
+    pub branch: Option<String>,
+}
+
+impl AccountWideArgs {
+    /// The option given, as written (`--env DEV`), when one was.
+    pub fn given(&self) -> Option<String> {
+        match (&self.env, &self.branch) {
+            (Some(env), _) => Some(format!("--env {env}")),
+            (None, Some(branch)) => Some(format!("--branch {branch}")),
+            (None, None) => None,
+        }
+    }
+}
+
+/// `floe local reset`.
+#[derive(Debug, Args)]
+pub struct LocalResetArgs {
+    /// Refused: a reset deletes the account of every environment.
+    #[command(flatten)]
+    pub env: AccountWideArgs,
+}
+
 /// `floe local serve`.
 #[derive(Debug, Args)]
 pub struct LocalServeArgs {
-    /// Environment selection.
+    /// Ignored, with a warning: clients choose their database and schema when they log in.
     #[command(flatten)]
-    pub env: EnvArgs,
+    pub env: AccountWideArgs,
     /// TCP port to listen on (0 picks a free one and prints it).
     #[arg(long, default_value_t = 0)]
     pub port: u16,

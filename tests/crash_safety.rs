@@ -162,17 +162,23 @@ fn the_summary_numbers_steps_as_the_progress_lines_do() {
 fn temp_files_of_killed_runs_are_removed_and_live_ones_kept() {
     let project = project().applied(DEV);
     // A pid above the kernel's limit (2^22) is never a running process.
-    let dead = ".DEV.json.4194305.tmp";
-    let alive = format!(".DEV.json.{}.tmp", std::process::id());
-    for dir in ["state", ".floe/local"] {
-        for name in [dead, alive.as_str(), ".PROD.json.4194305.tmp"] {
-            std::fs::write(project.path().join(dir).join(name), "partial").unwrap();
+    // State is per environment; the local account is the project's.
+    for (dir, own) in [("state", "DEV"), (".floe/local", "account")] {
+        let path = |name: &str| project.path().join(dir).join(name);
+        for name in [
+            format!(".{own}.json.4194305.tmp"),
+            format!(".{own}.json.{}.tmp", std::process::id()),
+            ".PROD.json.4194305.tmp".to_string(),
+        ] {
+            std::fs::write(path(&name), "partial").unwrap();
         }
     }
     project.on_branch(DEV, &["apply", "--auto-approve"]).code(0);
-    for dir in ["state", ".floe/local"] {
+    for (dir, own) in [("state", "DEV"), (".floe/local", "account")] {
         let path = |name: &str| project.path().join(dir).join(name);
-        assert!(!path(dead).exists(), "{dir}/{dead} is left");
+        let dead = format!(".{own}.json.4194305.tmp");
+        let alive = format!(".{own}.json.{}.tmp", std::process::id());
+        assert!(!path(&dead).exists(), "{dir}/{dead} is left");
         assert!(path(&alive).exists(), "{dir}/{alive} was removed");
         assert!(path(".PROD.json.4194305.tmp").exists());
     }
@@ -181,7 +187,7 @@ fn temp_files_of_killed_runs_are_removed_and_live_ones_kept() {
 #[test]
 fn a_damaged_journal_record_is_an_error_that_loses_nothing() {
     let project = project().applied(DEV);
-    let path = project.path().join(".floe/local/DEV.journal");
+    let path = project.path().join(".floe/local/account.journal");
     let journal = std::fs::read_to_string(&path).unwrap();
     let lines: Vec<&str> = journal.lines().collect();
     assert!(lines.len() >= 6, "{journal}");
@@ -195,7 +201,7 @@ fn a_damaged_journal_record_is_an_error_that_loses_nothing() {
         project
             .on_branch(DEV, command)
             .code(1)
-            .stderr_has(".floe/local/DEV.journal is damaged at line 4")
+            .stderr_has(".floe/local/account.journal is damaged at line 4")
             .stderr_lacks("panicked");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), damaged);
     }
@@ -206,7 +212,7 @@ fn a_damaged_journal_record_is_an_error_that_loses_nothing() {
 #[test]
 fn a_torn_journal_tail_is_recovered() {
     let project = project().applied(DEV);
-    let path = project.path().join(".floe/local/DEV.journal");
+    let path = project.path().join(".floe/local/account.journal");
     let mut journal = std::fs::read_to_string(&path).unwrap();
     journal.push_str("[{\"op\":\"drop_sch");
     std::fs::write(&path, &journal).unwrap();
@@ -217,15 +223,15 @@ fn a_torn_journal_tail_is_recovered() {
 fn a_lost_local_account_beside_recorded_state_is_warned_about() {
     let project = project().applied(DEV);
     let local = project.path().join(".floe/local");
-    std::fs::remove_file(local.join("DEV.journal")).unwrap();
+    std::fs::remove_file(local.join("account.journal")).unwrap();
     project
         .on_branch(DEV, &["plan"])
         .code(0)
         .stderr_has("warning: the journal")
-        .stderr_has("DEV.journal of the local account was missing")
+        .stderr_has("account.journal of the local account was missing")
         .stderr_has("records 4 objects");
-    std::fs::remove_file(local.join("DEV.json")).unwrap();
-    std::fs::remove_file(local.join("DEV.journal")).unwrap();
+    std::fs::remove_file(local.join("account.json")).unwrap();
+    std::fs::remove_file(local.join("account.journal")).unwrap();
     project
         .on_branch(DEV, &["plan"])
         .code(0)

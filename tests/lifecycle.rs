@@ -290,7 +290,7 @@ fn apply_to_prod_from_a_feature_branch_is_refused() {
         .code(1)
         .stderr_has("selects DEV, not PROD");
     assert!(!project.path().join("state/PROD.json").exists());
-    assert!(!project.path().join(".floe/local/PROD.json").exists());
+    assert!(!project.path().join(".floe/local/account.json").exists());
 }
 
 #[test]

@@ -37,7 +37,7 @@ fn four_thousand_statements_one_at_a_time() {
     let shown = start.elapsed();
     drop(acc);
     let start = Instant::now();
-    let reopened = LocalAccount::open(&floe::local::account_path(dir.path(), "DEV"), &[], None)
+    let reopened = LocalAccount::open(&floe::local::account_path(dir.path()), &[], None)
         .expect("the account reopens");
     let views_again = ok(&reopened, "SHOW VIEWS IN SCHEMA OSS.FS").len();
     let reopen = start.elapsed();

@@ -135,7 +135,7 @@ fn bad_sql_exits_1_with_snowflakes_error_and_changes_nothing() {
 }
 
 #[test]
-fn branch_selects_the_environment_and_reset_reseeds_it() {
+fn every_environment_shares_the_project_account_and_reset_reseeds_it() {
     let p = &project();
     p.run(&[
         "local",
@@ -145,20 +145,132 @@ fn branch_selects_the_environment_and_reset_reseeds_it() {
         "CREATE WAREHOUSE FEATURE_WH",
     ])
     .code(0);
-    assert!(exec(p, "SHOW WAREHOUSES").contains("FEATURE_WH"));
     let out = p.run(&["local", "exec", "--branch", "main", "SHOW WAREHOUSES"]);
+    out.code(0).stdout_has("FEATURE_WH");
+    assert!(p.path().join(".floe/local/account.json").exists());
+    let refused = p.run(&["local", "reset", "--env", "DEV"]);
+    refused
+        .code(1)
+        .stderr_has("takes no `--env DEV`")
+        .stderr_has("shared by every environment");
     assert!(
-        !out.stdout.contains("FEATURE_WH"),
-        "PROD is another account"
+        exec(p, "SHOW WAREHOUSES").contains("FEATURE_WH"),
+        "nothing was deleted"
     );
-    let out = p.run(&["local", "reset", "--env", "DEV"]);
-    out.code(0);
-    assert!(out.stdout.contains("Deleted the local account of DEV"));
+    let out = p.run(&["local", "reset"]);
+    out.code(0)
+        .stdout_has("Deleted the project's local account");
     assert!(!exec(p, "SHOW WAREHOUSES").contains("FEATURE_WH"));
     assert!(
         exec(p, "SHOW DATABASES").contains("OSS"),
         "the seed ran again"
     );
+}
+
+#[test]
+fn env_makes_the_environments_database_current_and_without_it_none_is() {
+    let p = &project();
+    let with_env = p.run(&[
+        "local",
+        "exec",
+        "--env",
+        "PROD",
+        "--json",
+        "SELECT CURRENT_DATABASE()",
+    ]);
+    with_env.code(0);
+    let value: serde_json::Value = serde_json::from_str(&with_env.stdout).unwrap();
+    assert_eq!(value["rows"][0][0], "OSS", "{value}");
+    let without = p.run(&["local", "exec", "--json", "SELECT CURRENT_DATABASE()"]);
+    without.code(0);
+    let value: serde_json::Value = serde_json::from_str(&without.stdout).unwrap();
+    assert_eq!(value["rows"][0][0], serde_json::Value::Null, "{value}");
+    let unqualified = p.run(&["local", "exec", "CREATE SCHEMA SCRATCH"]);
+    unqualified.code(1).stderr_has("no database current");
+}
+
+/// Moves the project's account to `<env>.json` and `<env>.journal`, as
+/// older floe named an environment's account.
+fn as_older_floe_left_it(p: &Project, env: &str) {
+    let local = p.path().join(".floe/local");
+    for ext in ["json", "journal"] {
+        std::fs::rename(
+            local.join(format!("account.{ext}")),
+            local.join(format!("{env}.{ext}")),
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn a_lone_account_of_an_older_floe_becomes_the_project_account() {
+    let p = &project();
+    exec(p, "CREATE WAREHOUSE KEPT_WH");
+    as_older_floe_left_it(p, "DEV");
+    let out = p.run(&["local", "exec", "SHOW WAREHOUSES"]);
+    out.code(0)
+        .stdout_has("KEPT_WH")
+        .stderr_has(".floe/local/DEV.json of an older floe is now the project's local account");
+    assert!(!p.path().join(".floe/local/DEV.json").exists());
+    let again = p.run(&["local", "exec", "SHOW WAREHOUSES"]);
+    again
+        .code(0)
+        .stdout_has("KEPT_WH")
+        .stderr_lacks("older floe");
+}
+
+#[test]
+fn several_accounts_of_an_older_floe_stop_every_command_until_reset() {
+    let p = &project();
+    exec(p, "CREATE WAREHOUSE DEV_WH");
+    let local = p.path().join(".floe/local");
+    for ext in ["json", "journal"] {
+        std::fs::copy(
+            local.join(format!("account.{ext}")),
+            local.join(format!("DEV.{ext}")),
+        )
+        .unwrap();
+    }
+    exec(p, "DROP WAREHOUSE DEV_WH; CREATE WAREHOUSE PROD_WH");
+    as_older_floe_left_it(p, "PROD");
+    for args in [
+        &["local", "exec", "SHOW WAREHOUSES"][..],
+        &["plan", "--env", "DEV"],
+    ] {
+        p.run(args)
+            .code(1)
+            .stderr_has(".floe/local/DEV.json")
+            .stderr_has(".floe/local/PROD.json")
+            .stderr_has("run `floe local reset`");
+    }
+    for file in ["DEV.json", "DEV.journal", "PROD.json", "PROD.journal"] {
+        assert!(local.join(file).exists(), "{file} kept");
+    }
+    assert!(!p.path().join(".floe/local/account.json").exists());
+    p.run(&["local", "reset"])
+        .code(0)
+        .stdout_has("DEV.json, a per-environment local account of an older floe")
+        .stdout_has("PROD.json, a per-environment local account of an older floe");
+    let fresh = exec(p, "SHOW WAREHOUSES");
+    assert!(
+        !fresh.contains("DEV_WH") && !fresh.contains("PROD_WH"),
+        "{fresh}"
+    );
+}
+
+#[test]
+fn an_older_account_beside_the_project_account_is_warned_about_not_read() {
+    let p = &project();
+    exec(p, "CREATE WAREHOUSE OLD_WH");
+    let local = p.path().join(".floe/local");
+    std::fs::copy(local.join("account.json"), local.join("PROD.json")).unwrap();
+    exec(p, "DROP WAREHOUSE OLD_WH");
+    let out = p.run(&["local", "exec", "SHOW WAREHOUSES"]);
+    out.code(0)
+        .stdout_lacks("OLD_WH")
+        .stderr_has("warning: the local account")
+        .stderr_has("PROD.json of an older floe, one per environment, is not read");
+    assert!(local.join("PROD.json").exists());
 }
 
 #[test]

@@ -11,7 +11,7 @@ use floe::local::{LocalAccount, LocalError, account_path};
 use tempfile::TempDir;
 
 fn journal(dir: &TempDir) -> std::path::PathBuf {
-    account_path(dir.path(), "DEV").with_extension("journal")
+    account_path(dir.path()).with_extension("journal")
 }
 
 #[test]
@@ -34,7 +34,7 @@ fn reads_do_not_write_the_account_files() {
     ok(&acc, SETUP);
     let before = (
         fs::read(journal(&dir)).unwrap(),
-        fs::read(account_path(dir.path(), "DEV")).unwrap(),
+        fs::read(account_path(dir.path())).unwrap(),
     );
     ok(&acc, "SHOW TABLES IN ACCOUNT");
     ok(
@@ -44,7 +44,7 @@ fn reads_do_not_write_the_account_files() {
     let _ = acc.execute_sync("CREATE WAREHOUSE ML_WH");
     let after = (
         fs::read(journal(&dir)).unwrap(),
-        fs::read(account_path(dir.path(), "DEV")).unwrap(),
+        fs::read(account_path(dir.path())).unwrap(),
     );
     assert!(
         before == after,
@@ -108,7 +108,7 @@ fn a_long_journal_is_compacted_into_a_new_snapshot() {
         journal_len < 1 << 20,
         "journal was not compacted: {journal_len} bytes"
     );
-    let snapshot = fs::read_to_string(account_path(dir.path(), "DEV")).unwrap();
+    let snapshot = fs::read_to_string(account_path(dir.path())).unwrap();
     assert!(
         !snapshot.contains("\"generation\":1,"),
         "a new generation was written"
@@ -135,7 +135,7 @@ fn seeds_run_once_and_a_failing_seed_creates_no_account() {
     let dir = TempDir::new().unwrap();
     let seed = dir.path().join("seed.sql");
     fs::write(&seed, SETUP).unwrap();
-    let path = account_path(dir.path(), "DEV");
+    let path = account_path(dir.path());
     let acc = LocalAccount::open(&path, std::slice::from_ref(&seed), None).unwrap();
     ok(&acc, "DROP TABLE OSS.RAW.PARCELS");
     let again = LocalAccount::open(&path, &[seed], None).unwrap();
@@ -150,7 +150,7 @@ fn seeds_run_once_and_a_failing_seed_creates_no_account() {
         "CREATE DATABASE X;\nCREATE VIEW X.PUBLIC.V AS SELECT * FROM NOPE",
     )
     .unwrap();
-    let other = account_path(dir.path(), "PROD");
+    let other = account_path(&dir.path().join("other"));
     match LocalAccount::open(&other, &[bad], None) {
         Err(LocalError::Seed { file, error }) => {
             assert!(file.ends_with("bad.sql"));
@@ -166,7 +166,7 @@ fn seeds_run_once_and_a_failing_seed_creates_no_account() {
 fn reset_deletes_the_account() {
     let dir = TempDir::new().unwrap();
     ok(&open(&dir), SETUP);
-    assert!(floe::local::reset(&account_path(dir.path(), "DEV")).unwrap());
+    assert!(floe::local::reset(&account_path(dir.path())).unwrap());
     assert!(ok(&open(&dir), "SHOW DATABASES").is_empty());
 }
 
@@ -183,12 +183,12 @@ fn a_damaged_record_inside_the_journal_is_an_error_and_the_file_is_kept() {
     let text = fs::read_to_string(journal(&dir)).unwrap();
     let damaged = text.replacen("A_WH", "Z_WH", 1);
     fs::write(journal(&dir), &damaged).unwrap();
-    let message = match LocalAccount::open(&account_path(dir.path(), "DEV"), &[], None) {
+    let message = match LocalAccount::open(&account_path(dir.path()), &[], None) {
         Err(e @ LocalError::JournalDamaged { line: 3, .. }) => e.to_string(),
         Err(e) => panic!("unexpected error {e}"),
         Ok(_) => panic!("a damaged journal was opened, cutting the records after it"),
     };
-    assert!(message.contains("DEV.journal"), "{message}");
+    assert!(message.contains("account.journal"), "{message}");
     assert!(message.contains("line 3"), "{message}");
     assert_eq!(fs::read_to_string(journal(&dir)).unwrap(), damaged);
 
@@ -196,7 +196,7 @@ fn a_damaged_record_inside_the_journal_is_an_error_and_the_file_is_kept() {
     let header = damaged.replacen("generation", "generaton", 1);
     fs::write(journal(&dir), &header).unwrap();
     assert!(matches!(
-        LocalAccount::open(&account_path(dir.path(), "DEV"), &[], None),
+        LocalAccount::open(&account_path(dir.path()), &[], None),
         Err(LocalError::JournalDamaged { line: 1, .. })
     ));
     assert_eq!(fs::read_to_string(journal(&dir)).unwrap(), header);

@@ -359,6 +359,53 @@ fn model_rules_on_versions_and_defaults() {
 }
 
 #[test]
+fn a_version_is_copied_from_a_named_version_an_alias_or_the_default() {
+    let (_dir, acc) = account();
+    ok(&acc, SETUP);
+    ok(
+        &acc,
+        "CREATE MODEL OSS.REG.M WITH VERSION V1 FROM @OSS.REG.S/v1",
+    );
+    ok(
+        &acc,
+        "ALTER MODEL OSS.REG.M ADD VERSION V2 FROM @OSS.REG.S/v2",
+    );
+    ok(
+        &acc,
+        "ALTER MODEL OSS.REG.M VERSION V2 SET ALIAS = CHAMPION",
+    );
+    // Without VERSION, Snowflake copies the source model's default version.
+    ok(
+        &acc,
+        "CREATE MODEL OSS.REG.N WITH VERSION D FROM MODEL OSS.REG.M",
+    );
+    for (name, source) in [
+        ("A", "CHAMPION"),
+        ("L", "LAST"),
+        ("F", "first"),
+        ("V", "V1"),
+    ] {
+        ok(
+            &acc,
+            &format!(
+                "ALTER MODEL OSS.REG.N ADD VERSION {name} FROM MODEL OSS.REG.M VERSION {source}"
+            ),
+        );
+    }
+    let versions = ok(&acc, "SHOW VERSIONS IN MODEL OSS.REG.N");
+    let listed: Vec<String> = versions
+        .iter()
+        .map(|r| r.get("name").unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(listed, ["D", "A", "L", "F", "V"]);
+    let e = err(
+        &acc,
+        "ALTER MODEL OSS.REG.N ADD VERSION X FROM MODEL OSS.REG.M VERSION NOPE",
+    );
+    assert!(e.message.contains("'NOPE' does not exist"), "{}", e.message);
+}
+
+#[test]
 fn syntax_errors_and_unsupported_statements_are_snowflake_errors() {
     let (_dir, acc) = account();
     let e = err(&acc, "CREATE WAREHOUSE");

@@ -92,7 +92,7 @@ fn serve_without_a_password_says_how_to_set_one() {
     let project = project();
     project
         .run_with_env(
-            &["local", "serve", "--env", "DEV", "--port", "0"],
+            &["local", "serve", "--port", "0"],
             &[("FLOE_LOCAL_PASSWORD", "")],
         )
         .code(1)

@@ -382,7 +382,7 @@ async fn conform(target: &dyn Target) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_in_process_local_account_conforms() {
     let project = project();
-    let path = local::account_path(project.path(), "DEV");
+    let path = local::account_path(project.path());
     let account = LocalAccount::open(&path, &[project.path().join("seed.sql")], None)
         .expect("the account is created from the seed");
     let target = InProcess {

@@ -56,12 +56,21 @@ fn applied() -> &'static Path {
 /// `timeout_ms`), whatever changes: left out of the snapshots.
 const TASK_FIELDS_NOTE: &str = "Note: task timeout_ms and suspend_after_failures";
 
+/// The start of the line every plan opens with, saying what it compares
+/// (the same whatever changes): left out of the snapshots with the blank
+/// line after it.
+const ORIGIN_LINE: &str = "Plan for DEV: ";
+
 /// `floe plan --sql` of DEV, which must have changes to show.
 fn plan(project: &Project) -> String {
     let out = project.on_branch(DEV, &["plan", "--sql", "--detailed-exitcode"]);
     out.code(2).no_panic();
+    let body = match out.stdout.split_once("\n\n") {
+        Some((first, rest)) if first.starts_with(ORIGIN_LINE) => rest,
+        _ => out.stdout.as_str(),
+    };
     let mut text = String::new();
-    for line in out.stdout.lines() {
+    for line in body.lines() {
         if !line.starts_with(TASK_FIELDS_NOTE) {
             text.push_str(line);
             text.push('\n');

@@ -61,7 +61,8 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
                 plan
             }
             None => {
-                let plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
+                let mut plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
+                plan.origin = workspace.origin(&args.connection);
                 let options = TextOptions {
                     color: color_stdout(),
                     sql: false,

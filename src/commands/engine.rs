@@ -15,12 +15,13 @@ use super::leftovers;
 use crate::cli::{ConnectionArgs, EnvArgs};
 use crate::connect::{self, LOCAL_CONNECTION};
 use crate::diag::{Diagnostic, Diagnostics, Span};
-use crate::diff::{self, Plan, PlanInput};
+use crate::diff::{self, Plan, PlanInput, PlanOrigin};
 use crate::ident::Ident;
 use crate::kinds::reconciler::{Kinds, Scope};
 use crate::live::{self, Introspection, LiveError};
 use crate::load::Project;
 use crate::load::environments::ENVIRONMENTS_FILE;
+use crate::local::project::Adoption;
 use crate::local::{self, LocalAccount};
 use crate::model::{Address, KindName};
 use crate::render;
@@ -45,6 +46,8 @@ pub struct Workspace {
     seeds: Vec<PathBuf>,
     /// The edition the local account emulates.
     edition: crate::local::Edition,
+    /// The branch the project's files come from (CI or checkout), when known.
+    files_branch: Option<String>,
 }
 
 impl Workspace {
@@ -59,6 +62,7 @@ impl Workspace {
             default_connection_span: project.environments.default_connection_span.clone(),
             seeds: project.seed_files().iter().map(|p| root.join(p)).collect(),
             edition: project.local_edition(),
+            files_branch: project.files_branch(),
             resolved,
             store,
         })
@@ -82,6 +86,16 @@ impl Workspace {
         Ok(loaded.state)
     }
 
+    /// What a plan of this run compares: the branch and commit its
+    /// declarations come from, and the connection of the account.
+    pub fn origin(&self, args: &ConnectionArgs) -> PlanOrigin {
+        PlanOrigin {
+            branch: self.files_branch.clone(),
+            commit: self.resolved.selection.git.commit.clone(),
+            connection: self.connection_name(args),
+        }
+    }
+
     /// The connection name this run uses (SPEC 1.4 order).
     pub fn connection_name(&self, args: &ConnectionArgs) -> String {
         let from_env = std::env::var("FLOE_CONNECTION").ok();
@@ -93,14 +107,13 @@ impl Workspace {
         )
     }
 
-    /// Opens the account: the local account file of this environment, or a
+    /// Opens the account: the project's local account, or a
     /// logged-in Snowflake session for a named connection.
     pub async fn connect(&self, args: &ConnectionArgs) -> Result<Arc<dyn Session>, Diagnostics> {
         let name = self.connection_name(args);
         if name == LOCAL_CONNECTION {
-            let path = local::account_path(&self.root, self.env_name());
-            let account = LocalAccount::open(&path, &self.seeds, local_latency()?)
-                .map_err(|e| Diagnostic::error(e.to_string()))?
+            let path = local::account_path(&self.root);
+            let account = open_local_account(&self.root, &self.seeds, local_latency()?)?
                 .with_edition(self.edition);
             if let Some(lost) = leftovers::lost_account(&self.store, &path, account.opened()) {
                 eprint!("{}", render::lost_account_text(&lost));
@@ -228,6 +241,31 @@ impl Workspace {
         })
         .map_err(|e| Diagnostic::error(e.to_string()).into())
     }
+}
+
+/// Opens (or creates and seeds) the project's local account, shared by
+/// every environment. A lone per-environment account of older floe becomes
+/// the project's, with a note; others beside the project's are warned about;
+/// several and no project account is an error saying how to go on.
+pub fn open_local_account(
+    root: &Path,
+    seeds: &[PathBuf],
+    latency: Option<Duration>,
+) -> Result<LocalAccount, Diagnostics> {
+    let path = local::account_path(root);
+    let local_error = |e: local::LocalError| {
+        let d = Diagnostic::error(e.to_string());
+        match e.hint() {
+            Some(hint) => d.hint(hint),
+            None => d,
+        }
+    };
+    match local::project::adopt_per_environment_accounts(root).map_err(local_error)? {
+        Adoption::None => {}
+        Adoption::Adopted(from) => eprint!("{}", render::adopted_account_text(&from, &path)),
+        Adoption::Ignored(files) => eprint!("{}", render::ignored_accounts_text(&files, &path)),
+    }
+    LocalAccount::open(&path, seeds, latency).map_err(|e| local_error(e).into())
 }
 
 /// Parses an address as written on the command line.

@@ -15,7 +15,7 @@ use crate::atomic_file::write_atomic;
 use crate::cli::{PlanArgs, PlanFormat};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::reconciler_kinds;
-use crate::render::{self, PlanOrigin, TextOptions};
+use crate::render::{self, TextOptions};
 
 /// Runs `floe plan`.
 pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
@@ -28,18 +28,13 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
     {
         eprint!("{}", render::interrupted_run_text(&run));
     }
-    let (plan, introspection) = engine::runtime()?.block_on(async {
+    let (mut plan, introspection) = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
         let introspection = workspace.introspect(session, &kinds, &state).await?;
         let plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
         Ok::<_, Diagnostics>((plan, introspection))
     })?;
-    let git = &workspace.resolved.selection.git;
-    let origin = PlanOrigin {
-        branch: git.branch.clone(),
-        commit: git.commit.clone(),
-        connection: workspace.connection_name(&args.connection),
-    };
+    plan.origin = workspace.origin(&args.connection);
     if ctx.verbose > 0 {
         eprint!("{}", render::introspection_text(&introspection));
     }
@@ -50,7 +45,7 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
     }
     match args.output_format() {
         PlanFormat::Json => write(out, &render::plan_json(&plan))?,
-        PlanFormat::Markdown => write(out, &render::plan_markdown(&plan, &origin))?,
+        PlanFormat::Markdown => write(out, &render::plan_markdown(&plan, &plan.origin))?,
         PlanFormat::Text => {
             let options = TextOptions {
                 color: color_stdout(),

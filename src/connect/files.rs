@@ -13,7 +13,7 @@ use super::config::{RawConnection, RawValue};
 use super::error::ConnectError;
 
 /// The keys floe reads from a connection, in the Snowflake CLI's names.
-pub(crate) const KEYS: &[&str] = &[
+pub const KEYS: &[&str] = &[
     "account",
     "user",
     "password",

@@ -16,7 +16,7 @@ mod files;
 
 pub use config::{Authentication, ConnectionConfig, Endpoint, PrivateKey, Protocol, Secret};
 pub use error::ConnectError;
-pub use files::Sources;
+pub use files::{KEYS as CONNECTION_KEYS, Sources};
 
 use std::path::PathBuf;
 

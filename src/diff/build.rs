@@ -9,7 +9,7 @@ use super::error::DiffError;
 use super::graph;
 use super::metrics::model_metrics;
 use super::plan::{
-    Action, PLAN_FORMAT_VERSION, Plan, ResourceChange, StateOnlyFields, StepPurpose,
+    Action, PLAN_FORMAT_VERSION, Plan, PlanOrigin, ResourceChange, StateOnlyFields, StepPurpose,
     UnmanagedObject,
 };
 use super::steps::{Draft, order_steps};
@@ -68,6 +68,7 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
     Ok(Plan {
         format_version: PLAN_FORMAT_VERSION,
         environment: input.environment.to_string(),
+        origin: PlanOrigin::default(),
         declared_fingerprint: declared_fingerprint(input.declared),
         live_fingerprint: live_fingerprint(input.live),
         changes,

@@ -25,7 +25,7 @@ pub use drift::{DriftItem, DriftKind, DriftReport};
 pub use error::DiffError;
 pub use metrics::{AddedVersion, DefaultChange, MetricComparison, ModelMetrics};
 pub use plan::{
-    Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, ResourceChange,
+    Action, AttributeChange, PLAN_FORMAT_VERSION, Plan, PlanCounts, PlanOrigin, ResourceChange,
     StateOnlyFields, Step, StepId, StepPurpose, UnmanagedObject,
 };
 

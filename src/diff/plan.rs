@@ -11,6 +11,9 @@
 //! {
 //!   "format_version": 1,
 //!   "environment": "DEV",
+//!   "branch": "feature/x" | null,        // where the declarations come from:
+//!   "commit": "1a2b3c…" | null,          // the CI's or checkout's branch, and the commit
+//!   "connection": "local",              // the account they were compared with
 //!   "declared_fingerprint": "sha256:…",   // over every declared resource
 //!   "live_fingerprint": "sha256:…",       // over every live object read
 //!   "changes": [{
@@ -209,6 +212,10 @@ pub struct Plan {
     pub format_version: u32,
     /// The environment it was computed for.
     pub environment: String,
+    /// Where the declarations come from and which account they were
+    /// compared with (empty in plans saved before it was recorded).
+    #[serde(flatten, default)]
+    pub origin: PlanOrigin,
     /// Fingerprint of every declared resource.
     pub declared_fingerprint: String,
     /// Fingerprint of every live object read.
@@ -223,6 +230,20 @@ pub struct Plan {
     pub compared_with_state: Vec<StateOnlyFields>,
     /// The steps, in an order that respects `depends_on`.
     pub steps: Vec<Step>,
+}
+
+/// Where a plan's declarations come from (the branch and commit of the CI
+/// run or checkout) and the connection of the account they were compared
+/// with: what a plan says at its top.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PlanOrigin {
+    /// The branch (or tag) of the declarations, when known.
+    pub branch: Option<String>,
+    /// The commit of the declarations, when known.
+    pub commit: Option<String>,
+    /// The connection the account was read through (empty when not recorded).
+    pub connection: String,
 }
 
 /// Counts for the plan's last line.

@@ -558,3 +558,25 @@ versions:
         assert!(!plan_with(&declared, &state, &read(&account)).has_changes());
     }
 }
+
+#[test]
+fn the_origin_sits_in_the_json_header_and_older_saved_plans_still_read() {
+    let mut plan = plan_for(&[], &state_of(&[]), &live_of(vec![]), &[]);
+    plan.origin = PlanOrigin {
+        branch: Some("release/1.0".into()),
+        commit: Some("1a2b3c".into()),
+        connection: "local".into(),
+    };
+    let value = serde_json::to_value(&plan).unwrap();
+    assert_eq!(value["environment"], json!(plan.environment));
+    assert_eq!(value["branch"], json!("release/1.0"));
+    assert_eq!(value["commit"], json!("1a2b3c"));
+    assert_eq!(value["connection"], json!("local"));
+    assert_eq!(Plan::from_json(&value.to_string()).unwrap(), plan);
+    let mut older = value;
+    for field in ["branch", "commit", "connection"] {
+        older.as_object_mut().unwrap().remove(field);
+    }
+    let read = Plan::from_json(&older.to_string()).unwrap();
+    assert_eq!(read.origin, PlanOrigin::default());
+}

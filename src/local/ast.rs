@@ -155,12 +155,12 @@ pub struct CreateMode {
 pub enum VersionSource {
     /// `FROM @stage/path`.
     Stage(String),
-    /// `FROM MODEL m VERSION v`.
+    /// `FROM MODEL m [VERSION v]`.
     Model {
         /// The source model.
         model: Name,
-        /// The source version.
-        version: Ident,
+        /// The source version or alias; the source's default version when absent.
+        version: Option<Ident>,
     },
 }
 

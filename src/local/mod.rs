@@ -6,8 +6,9 @@
 //! front end ([`lexer`], [`parser`] → [`ast`]), an executor that applies
 //! Snowflake's rules to a [`catalog`] without mutating it, SHOW rendering
 //! ([`show`]), and persistence ([`store`]: snapshot + journal under a file
-//! lock) so several processes can share one account per environment. It
-//! knows nothing of floe's resources, plans or state.
+//! lock) so several processes can share one account per project
+//! ([`project`]: where it lives, shared by every environment). It knows
+//! nothing of floe's resources, plans or state.
 
 pub mod ast;
 pub mod catalog;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod exec;
 pub mod lexer;
 pub mod parser;
+pub mod project;
 pub mod results;
 pub mod select;
 pub mod session;
@@ -29,6 +31,7 @@ use std::time::Duration;
 pub use self::catalog::Edition;
 use self::catalog::{Catalog, Change};
 use self::exec::Mode;
+pub use self::project::account_path;
 use self::results::ResultCache;
 use self::session::SessionState;
 pub use self::store::Opened;
@@ -71,6 +74,19 @@ pub enum LocalError {
         /// What is wrong with it.
         message: String,
     },
+    /// Older floe left one account per environment and the project has
+    /// none yet: they cannot be merged into one.
+    #[error(
+        "found the local accounts of an older floe, one per environment ({}), and no project account {}: floe now keeps one local account per project, shared by every environment, and cannot merge several",
+        list(files),
+        account.display()
+    )]
+    PerEnvironmentAccounts {
+        /// The per-environment snapshots.
+        files: Vec<PathBuf>,
+        /// The project's account, not created.
+        account: PathBuf,
+    },
     /// A seed file could not be read.
     #[error("cannot read the seed file {}: {source}", file.display())]
     SeedRead {
@@ -89,12 +105,36 @@ pub enum LocalError {
     },
 }
 
-/// Where the local account of `env_name` lives in a project.
-pub fn account_path(project_root: &Path, env_name: &str) -> PathBuf {
-    project_root
-        .join(".floe")
-        .join("local")
-        .join(format!("{env_name}.json"))
+impl LocalError {
+    /// How to get past the error, when there is more to say than its text.
+    pub fn hint(&self) -> Option<String> {
+        match self {
+            LocalError::PerEnvironmentAccounts { files, account } => {
+                let keep = files.first().map_or_else(String::new, |f| {
+                    format!(
+                        "; or keep one of them as the project's account: `mv {} {}` and `mv {} {}` (the others are then left alone, with a warning, until you delete them)",
+                        f.display(),
+                        account.display(),
+                        f.with_extension("journal").display(),
+                        account.with_extension("journal").display()
+                    )
+                });
+                Some(format!(
+                    "run `floe local reset` to delete them; the next run creates and seeds a new account, and `floe apply` re-creates what each environment's state records{keep}"
+                ))
+            }
+            _ => None,
+        }
+    }
+}
+
+/// Paths as a comma-separated list.
+fn list(paths: &[PathBuf]) -> String {
+    paths
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Deletes the files of the local account at `path` (snapshot, journal, lock).
@@ -111,7 +151,7 @@ pub fn reset(path: &Path) -> Result<bool, LocalError> {
     Ok(existed)
 }
 
-/// An emulated Snowflake account kept in one file set per environment,
+/// An emulated Snowflake account kept in one file set per project,
 /// seen through one session. [`LocalAccount::open`] gives the account's
 /// default session; [`Account::open_session`] opens more on the same
 /// account, each with its own context (current database, schema,
@@ -393,25 +433,38 @@ fn context_of(state: &SessionState) -> LoginContext {
     }
 }
 
+impl LocalAccount {
+    /// Makes what `login` names current in this account's default session,
+    /// as a login naming a database, schema, warehouse or role does: one
+    /// that does not exist stays unset.
+    pub fn logged_in(self, login: &LoginContext) -> Result<LocalAccount, SqlError> {
+        let state = self.login_state(0, login)?;
+        *self.session() = state;
+        Ok(self)
+    }
+
+    /// The state of a new session of `login`, on the catalog as committed now.
+    fn login_state(&self, session_id: u64, login: &LoginContext) -> Result<SessionState, SqlError> {
+        let mut data = self.data();
+        let data = &mut *data;
+        let lock = data.store.lock(false).map_err(internal)?;
+        data.store
+            .refresh(&mut data.catalog, false)
+            .map_err(internal)?;
+        drop(lock);
+        Ok(exec::login_state(&data.catalog, session_id, login))
+    }
+}
+
 impl Account for LocalAccount {
     fn open_session(
         &self,
         session_id: u64,
         login: &LoginContext,
     ) -> Result<LoginSession, ExecError> {
-        let state = {
-            let mut data = self.data();
-            let data = &mut *data;
-            let lock = data
-                .store
-                .lock(false)
-                .map_err(|e| ExecError::Sql(internal(e)))?;
-            data.store
-                .refresh(&mut data.catalog, false)
-                .map_err(|e| ExecError::Sql(internal(e)))?;
-            drop(lock);
-            exec::login_state(&data.catalog, session_id, login)
-        };
+        let state = self
+            .login_state(session_id, login)
+            .map_err(ExecError::Sql)?;
         let current = context_of(&state);
         Ok(LoginSession {
             session: Arc::new(self.session_with(state)),

@@ -2,11 +2,11 @@
 //! serialised across processes by a file lock.
 //!
 //! Files, next to each other under `.floe/local/`:
-//! - `<ENV>.json`: the snapshot, `{"format_version", "generation", "catalog"}`;
-//! - `<ENV>.journal`: a header line `{"generation": G}` then one line per
+//! - `account.json`: the snapshot, `{"format_version", "generation", "catalog"}`;
+//! - `account.journal`: a header line `{"generation": G}` then one line per
 //!   committed statement batch: the JSON list of [`Change`]s, a tab, and a
 //!   64-bit FNV-1a checksum of the JSON in hex;
-//! - `<ENV>.lock`: the lock file (shared for reads, exclusive for writes).
+//! - `account.lock`: the lock file (shared for reads, exclusive for writes).
 //!
 //! A commit appends one line and fsyncs it, so writing N statements costs
 //! O(N) bytes, not O(N²). When the journal outgrows the snapshot, the
@@ -72,6 +72,13 @@ pub enum Opened {
 
 /// Holds the account's file lock until dropped.
 pub(crate) struct LockGuard(File);
+
+impl LockGuard {
+    /// Guards `file`, whose lock the caller has just taken.
+    pub(crate) fn new(file: File) -> LockGuard {
+        LockGuard(file)
+    }
+}
 
 impl Drop for LockGuard {
     fn drop(&mut self) {

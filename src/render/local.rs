@@ -1,19 +1,63 @@
 //! What `floe local` shows: the rows of a statement run against the local
-//! account (an aligned table, or JSON with `--json`) and the outcome of a
-//! reset.
+//! account (an aligned table, or JSON with `--json`), the outcome of a
+//! reset, and what became of the per-environment accounts of older floe.
 
+use std::path::{Path, PathBuf};
+
+use crate::local::project::Reset;
 use crate::session::Rows;
 
-/// What `floe local reset` did for `environment`: deleted its account
-/// (`existed`) or found none.
-pub fn reset_text(environment: &str, existed: bool) -> String {
-    if existed {
+/// What `floe local reset` did: deleted the project's account at `account`
+/// (or found none), and the per-environment accounts of older floe.
+pub fn reset_text(reset: &Reset, account: &Path) -> String {
+    let mut out = if reset.existed {
         format!(
-            "Deleted the local account of {environment}; it is re-created and re-seeded on next use.\n"
+            "Deleted the project's local account {} (shared by every environment); it is re-created and re-seeded on next use.\n",
+            account.display()
         )
     } else {
-        format!("{environment} has no local account yet; nothing to delete.\n")
+        format!(
+            "The project has no local account yet ({}); nothing to delete.\n",
+            account.display()
+        )
+    };
+    for file in &reset.per_environment {
+        out.push_str(&format!(
+            "Deleted {}, a per-environment local account of an older floe.\n",
+            file.display()
+        ));
     }
+    out
+}
+
+/// The notice for a lone per-environment account of older floe, from
+/// `from`, that became the project's account at `account`.
+pub fn adopted_account_text(from: &Path, account: &Path) -> String {
+    format!(
+        "note: the local account {} of an older floe is now the project's local account {}, shared by every environment\n",
+        from.display(),
+        account.display()
+    )
+}
+
+/// The warning for per-environment accounts of older floe that are not
+/// read, since the project's account at `account` exists.
+pub fn ignored_accounts_text(files: &[PathBuf], account: &Path) -> String {
+    let names: Vec<String> = files.iter().map(|f| f.display().to_string()).collect();
+    format!(
+        "warning: {} {} of an older floe, one per environment, {} not read: every environment uses the project's local account {}; delete {} (with {} .journal) when you no longer need {}\n",
+        if files.len() == 1 {
+            "the local account"
+        } else {
+            "the local accounts"
+        },
+        names.join(", "),
+        if files.len() == 1 { "is" } else { "are" },
+        account.display(),
+        if files.len() == 1 { "it" } else { "them" },
+        if files.len() == 1 { "its" } else { "their" },
+        if files.len() == 1 { "it" } else { "them" },
+    )
 }
 
 /// The rows as `{"columns": [...], "rows": [[...]]}`, NULL as `null`.

@@ -13,7 +13,9 @@ use super::style::value;
 use super::text::purpose;
 use serde_json::Value;
 
-use crate::diff::{Action, AttributeChange, DefaultChange, MetricComparison, Plan, ResourceChange};
+use crate::diff::{
+    Action, AttributeChange, DefaultChange, MetricComparison, Plan, PlanOrigin, ResourceChange,
+};
 use crate::model::KindName;
 
 /// The most characters a markdown plan holds: under the 65,536 a GitHub
@@ -23,18 +25,6 @@ pub const MARKDOWN_LIMIT: usize = 60_000;
 /// Room kept for the closing notes (rows and details left out, notes on
 /// fields compared with state only) while rows are added.
 const RESERVE: usize = 2_000;
-
-/// Where the compared declarations come from and which account they are
-/// compared with: the heading of a markdown plan.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct PlanOrigin {
-    /// The branch (or tag) of the declarations, when known.
-    pub branch: Option<String>,
-    /// The commit of the declarations, when known.
-    pub commit: Option<String>,
-    /// The connection the account was read through.
-    pub connection: String,
-}
 
 /// Renders the plan as markdown within [`MARKDOWN_LIMIT`] characters.
 pub fn plan_markdown(plan: &Plan, origin: &PlanOrigin) -> String {

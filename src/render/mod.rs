@@ -26,6 +26,7 @@ mod text;
 mod validate;
 mod warning;
 
+pub use crate::diff::PlanOrigin;
 pub use apply::{confirm_prompt, interrupted_text, left_behind_text};
 pub use config::config_text;
 pub use drift::{drift_json, drift_text};
@@ -35,8 +36,8 @@ pub use init::{KeptFile, init_applying_text, init_created_text, init_next_text};
 pub use leftovers::{
     InterruptedRun, LostAccount, LostFile, interrupted_run_text, lost_account_text,
 };
-pub use local::{reset_text, rows_json, rows_table};
-pub use markdown::{MARKDOWN_LIMIT, PlanOrigin, plan_markdown};
+pub use local::{adopted_account_text, ignored_accounts_text, reset_text, rows_json, rows_table};
+pub use markdown::{MARKDOWN_LIMIT, plan_markdown};
 pub use progress::{LogObserver, ProgressObserver};
 pub use state::{forgot_text, imported_text, state_list_text, state_show_text, unlock_text};
 pub use summary::{introspection_text, summary_text};

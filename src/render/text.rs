@@ -26,7 +26,7 @@ pub fn plan_text(plan: &Plan, options: TextOptions) -> String {
         .chain(plan.unmanaged.iter().map(|u| u.address.to_string().len()))
         .max()
         .unwrap_or(0);
-    let mut out = String::new();
+    let mut out = origin_line(plan);
     for kind in KindName::ALL {
         let group: Vec<&&ResourceChange> = changed.iter().filter(|c| c.kind == kind).collect();
         if group.is_empty() {
@@ -54,6 +54,27 @@ pub fn plan_text(plan: &Plan, options: TextOptions) -> String {
     out.push_str(&closing_line(plan));
     out.push('\n');
     out
+}
+
+/// What the plan compares, as its first line (and a blank one): the
+/// environment, the branch and commit of the declarations, the connection.
+/// Nothing for a plan saved before its origin was recorded.
+fn origin_line(plan: &Plan) -> String {
+    let origin = &plan.origin;
+    if origin.connection.is_empty() {
+        return String::new();
+    }
+    let short = |c: &String| c.chars().take(12).collect::<String>();
+    let declarations = match (&origin.branch, &origin.commit) {
+        (Some(b), Some(c)) => format!("the declarations at branch {b} (commit {})", short(c)),
+        (Some(b), None) => format!("the declarations at branch {b}"),
+        (None, Some(c)) => format!("the declarations at commit {}", short(c)),
+        (None, None) => "the declarations".to_string(),
+    };
+    format!(
+        "Plan for {}: {declarations}, compared with the account of connection {}.\n\n",
+        plan.environment, origin.connection
+    )
 }
 
 /// One note per kind whose fields no batched statement reads: compared

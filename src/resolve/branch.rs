@@ -106,6 +106,23 @@ pub fn detect_branch(
     from_checkout(checkout)
 }
 
+/// The branch (or tag) the project's files come from: the CI's branch
+/// variables, then the checkout. `--branch` and `FLOE_BRANCH` choose an
+/// environment, not the files, so they are not read.
+pub fn files_branch(
+    var: &dyn Fn(&str) -> Option<String>,
+    checkout: Option<&Checkout>,
+) -> Option<String> {
+    let ci_only = |name: &str| {
+        if name == "FLOE_BRANCH" {
+            None
+        } else {
+            var(name)
+        }
+    };
+    detect_branch(None, &ci_only, checkout).ok().map(|b| b.name)
+}
+
 /// The branch (or tag) of the checkout itself.
 fn from_checkout(checkout: Option<&Checkout>) -> Result<BranchInfo, Diagnostic> {
     let how =
@@ -236,6 +253,19 @@ mod tests {
             commit: Some("abc".into()),
             tags: vec![],
         }
+    }
+
+    #[test]
+    fn the_files_come_from_the_ci_branch_or_the_checkout_never_floe_branch() {
+        let co = on_branch("release/1.0");
+        let pr = vars(&[("FLOE_BRANCH", "main"), ("GITHUB_HEAD_REF", "feature/x")]);
+        assert_eq!(files_branch(&pr, Some(&co)).as_deref(), Some("feature/x"));
+        let local = vars(&[("FLOE_BRANCH", "main")]);
+        assert_eq!(
+            files_branch(&local, Some(&co)).as_deref(),
+            Some("release/1.0")
+        );
+        assert_eq!(files_branch(&local, None), None);
     }
 
     #[test]

@@ -117,6 +117,13 @@ impl Selection {
 }
 
 impl Project {
+    /// The branch (or tag) the project's files come from, when known: the
+    /// CI's branch variables, then the checkout (see [`branch::files_branch`]).
+    pub fn files_branch(&self) -> Option<String> {
+        let checkout = git::read_checkout(&self.root);
+        branch::files_branch(&|k| std::env::var(k).ok(), checkout.as_ref())
+    }
+
     /// Chooses the environment for `selection`, reading the process environment and the checkout.
     pub fn select(&self, selection: &EnvSelection) -> Result<Selection, Diagnostics> {
         let checkout = git::read_checkout(&self.root);

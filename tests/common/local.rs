@@ -19,7 +19,7 @@ pub fn account() -> (TempDir, LocalAccount) {
 
 /// Opens (creating it if needed) the DEV account of the project at `dir`.
 pub fn open(dir: impl AsRef<Path>) -> LocalAccount {
-    LocalAccount::open(&floe::local::account_path(dir.as_ref(), "DEV"), &[], None)
+    LocalAccount::open(&floe::local::account_path(dir.as_ref()), &[], None)
         .expect("the account opens")
 }
 

@@ -17,6 +17,7 @@ const CLEARED: &[&str] = &[
     "GITHUB_HEAD_REF",
     "GITHUB_REF_NAME",
     "GITHUB_REF_TYPE",
+    "GITHUB_BASE_REF",
     "CI_COMMIT_REF_NAME",
     "CI_COMMIT_TAG",
     "NO_COLOR",
@@ -232,6 +233,66 @@ impl Project {
             cmd.env(k, v);
         }
         cmd
+    }
+}
+
+impl Project {
+    /// A copy of the example committed on `main` in a new git repository
+    /// (the real `git`, so branches and commits are what floe reads in CI).
+    pub fn example_repository() -> Project {
+        let project = Project::example();
+        project.run_git(&["init", "--quiet", "--initial-branch", "main"]);
+        project.run_git(&["add", "config", "resources"]);
+        project.run_git(&["commit", "--quiet", "-m", "The PUDO platform"]);
+        project
+    }
+
+    /// Runs `git <args>` in the project, which must succeed.
+    pub fn run_git(&self, args: &[&str]) {
+        let out = Command::new("git")
+            .args(["-c", "user.name=floe", "-c", "user.email=floe@example.com"])
+            .args(args)
+            .current_dir(self.path())
+            .output()
+            .expect("git runs");
+        assert!(
+            out.status.success(),
+            "git {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+
+    /// Runs `script` with bash as a CI step does (`-eo pipefail`), in the
+    /// project, with the built `floe` first on `PATH`, the test environment
+    /// of [`Project::command`] and `env` on top.
+    pub fn script(&self, script: &str, env: &[(&str, &str)]) -> Output {
+        let floe = Path::new(env!("CARGO_BIN_EXE_floe"));
+        let bin = floe.parent().expect("the binary is in a folder");
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let mut dirs = vec![bin.to_path_buf()];
+        dirs.extend(std::env::split_paths(&path));
+        let mut cmd = Command::new("bash");
+        cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
+            .current_dir(self.path())
+            .env(
+                "PATH",
+                std::env::join_paths(dirs).expect("PATH entries join"),
+            );
+        for var in CLEARED {
+            cmd.env_remove(var);
+        }
+        let home: PathBuf = self.path().join(".home");
+        cmd.env("HOME", &home)
+            .env("SNOWFLAKE_HOME", home.join(".snowflake"));
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().expect("bash runs");
+        Output {
+            code: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
     }
 }
 

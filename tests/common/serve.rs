@@ -23,7 +23,7 @@ impl Drop for Server {
     }
 }
 
-/// Starts `floe local serve --env DEV` for `project` on a free port and returns it with the port it printed.
+/// Starts `floe local serve` for `project` on a free port and returns it with the port it printed.
 pub fn serve(project: &Project, password: &str) -> (Server, u16) {
     serve_slowly(project, password, 0)
 }
@@ -41,9 +41,7 @@ pub fn serve_slowly(project: &Project, password: &str, latency_ms: u64) -> (Serv
     let latency = latency_ms.to_string();
     let mut child = project
         .command(
-            &[
-                "local", "serve", "--env", "DEV", "--port", "0", "--user", SERVE_USER,
-            ],
+            &["local", "serve", "--port", "0", "--user", SERVE_USER],
             &[
                 ("FLOE_LOCAL_PASSWORD", password),
                 ("FLOE_LOCAL_LATENCY_MS", &latency),

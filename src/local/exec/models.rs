@@ -33,6 +33,22 @@ fn find_version(model: &Model, name: &Ident) -> Option<usize> {
         })
 }
 
+/// The index of the version a `FROM MODEL ... [VERSION v]` source names:
+/// a version, a user alias or a system alias (`DEFAULT`, `FIRST`, `LAST`);
+/// the default version when none is named, as Snowflake's CREATE MODEL and
+/// ALTER MODEL ... ADD VERSION take it.
+fn source_version(model: &Model, name: Option<&Ident>) -> Option<usize> {
+    let Some(name) = name else {
+        return find_version(model, &model.default_version);
+    };
+    find_version(model, name).or_else(|| match name.as_str() {
+        "DEFAULT" => find_version(model, &model.default_version),
+        "FIRST" => (!model.versions.is_empty()).then_some(0),
+        "LAST" => model.versions.len().checked_sub(1),
+        _ => None,
+    })
+}
+
 fn metadata(prop: &Prop) -> Result<String, SqlError> {
     let text = match &prop.value {
         Value::Str(s) => s,
@@ -63,8 +79,14 @@ impl Exec<'_> {
                 let m = self
                     .model_at(&q)
                     .ok_or_else(|| error::object_missing(&q.display()))?;
-                find_version(m, version).ok_or_else(|| version_missing(&q, version))?;
-                Ok(format!("{} VERSION {}", q.display(), version.to_sql()))
+                let i = source_version(m, version.as_ref()).ok_or_else(|| {
+                    version_missing(&q, version.as_ref().unwrap_or(&m.default_version))
+                })?;
+                Ok(format!(
+                    "{} VERSION {}",
+                    q.display(),
+                    m.versions[i].name.to_sql()
+                ))
             }
         }
     }

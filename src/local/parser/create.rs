@@ -318,13 +318,16 @@ impl Parser<'_> {
         Ok(CreateBody::Model { version, source })
     }
 
-    /// `FROM @stage/path | FROM '@stage/path' | FROM MODEL m VERSION v`.
+    /// `FROM @stage/path | FROM '@stage/path' | FROM MODEL m [VERSION v]`.
     pub(crate) fn version_source(&mut self) -> Result<VersionSource, SqlError> {
         self.expect_word("FROM")?;
         if self.eat_word("MODEL") {
             let model = self.name()?;
-            self.expect_word("VERSION")?;
-            let version = self.ident()?;
+            let version = if self.eat_word("VERSION") {
+                Some(self.ident()?)
+            } else {
+                None
+            };
             return Ok(VersionSource::Model { model, version });
         }
         match self.peek() {
