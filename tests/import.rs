@@ -38,7 +38,10 @@ fn the_applied_example_is_imported_back_and_plans_clean() {
     remove_dir(&project, "resources");
     remove_dir(&project, "state");
     let text = import(&project);
-    assert!(text.contains("Recorded 30 object(s) in the state of DEV."), "{text}");
+    assert!(
+        text.contains("Recorded 30 object(s) in the state of DEV."),
+        "{text}"
+    );
     assert!(!text.contains("Not read back fully"), "{text}");
     assert_adopted(&project);
     project
@@ -46,17 +49,33 @@ fn the_applied_example_is_imported_back_and_plans_clean() {
         .code(0)
         .stdout_has("30 resources (3 schemas, 3 warehouses, 2 entities, 6 feature views, 1 model, 15 tasks)");
     let schemas = project.read("resources/schemas.yaml");
-    assert!(schemas.starts_with("# Imported by `floe import` from environment DEV (database OSS_SF_MLOPS) at "), "{schemas}");
-    assert!(schemas.contains("name: FEATURE_STORE_${env.name}\n"), "{schemas}");
+    assert!(
+        schemas.starts_with(
+            "# Imported by `floe import` from environment DEV (database OSS_SF_MLOPS) at "
+        ),
+        "{schemas}"
+    );
+    assert!(
+        schemas.contains("name: FEATURE_STORE_${env.name}\n"),
+        "{schemas}"
+    );
     assert!(schemas.contains("feature_store: true"), "{schemas}");
     let features = project.read("resources/feature_store/feature_store.yaml");
-    assert!(features.contains("FROM ${env.database}.SHARED_DATA.PARCELS"), "{features}");
-    assert!(features.contains("warehouse: PUDO_FEATURE_WH_${env.name}\n"), "{features}");
+    assert!(
+        features.contains("FROM ${env.database}.SHARED_DATA.PARCELS"),
+        "{features}"
+    );
+    assert!(
+        features.contains("warehouse: PUDO_FEATURE_WH_${env.name}\n"),
+        "{features}"
+    );
 }
 
 #[test]
 fn another_environment_in_the_same_database_is_left_out() {
-    let project = Project::example().applied("feature/adopt").applied("staging");
+    let project = Project::example()
+        .applied("feature/adopt")
+        .applied("staging");
     remove_dir(&project, "resources");
     remove_dir(&project, "state");
     import(&project);
@@ -130,25 +149,48 @@ fn python_platform() -> Project {
 fn a_platform_built_by_the_python_libraries_is_imported_and_plans_clean() {
     let project = python_platform();
     let text = import(&project);
-    assert!(text.contains("Recorded 11 object(s) in the state of DEV."), "{text}");
+    assert!(
+        text.contains("Recorded 11 object(s) in the state of DEV."),
+        "{text}"
+    );
     assert_adopted(&project);
     project
         .run(&["validate", "--env", "DEV"])
         .code(0)
-        .stdout_has("11 resources (3 schemas, 1 warehouse, 1 entity, 2 feature views, 1 model, 3 tasks)");
+        .stdout_has(
+            "11 resources (3 schemas, 1 warehouse, 1 entity, 2 feature views, 1 model, 3 tasks)",
+        );
     let features = project.read("resources/feature_store/ml_fs.yaml");
     assert!(features.contains("kind: Entity\nname: POINT\nschema: ML_FS_${env.name}\njoin_keys:\n- PUDO_ID\ndescription: A pick-up point\n"), "{features}");
-    assert!(features.contains("name: POINT_VOLUME\nschema: ML_FS_${env.name}\nversion: V1\n"), "{features}");
-    assert!(features.contains("refresh_freq: 1 day\nwarehouse: ML_WH_${env.name}\n"), "{features}");
+    assert!(
+        features.contains("name: POINT_VOLUME\nschema: ML_FS_${env.name}\nversion: V1\n"),
+        "{features}"
+    );
+    assert!(
+        features.contains("refresh_freq: 1 day\nwarehouse: ML_WH_${env.name}\n"),
+        "{features}"
+    );
     let tasks = project.read("resources/tasks/ml_jobs.yaml");
     assert!(tasks.contains("after:\n- NIGHTLY\n- SCORE\n"), "{tasks}");
-    assert!(tasks.contains("schedule: 0 4 * * * Europe/Paris\n"), "{tasks}");
+    assert!(
+        tasks.contains("schedule: 0 4 * * * Europe/Paris\n"),
+        "{tasks}"
+    );
     assert!(tasks.contains("config:\n  days: 3\n"), "{tasks}");
-    assert!(tasks.contains("FROM ${env.database}.ML_FS_${env.name}.POINT_VOLUME$V1"), "{tasks}");
+    assert!(
+        tasks.contains("FROM ${env.database}.ML_FS_${env.name}.POINT_VOLUME$V1"),
+        "{tasks}"
+    );
     let model = project.read("resources/registry/ml_registry.yaml");
-    assert!(model.contains("aliases:\n  - CHAMPION\n") || model.contains("aliases:\n  - CHAMPION"), "{model}");
+    assert!(
+        model.contains("aliases:\n  - CHAMPION\n") || model.contains("aliases:\n  - CHAMPION"),
+        "{model}"
+    );
     assert!(model.contains("default_version: V2"), "{model}");
-    assert!(model.contains("  metrics:\n    mse: 0.0138\n    r2: 0.82\n"), "{model}");
+    assert!(
+        model.contains("  metrics:\n    mse: 0.0138\n    r2: 0.82\n"),
+        "{model}"
+    );
 }
 
 #[test]
@@ -157,11 +199,20 @@ fn what_the_account_does_not_show_is_a_todo_and_the_files_still_validate() {
     import(&project);
     let model = project.read("resources/registry/ml_registry.yaml");
     assert!(model.contains("# TODO: model.FILL_RATE Snowflake does not record where a model version was loaded from"), "{model}");
-    assert!(model.contains("from: '@UNKNOWN_SOURCE/FILL_RATE/V1'"), "{model}");
+    assert!(
+        model.contains("from: '@UNKNOWN_SOURCE/FILL_RATE/V1'"),
+        "{model}"
+    );
     let tasks = project.read("resources/tasks/ml_jobs.yaml");
-    assert!(tasks.contains("# TODO: `timeout_ms` and `suspend_after_failures` are task parameters"), "{tasks}");
+    assert!(
+        tasks.contains("# TODO: `timeout_ms` and `suspend_after_failures` are task parameters"),
+        "{tasks}"
+    );
     let warehouses = project.read("resources/warehouses.yaml");
-    assert!(warehouses.contains("# TODO: `initially_suspended`"), "{warehouses}");
+    assert!(
+        warehouses.contains("# TODO: `initially_suspended`"),
+        "{warehouses}"
+    );
     project.run(&["validate"]).code(0);
 }
 
@@ -171,10 +222,14 @@ fn an_existing_file_is_never_overwritten() {
     let kept = "# mine\nkind: Schema\nname: KEPT\n";
     let project = project.file("resources/schemas.yaml", kept);
     let out = project.run(&["import", "--env", "DEV"]);
-    out.code(1).stderr_has("schemas.yaml already exists; floe import never overwrites a file");
+    out.code(1)
+        .stderr_has("schemas.yaml already exists; floe import never overwrites a file");
     assert_eq!(project.read("resources/schemas.yaml"), kept);
     assert!(!project.path().join("resources/warehouses.yaml").exists());
-    project.run(&["state", "list", "--env", "DEV"]).code(0).stdout_has("records no resources");
+    project
+        .run(&["state", "list", "--env", "DEV"])
+        .code(0)
+        .stdout_has("records no resources");
 }
 
 #[test]
@@ -185,18 +240,59 @@ fn out_writes_elsewhere_and_records_no_state() {
     let out = project.run(&["import", "--env", "DEV", "--out", &review_arg]);
     out.code(0).stdout_has("No state recorded (--out)");
     assert!(review.join("schemas.yaml").exists());
-    project.run(&["state", "list", "--env", "DEV"]).code(0).stdout_has("records no resources");
+    project
+        .run(&["state", "list", "--env", "DEV"])
+        .code(0)
+        .stdout_has("records no resources");
 }
 
 #[test]
 fn schema_limits_the_import_and_brings_only_the_warehouses_used() {
     let project = python_platform();
     let out = project.run(&["import", "--env", "DEV", "--schema", "ML_JOBS_DEV"]);
-    out.code(0).stdout_has("Recorded 5 object(s) in the state of DEV.");
+    out.code(0)
+        .stdout_has("Recorded 5 object(s) in the state of DEV.");
     let schemas = project.read("resources/schemas.yaml");
-    assert!(schemas.contains("name: ML_JOBS_${env.name}") && !schemas.contains("ML_FS"), "{schemas}");
-    assert!(project.read("resources/warehouses.yaml").contains("name: ML_WH_${env.name}"));
+    assert!(
+        schemas.contains("name: ML_JOBS_${env.name}") && !schemas.contains("ML_FS"),
+        "{schemas}"
+    );
+    assert!(
+        project
+            .read("resources/warehouses.yaml")
+            .contains("name: ML_WH_${env.name}")
+    );
     assert!(!project.path().join("resources/feature_store").exists());
     let unknown = project.run(&["import", "--env", "DEV", "--schema", "NOPE"]);
     unknown.code(1).stderr_has("has no schema NOPE");
+}
+
+#[test]
+fn objects_floe_cannot_declare_are_named_and_left_out() {
+    let project = Project::example();
+    remove_dir(&project, "resources");
+    for sql in [
+        "CREATE SCHEMA OSS_SF_MLOPS.JOBS_DEV",
+        "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.MANUAL AS SELECT 1",
+        "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.AFTER_MANUAL AFTER OSS_SF_MLOPS.JOBS_DEV.MANUAL AS SELECT 2",
+        "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.\"every 5\" SCHEDULE = '5 MINUTES' AS SELECT 3",
+    ] {
+        exec(&project, sql);
+    }
+    let text = import(&project);
+    assert!(text.contains("Not imported (floe cannot declare them as they are):\n  task.MANUAL: DEV: a root task (no `after`) needs a schedule\n"), "{text}");
+    assert!(
+        text.contains(
+            "  task.AFTER_MANUAL: DEV: `after` names the task `MANUAL`, which is not declared\n"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("`timeout_ms` and `suspend_after_failures` of 1 task(s)"),
+        "{text}"
+    );
+    let tasks = project.read("resources/tasks/jobs.yaml");
+    assert!(tasks.contains("name: '\"every 5\"'\n"), "{tasks}");
+    assert!(!tasks.contains("MANUAL"), "{tasks}");
+    assert_adopted(&project);
 }

@@ -60,7 +60,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit
         !wanted.is_empty(),
         &skip,
     );
-    let files = import::files(&chosen, &target, &clock::now_rfc3339());
+    let (chosen, files, refused) = declarable(&ctx.project, chosen, &target)?;
     write_files(&out_dir, &files)?;
     let mut report = ImportReport {
         environment: target.name.clone(),
@@ -75,6 +75,8 @@ pub fn run(ctx: &Context, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit
             .map(|o| o.address.clone())
             .collect(),
         recorded: None,
+        refused,
+        unseen: import::unseen(&chosen),
         not_read_back: Vec::new(),
     };
     if records && !chosen.is_empty() {
@@ -176,6 +178,31 @@ fn read_error(workspace: &Workspace, error: &live::LiveError) -> Diagnostics {
             workspace.resolved.environment().database
         ))
         .into()
+}
+
+/// The objects kept, their files, and the objects left out with why.
+type Declarable = (Vec<LiveObject>, Vec<ImportFile>, Vec<(Address, String)>);
+
+/// The files declaring `chosen`, without the objects whose documents would
+/// not validate (a root task without a schedule, which floe cannot
+/// declare, then its children): those are returned with the reason.
+fn declarable(
+    root: &Path,
+    mut chosen: Vec<LiveObject>,
+    target: &Target,
+) -> Result<Declarable, Diagnostics> {
+    let project = crate::load::Project::load(root)?;
+    let at = clock::now_rfc3339();
+    let mut refused = Vec::new();
+    loop {
+        let files = import::files(&chosen, target, &at);
+        let found = import::refusals(project.clone(), &files)?;
+        if found.is_empty() {
+            return Ok((chosen, files, refused));
+        }
+        chosen.retain(|o| !found.contains_key(&o.address));
+        refused.extend(found);
+    }
 }
 
 /// Writes every file atomically, after checking that none exists: an

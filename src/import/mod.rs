@@ -20,15 +20,18 @@
 //!   whose name ends in `_<ENV>`.
 
 use std::collections::{BTreeMap, BTreeSet};
-#[cfg(test)]
-use std::path::Path;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde_json::Value as Json;
 
+use crate::diag::{Diagnostic, Diagnostics, Place};
 use crate::ident::Ident;
 use crate::kinds::reconciler::LiveObject;
+use crate::load::Project;
+use crate::load::resources::{RESOURCES_DIR, document};
+use crate::load::yaml::parse_documents;
 use crate::model::{Address, KindName};
+use crate::resolve::EnvSelection;
 
 pub mod documents;
 pub mod names;
@@ -140,9 +143,102 @@ pub struct ImportReport {
     pub skipped: Vec<Address>,
     /// Addresses recorded in state; `None` when no state was recorded (`--out`).
     pub recorded: Option<Vec<Address>>,
+    /// Objects left out because their document would not validate, and why.
+    pub refused: Vec<(Address, String)>,
+    /// What the account does not show of the imported objects ([`unseen`]).
+    pub unseen: Vec<String>,
     /// Imported objects whose declaration does not match what the account
     /// shows (plan will change them), with the fields that differ.
     pub not_read_back: Vec<(Address, Vec<String>)>,
+}
+
+/// The imported objects whose document does not validate in some
+/// environment of `project`, with the first reason: `files` are checked as
+/// if they were under `resources/`, beside the project's own documents.
+/// Problems that no imported document causes are returned as errors.
+pub fn refusals(
+    mut project: Project,
+    files: &[ImportFile],
+) -> Result<BTreeMap<Address, String>, Diagnostics> {
+    let mut starts: Vec<(PathBuf, usize, Address)> = Vec::new();
+    for file in files {
+        let path = Path::new(RESOURCES_DIR).join(&file.path);
+        let nodes = parse_documents(&file.text, &path).map_err(Diagnostics::from)?;
+        for (node, address) in nodes.into_iter().zip(&file.addresses) {
+            starts.push((path.clone(), node.span.line, address.clone()));
+            project
+                .documents
+                .extend(document(node).map_err(Diagnostics::from)?);
+        }
+    }
+    let mut refused = BTreeMap::new();
+    let names: Vec<String> = project
+        .environments
+        .names()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    for env in names {
+        let Err(problems) = project.resolve(&EnvSelection::env(&env)) else {
+            continue;
+        };
+        for problem in problems.0 {
+            let Some(address) = culprit(&problem, &starts) else {
+                return Err(Diagnostic::error(problem.message.clone())
+                    .caused_by(format!("validating the imported files in {env}"))
+                    .hint("fix the project's own resource files first: `floe validate` shows where")
+                    .into());
+            };
+            refused
+                .entry(address)
+                .or_insert_with(|| format!("{env}: {}", problem.message));
+        }
+    }
+    Ok(refused)
+}
+
+/// The imported document a problem is in: the last one starting at or
+/// before its line in its file.
+fn culprit(problem: &Diagnostic, starts: &[(PathBuf, usize, Address)]) -> Option<Address> {
+    let Some(Place::Span(span)) = &problem.place else {
+        return None;
+    };
+    starts
+        .iter()
+        .filter(|(file, line, _)| *file == span.file && *line <= span.line)
+        .max_by_key(|(_, line, _)| *line)
+        .map(|(_, _, address)| address.clone())
+}
+
+/// What the account does not show of `objects`, one phrase per kind (the
+/// files hold a `# TODO:` for each): the values written are defaults or
+/// placeholders, recorded as such.
+pub fn unseen(objects: &[LiveObject]) -> Vec<String> {
+    let count = |kind: KindName| objects.iter().filter(|o| o.address.kind == kind).count();
+    let versions: usize = objects
+        .iter()
+        .filter_map(|o| o.attributes.get("versions").and_then(Json::as_array))
+        .map(Vec::len)
+        .sum();
+    let mut out = Vec::new();
+    if versions > 0 {
+        out.push(format!(
+            "the source (`from`) of {versions} model version(s)"
+        ));
+    }
+    let tasks = count(KindName::Task);
+    if tasks > 0 {
+        out.push(format!(
+            "`timeout_ms` and `suspend_after_failures` of {tasks} task(s)"
+        ));
+    }
+    let warehouses = count(KindName::Warehouse);
+    if warehouses > 0 {
+        out.push(format!(
+            "`initially_suspended` of {warehouses} warehouse(s)"
+        ));
+    }
+    out
 }
 
 /// One file `floe import` writes.

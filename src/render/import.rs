@@ -33,6 +33,19 @@ pub fn import_text(report: &ImportReport) -> String {
             join(report.skipped.iter())
         );
     }
+    if !report.unseen.is_empty() {
+        let _ = writeln!(
+            out,
+            "Not shown by the account, written as defaults or placeholders (see the TODO notes): {}.",
+            report.unseen.join("; ")
+        );
+    }
+    if !report.refused.is_empty() {
+        let _ = writeln!(out, "Not imported (floe cannot declare them as they are):");
+        for (address, why) in &report.refused {
+            let _ = writeln!(out, "  {address}: {why}");
+        }
+    }
     match &report.recorded {
         Some(recorded) => {
             let _ = writeln!(
