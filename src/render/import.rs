@@ -27,11 +27,18 @@ pub fn import_text(report: &ImportReport) -> String {
         }
     }
     if !report.skipped.is_empty() {
-        let _ = writeln!(
+        let mut skipped = report.skipped.clone();
+        skipped.sort();
+        skipped.dedup();
+        let _ = write!(
             out,
-            "Already declared or recorded, left as they are: {}",
-            join(report.skipped.iter())
+            "Left as they are, already declared or recorded: {} object(s)",
+            skipped.len()
         );
+        let _ = match skipped.len() {
+            0..=10 => writeln!(out, " ({}).", join(skipped.iter())),
+            _ => writeln!(out, "."),
+        };
     }
     if !report.unseen.is_empty() {
         let _ = writeln!(
@@ -84,4 +91,37 @@ pub fn import_text(report: &ImportReport) -> String {
 
 fn join<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {
     items.map(|i| i.to_string()).collect::<Vec<_>>().join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    #[test]
+    fn a_report_names_files_notes_refusals_and_what_plan_would_change() {
+        let report = ImportReport {
+            environment: "DEV".into(),
+            out_dir: PathBuf::from("resources"),
+            files: vec![(PathBuf::from("tasks/jobs.yaml"), 2, 1)],
+            skipped: vec!["schema.B".parse().unwrap(), "schema.A".parse().unwrap()],
+            recorded: Some(vec!["task.T".parse().unwrap()]),
+            refused: vec![("task.M".parse().unwrap(), "DEV: no schedule".into())],
+            unseen: vec!["`timeout_ms` of 2 task(s)".into()],
+            not_read_back: vec![("task.U".parse().unwrap(), vec!["sql".into()])],
+        };
+        let text = import_text(&report);
+        for line in [
+            "Imported 2 object(s) from DEV into resources:\n",
+            "  tasks/jobs.yaml  (2 object(s), 1 TODO note(s))\n",
+            "Left as they are, already declared or recorded: 2 object(s) (schema.A, schema.B).\n",
+            "(see the TODO notes): `timeout_ms` of 2 task(s).\n",
+            "Not imported (floe cannot declare them as they are):\n  task.M: DEV: no schedule\n",
+            "Recorded 1 object(s) in the state of DEV.\n",
+            "Not read back fully (declared, not recorded; plan will change them):\n  task.U: sql\n",
+        ] {
+            assert!(text.contains(line), "{line:?} missing from:\n{text}");
+        }
+        assert!(!text.contains("now reports no changes"), "{text}");
+    }
 }
