@@ -36,6 +36,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit
     let workspace = Workspace::open(&ctx.project, &args.env)?;
     let wanted = wanted_schemas(&args.schemas)?;
     let target = target(&ctx.project, &workspace)?;
+    // With --out the files are for review: no state, so no lock.
     let records = args.out.is_none();
     let out_dir = args
         .out
@@ -62,18 +63,19 @@ pub fn run(ctx: &Context, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit
     );
     let (chosen, files, refused) = declarable(&ctx.project, chosen, &target)?;
     write_files(&out_dir, &files)?;
+    let skipped = objects
+        .iter()
+        .filter(|o| skip.contains(&o.address))
+        .map(|o| o.address.clone())
+        .collect();
     let mut report = ImportReport {
         environment: target.name.clone(),
-        out_dir: out_dir.clone(),
+        out_dir,
         files: files
             .iter()
             .map(|f| (f.path.clone(), f.addresses.len(), f.todos))
             .collect(),
-        skipped: objects
-            .iter()
-            .filter(|o| skip.contains(&o.address))
-            .map(|o| o.address.clone())
-            .collect(),
+        skipped,
         recorded: None,
         refused,
         unseen: import::unseen(&chosen),

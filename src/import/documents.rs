@@ -53,7 +53,7 @@ pub fn document(object: &LiveObject, naming: &Naming) -> Document {
         fields: Mapping::new(),
         todos: Vec::new(),
     };
-    doc.put("kind", kind_word(object.address.kind));
+    doc.put("kind", object.address.kind.yaml_name());
     match object.address.kind {
         KindName::Warehouse => doc.warehouse(),
         KindName::Schema => doc.schema(),
@@ -65,18 +65,6 @@ pub fn document(object: &LiveObject, naming: &Naming) -> Document {
     Document {
         fields: doc.fields,
         todos: doc.todos,
-    }
-}
-
-/// The `kind:` word of a kind.
-fn kind_word(kind: KindName) -> &'static str {
-    match kind {
-        KindName::Warehouse => "Warehouse",
-        KindName::Schema => "Schema",
-        KindName::Entity => "Entity",
-        KindName::FeatureView => "FeatureView",
-        KindName::Model => "Model",
-        KindName::Task => "Task",
     }
 }
 
