@@ -296,3 +296,22 @@ fn objects_floe_cannot_declare_are_named_and_left_out() {
     assert!(!tasks.contains("MANUAL"), "{tasks}");
     assert_adopted(&project);
 }
+
+#[test]
+fn a_held_lock_refuses_the_import_before_any_file_is_written() {
+    let project = python_platform();
+    std::fs::create_dir_all(project.path().join("state")).unwrap();
+    // Held by this test process, which is alive.
+    let holder = serde_json::json!({
+        "who": "ci@build-7",
+        "pid": std::process::id(),
+        "started_at": "2026-11-28T09:00:00Z",
+        "command": "floe apply",
+    });
+    std::fs::write(project.path().join("state/DEV.lock"), holder.to_string()).unwrap();
+    project
+        .run(&["import", "--env", "DEV"])
+        .code(1)
+        .stderr_has("ci@build-7");
+    assert!(!project.path().join("resources").exists());
+}
