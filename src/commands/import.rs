@@ -22,7 +22,7 @@ use crate::cli::ImportArgs;
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::diff::{Action, Plan};
 use crate::ident::Ident;
-use crate::import::{self, ImportFile, ImportReport, Naming, Target};
+use crate::import::{self, ImportFile, ImportReport, Naming, Target, WrittenFile};
 use crate::kinds::reconciler::{Kinds, LiveObject, Scope};
 use crate::kinds::reconciler_kinds;
 use crate::live::{self, Introspection};
@@ -71,10 +71,7 @@ pub fn run(ctx: &Context, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit
     let mut report = ImportReport {
         environment: target.name.clone(),
         out_dir,
-        files: files
-            .iter()
-            .map(|f| (f.path.clone(), f.addresses.len(), f.todos))
-            .collect(),
+        files: files.iter().map(WrittenFile::from).collect(),
         skipped,
         recorded: None,
         refused,

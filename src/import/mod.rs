@@ -130,6 +130,27 @@ pub fn choose_objects(
     taken.into_values().collect()
 }
 
+/// One file an import wrote, as its report names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenFile {
+    /// Its path, relative to the output folder.
+    pub path: PathBuf,
+    /// How many objects it declares.
+    pub objects: usize,
+    /// How many `# TODO:` notes it holds.
+    pub todos: usize,
+}
+
+impl From<&ImportFile> for WrittenFile {
+    fn from(file: &ImportFile) -> Self {
+        WrittenFile {
+            path: file.path.clone(),
+            objects: file.addresses.len(),
+            todos: file.todos,
+        }
+    }
+}
+
 /// What an import did, for people.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ImportReport {
@@ -137,8 +158,8 @@ pub struct ImportReport {
     pub environment: String,
     /// The folder the files went to.
     pub out_dir: PathBuf,
-    /// The files written: path (relative to `out_dir`), addresses, `# TODO:` notes.
-    pub files: Vec<(PathBuf, usize, usize)>,
+    /// The files written.
+    pub files: Vec<WrittenFile>,
     /// Addresses already declared or recorded, left as they are.
     pub skipped: Vec<Address>,
     /// Addresses recorded in state; `None` when no state was recorded (`--out`).

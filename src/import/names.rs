@@ -39,14 +39,6 @@ impl Naming {
         }
     }
 
-    /// Naming that interpolates nothing.
-    pub fn literal() -> Naming {
-        Naming {
-            env: None,
-            database: None,
-        }
-    }
-
     /// True when `name` carries the environment's name as its last word.
     pub fn carries_env(&self, name: &str) -> bool {
         self.env
@@ -151,6 +143,5 @@ mod tests {
     fn an_environment_whose_name_ends_another_is_not_interpolated() {
         let n = Naming::new("DEV", "DB", &["DEV", "PRE_DEV"]);
         assert_eq!(n.name("PUDO_DEV"), "PUDO_DEV");
-        assert_eq!(Naming::literal().name("PUDO_DEV"), "PUDO_DEV");
     }
 }

@@ -12,18 +12,23 @@ pub fn import_text(report: &ImportReport) -> String {
     if report.files.is_empty() {
         let _ = writeln!(out, "Nothing to import from {env}: no file written.");
     } else {
-        let objects: usize = report.files.iter().map(|f| f.1).sum();
+        let objects: usize = report.files.iter().map(|f| f.objects).sum();
         let _ = writeln!(
             out,
             "Imported {objects} object(s) from {env} into {}:",
             report.out_dir.display()
         );
-        for (path, count, todos) in &report.files {
-            let notes = match todos {
+        for file in &report.files {
+            let notes = match file.todos {
                 0 => String::new(),
                 n => format!(", {n} TODO note(s)"),
             };
-            let _ = writeln!(out, "  {}  ({count} object(s){notes})", path.display());
+            let _ = writeln!(
+                out,
+                "  {}  ({} object(s){notes})",
+                file.path.display(),
+                file.objects
+            );
         }
     }
     if !report.skipped.is_empty() {
@@ -96,6 +101,7 @@ fn join<T: std::fmt::Display>(items: impl Iterator<Item = T>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::import::WrittenFile;
     use std::path::PathBuf;
 
     #[test]
@@ -103,7 +109,11 @@ mod tests {
         let report = ImportReport {
             environment: "DEV".into(),
             out_dir: PathBuf::from("resources"),
-            files: vec![(PathBuf::from("tasks/jobs.yaml"), 2, 1)],
+            files: vec![WrittenFile {
+                path: PathBuf::from("tasks/jobs.yaml"),
+                objects: 2,
+                todos: 1,
+            }],
             skipped: vec!["schema.B".parse().unwrap(), "schema.A".parse().unwrap()],
             recorded: Some(vec!["task.T".parse().unwrap()]),
             refused: vec![("task.M".parse().unwrap(), "DEV: no schedule".into())],
