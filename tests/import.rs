@@ -315,3 +315,44 @@ fn a_held_lock_refuses_the_import_before_any_file_is_written() {
         .stderr_has("ci@build-7");
     assert!(!project.path().join("resources").exists());
 }
+
+/// The number of statements `floe import -v --env DEV` says it read the
+/// environment with.
+fn statements_read(project: &Project) -> usize {
+    let out = project.run(&["import", "-v", "--env", "DEV"]);
+    out.code(0);
+    let line = out
+        .stderr
+        .lines()
+        .find(|l| l.starts_with("read the environment with "))
+        .unwrap_or_else(|| panic!("no statement count in:\n{}", out.stderr));
+    line["read the environment with ".len()..]
+        .split(' ')
+        .next()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no number in {line:?}"))
+}
+
+#[test]
+fn import_reads_in_batches_whatever_the_number_of_objects() {
+    let small = python_platform();
+    let large = python_platform();
+    for i in 0..12 {
+        exec(
+            &large,
+            &format!(
+                "CREATE TASK OSS_SF_MLOPS.ML_JOBS_DEV.EXTRA_{i} SCHEDULE = '10 MINUTES' AS SELECT {i}"
+            ),
+        );
+        exec(
+            &large,
+            &format!("CREATE WAREHOUSE EXTRA_{i}_DEV WAREHOUSE_SIZE = 'XSMALL'"),
+        );
+    }
+    assert_eq!(statements_read(&large), statements_read(&small));
+    assert!(
+        large
+            .read("resources/tasks/ml_jobs.yaml")
+            .contains("name: EXTRA_11\n")
+    );
+}

@@ -78,13 +78,16 @@ pub fn run(ctx: &Context, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit
         unseen: import::unseen(&chosen),
         not_read_back: Vec::new(),
     };
+    let introspection = Introspection {
+        live: live::Live::default(),
+        stats,
+        elapsed: started.elapsed(),
+    };
+    if ctx.verbose > 0 {
+        eprint!("{}", render::introspection_text(&introspection));
+    }
     if records && !chosen.is_empty() {
         let imported: Vec<Address> = chosen.iter().map(|o| o.address.clone()).collect();
-        let introspection = Introspection {
-            live: live::Live::default(),
-            stats,
-            elapsed: started.elapsed(),
-        };
         let reloaded = Workspace::open(&ctx.project, &args.env)?;
         let read = Read {
             objects,
@@ -153,7 +156,7 @@ async fn read(
         schemas: Vec::new(),
     };
     let schema_kind = Kinds::new(kinds.get(KindName::Schema).cloned());
-    let (found, _) = live::read(session.clone(), &schema_kind, &scope)
+    let (found, first) = live::read(session.clone(), &schema_kind, &scope)
         .await
         .map_err(|e| read_error(workspace, &e))?;
     scope.schemas = import::choose_schemas(&found, target, wanted).map_err(|e| {
@@ -163,9 +166,16 @@ async fn read(
             e.found.join(", ")
         )))
     })?;
-    let (objects, stats) = live::read(session, kinds, &scope)
+    let (objects, mut stats) = live::read(session, kinds, &scope)
         .await
         .map_err(|e| read_error(workspace, &e))?;
+    // The first round's statements count with the schemas'.
+    for kind in stats.iter_mut() {
+        for earlier in first.iter().filter(|s| s.kind == kind.kind) {
+            kind.statements += earlier.statements;
+            kind.elapsed += earlier.elapsed;
+        }
+    }
     Ok((objects, scope.schemas, stats))
 }
 
