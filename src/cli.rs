@@ -61,6 +61,8 @@ pub enum Command {
     /// Inspect and repair the recorded state of an environment.
     #[command(subcommand)]
     State(StateCommand),
+    /// Write resource files for what an environment already holds, and adopt it in state.
+    Import(ImportArgs),
     /// Work with the embedded local account directly.
     #[command(subcommand)]
     Local(LocalCommand),
@@ -68,6 +70,25 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Print the JSON Schema of resource files for editors, e.g. `floe schema > .floe/schema.json`.
     Schema,
+}
+
+/// `floe import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Environment selection.
+    #[command(flatten)]
+    pub env: EnvArgs,
+    /// Connection selection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+    /// Write the files under DIR instead of the project's resources/, for
+    /// review: no state is recorded then. Existing files are never overwritten.
+    #[arg(long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+    /// Import only this schema (repeatable); warehouses then only when an
+    /// imported feature view or task runs on them.
+    #[arg(long = "schema", value_name = "SCHEMA")]
+    pub schemas: Vec<String>,
 }
 
 /// `floe completions`.

@@ -29,7 +29,7 @@ const LAYERS: &[&[&str]] = &[
     &["resolve"],
     &["live"],
     &["diff"],
-    &["apply"],
+    &["apply", "import"],
     &["render"],
     // The front end: arguments, then the commands they select.
     &["cli"],

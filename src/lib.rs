@@ -16,6 +16,7 @@ pub mod diag;
 pub mod diff;
 pub mod graph;
 pub mod ident;
+pub mod import;
 pub mod kind_list;
 pub mod kinds;
 pub mod live;

@@ -17,6 +17,7 @@ mod drift;
 mod engine;
 mod env;
 mod graph;
+mod import;
 mod init;
 mod leftovers;
 mod local;
@@ -62,6 +63,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
         Command::Apply(args) => apply::run(&ctx, &args, out),
         Command::Drift(args) => drift::run(&ctx, &args, out),
         Command::State(args) => state::run(&ctx, &args, out),
+        Command::Import(args) => import::run(&ctx, &args, out),
         Command::Local(args) => local::run(&ctx, &args, out),
         Command::Completions(args) => completions::run(&args, out),
         Command::Schema => schema::run(out),

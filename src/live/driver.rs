@@ -78,6 +78,33 @@ pub async fn introspect(
     managed: &BTreeSet<Address>,
 ) -> Result<Introspection, LiveError> {
     let started = Instant::now();
+    let (objects, stats) = read(session, kinds, scope).await?;
+    Ok(Introspection {
+        live: sort(objects, scope, managed),
+        stats,
+        elapsed: started.elapsed(),
+    })
+}
+
+/// Sorts objects read in `scope` into managed ones (at an address of
+/// `managed`), unmanaged ones (in one of the scope's schemas) and others,
+/// which are dropped.
+pub fn sort(objects: Vec<LiveObject>, scope: &Scope, managed: &BTreeSet<Address>) -> Live {
+    let mut live = Live::default();
+    for object in objects {
+        sort_object(object, scope, managed, &mut live);
+    }
+    live
+}
+
+/// Reads every object of every kind in `scope`, unsorted, in [`KindName`]
+/// order, with the statements each kind cost: what [`introspect`] sorts,
+/// and what `floe import` chooses from.
+pub async fn read(
+    session: Arc<dyn Session>,
+    kinds: &Kinds,
+    scope: &Scope,
+) -> Result<(Vec<LiveObject>, Vec<KindStats>), LiveError> {
     let mut tasks = JoinSet::new();
     // Kinds may read the same statement (feature views and tasks both need
     // SHOW TASKS IN DATABASE): it is issued once and its rows shared.
@@ -108,7 +135,7 @@ pub async fn introspect(
         }
     }
     second_round(&session, kinds, scope, &mut answers).await?;
-    let mut live = Live::default();
+    let mut objects = Vec::new();
     let mut stats = Vec::new();
     for kind in kinds.iter() {
         let name = kind.kind();
@@ -122,15 +149,9 @@ pub async fn introspect(
             statements: mine.iter().map(|a| a.statements).sum(),
             elapsed: mine.iter().map(|a| a.elapsed).sum(),
         });
-        for object in kind.parse_live(scope, &results)? {
-            sort_object(object, scope, managed, &mut live);
-        }
+        objects.extend(kind.parse_live(scope, &results)?);
     }
-    Ok(Introspection {
-        live,
-        stats,
-        elapsed: started.elapsed(),
-    })
+    Ok((objects, stats))
 }
 
 /// Runs each kind's follow-up statements (see [`crate::kinds::reconciler::Reconciler::introspect_more`])

@@ -23,7 +23,7 @@ pub struct Live {
 
 mod driver;
 
-pub use driver::{Introspection, KindStats, LiveError, PAGE_ROWS, introspect};
+pub use driver::{Introspection, KindStats, LiveError, PAGE_ROWS, introspect, read, sort};
 
 /// Every address an environment manages: declared, or recorded in state.
 /// This is the `managed` set [`introspect`] sorts objects with.

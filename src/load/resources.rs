@@ -76,7 +76,9 @@ fn collect_files(root: &Path, rel: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-fn document(node: Node) -> Result<Option<Document>, Diagnostic> {
+/// The resource document `node` (one YAML document of a resource file):
+/// `None` for an empty document, an error when it is no resource.
+pub fn document(node: Node) -> Result<Option<Document>, Diagnostic> {
     match &node.value {
         Value::Null => return Ok(None),
         Value::Map(_) => {}

@@ -13,6 +13,7 @@ mod config;
 mod drift;
 mod env;
 mod graph;
+mod import;
 mod init;
 mod leftovers;
 mod local;
@@ -32,6 +33,7 @@ pub use config::config_text;
 pub use drift::{drift_json, drift_text};
 pub use env::{env_list_text, env_text};
 pub use graph::{graph_dot, graph_mermaid, graph_text};
+pub use import::import_text;
 pub use init::{KeptFile, init_applying_text, init_created_text, init_next_text};
 pub use leftovers::{
     InterruptedRun, LostAccount, LostFile, interrupted_run_text, lost_account_text,
