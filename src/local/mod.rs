@@ -237,7 +237,9 @@ impl LocalAccount {
 }
 
 /// Runs the statements in order under the account's file lock; the first
-/// refused statement stops the rest. What succeeded is committed either way.
+/// refused statement stops the rest. What succeeded is committed either
+/// way, except DML inside the session's explicit transaction, which waits
+/// for COMMIT.
 fn execute_locked(
     data: &mut Data,
     session: &mut SessionState,
@@ -255,26 +257,28 @@ fn execute_locked(
     for p in parsed {
         let now = time::now();
         let query_id = results::next_query_id(now);
-        let outcome = exec::execute_with(
-            &data.catalog,
-            session,
-            &data.results,
-            &p.statement,
-            now,
-            mode,
-        );
-        if mode == Mode::Execute {
+        let outcome = if mode == Mode::Execute {
+            let outcome = execute_in_transaction(data, session, &mut committed, &p.statement, now);
             session.last_query_id = Some(query_id.clone());
-        }
+            outcome
+        } else {
+            exec::execute_with(
+                &data.catalog,
+                session,
+                &data.results,
+                &p.statement,
+                now,
+                mode,
+            )
+            .map(|outcome| outcome.rows)
+        };
         match outcome {
-            Ok(mut outcome) => {
-                data.catalog.apply(&outcome.changes);
-                committed.extend(outcome.changes);
-                outcome.rows.query_id = Some(query_id.clone());
+            Ok(mut rows) => {
+                rows.query_id = Some(query_id.clone());
                 if mode == Mode::Execute {
-                    data.results.insert(query_id, outcome.rows.clone());
+                    data.results.insert(query_id, rows.clone());
                 }
-                results.push(outcome.rows);
+                results.push(rows);
             }
             Err(e) => {
                 failure = Some(e);
@@ -292,6 +296,63 @@ fn execute_locked(
         Some(e) => Err(e),
         None => Ok(results),
     }
+}
+
+/// Runs one statement as Snowflake does around explicit transactions:
+/// BEGIN opens one (a second BEGIN is ignored), COMMIT and ROLLBACK end
+/// it, DML inside one is kept back (seen by this session only), and any
+/// other statement that writes commits the open transaction first, then
+/// runs on its own. Committed changes are applied and added to `committed`.
+fn execute_in_transaction(
+    data: &mut Data,
+    session: &mut SessionState,
+    committed: &mut Vec<Change>,
+    statement: &ast::Statement,
+    now: catalog::Millis,
+) -> Result<Rows, SqlError> {
+    if let ast::Statement::Transaction(control) = statement {
+        match control {
+            ast::TransactionControl::Begin => {
+                session.transaction.get_or_insert_with(Vec::new);
+            }
+            ast::TransactionControl::Commit => {
+                let pending = session.transaction.take().unwrap_or_default();
+                data.catalog.apply(&pending);
+                committed.extend(pending);
+            }
+            ast::TransactionControl::Rollback => session.transaction = None,
+        }
+        return Ok(Rows::status("Statement executed successfully."));
+    }
+    let held = statement.is_dml() && session.transaction.is_some();
+    if !statement.is_read_only() && !held {
+        let pending = session.transaction.take().unwrap_or_default();
+        data.catalog.apply(&pending);
+        committed.extend(pending);
+    }
+    let pending = session.transaction.clone().unwrap_or_default();
+    let outcome = if pending.is_empty() {
+        exec::execute_with(
+            &data.catalog,
+            session,
+            &data.results,
+            statement,
+            now,
+            Mode::Execute,
+        )?
+    } else {
+        let mut seen = data.catalog.clone();
+        seen.apply(&pending);
+        exec::execute_with(&seen, session, &data.results, statement, now, Mode::Execute)?
+    };
+    match (&mut session.transaction, held) {
+        (Some(pending), true) => pending.extend(outcome.changes),
+        _ => {
+            data.catalog.apply(&outcome.changes);
+            committed.extend(outcome.changes);
+        }
+    }
+    Ok(outcome.rows)
 }
 
 /// Snowflake's internal-error shape for a failure of the account's files.
@@ -433,3 +494,6 @@ pub(crate) fn scratch_account(statements: &[&str]) -> (tempfile::TempDir, LocalA
     }
     (dir, account)
 }
+
+#[cfg(test)]
+mod tests;
