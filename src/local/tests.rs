@@ -180,3 +180,31 @@ fn rollback_leaves_nothing_and_ddl_commits_the_open_transaction() {
     let other = other_session(&acc);
     assert_eq!(cells(&run(&other, count)), strings(&[&["2"]]));
 }
+
+#[test]
+fn insert_overwrite_replaces_the_rows_and_insert_select_copies_them() {
+    let (_dir, acc) = scratch_account(SETUP);
+    run(&acc, "CREATE TABLE D.S.COPY (ENV VARCHAR, SERIAL NUMBER)");
+    run(
+        &acc,
+        "INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('DEV', 1), ('QA', 2)",
+    );
+    let copied = run(
+        &acc,
+        "INSERT INTO D.S.COPY SELECT ENV, SERIAL * 10 FROM D.S.HEAD WHERE SERIAL > 1",
+    );
+    assert_eq!(cells(&copied), strings(&[&["1"]]));
+    let overwritten = run(
+        &acc,
+        "INSERT OVERWRITE INTO D.S.HEAD (ENV, SERIAL) VALUES ('PROD', 9)",
+    );
+    assert_eq!(cells(&overwritten), strings(&[&["1"]]));
+    assert_eq!(
+        cells(&run(&acc, "SELECT ENV, SERIAL FROM D.S.HEAD")),
+        strings(&[&["PROD", "9"]])
+    );
+    assert_eq!(
+        cells(&run(&acc, "SELECT ENV, SERIAL FROM D.S.COPY")),
+        strings(&[&["QA", "20"]])
+    );
+}

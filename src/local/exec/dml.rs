@@ -12,14 +12,27 @@ use crate::local::select;
 use crate::session::{Column as ResultColumn, ColumnType, Rows};
 
 impl<'a> Exec<'a> {
-    /// `INSERT INTO t ...`: the rows added, counted in "number of rows inserted".
+    /// `INSERT [OVERWRITE] INTO t ...`: the rows added (after removing the
+    /// table's rows for OVERWRITE), counted in "number of rows inserted".
     pub(super) fn insert(&mut self, table: &Name, text: &str) -> Result<Outcome, SqlError> {
         let (key, t) = self.dml_target(table, "INSERT")?;
-        let rows = select::dml::insert(&self.context(), text, t, new_row_id)?;
-        let counts = counts(&["number of rows inserted"], &[rows.len()]);
+        let inserted = select::dml::insert(&self.context(), text, t, new_row_id)?;
+        let counts = counts(&["number of rows inserted"], &[inserted.rows.len()]);
+        let mut changes = Vec::new();
+        if inserted.overwrite {
+            let ids = t.data.iter().map(|r| r.id).collect();
+            changes.extend(non_empty(ids, |ids| Change::DeleteRows {
+                key: key.clone(),
+                ids,
+            }));
+        }
+        changes.extend(non_empty(inserted.rows, |rows| Change::InsertRows {
+            key,
+            rows,
+        }));
         Ok(Outcome {
             rows: counts,
-            changes: non_empty(rows, |rows| Change::InsertRows { key, rows }),
+            changes,
         })
     }
 

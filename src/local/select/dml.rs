@@ -17,14 +17,22 @@ use super::{Col, Context, Env, eval_query, resolve_ident};
 use crate::local::catalog::{Row, Table as StoredTable};
 use crate::local::error::{self, SqlError};
 
-/// The rows `INSERT ... VALUES | <query>` adds to `table`, each with a new
-/// id from `next_id`.
+/// What an INSERT does to a table.
+pub(crate) struct Inserted {
+    /// The new rows, each with a new id.
+    pub rows: Vec<Row>,
+    /// `INSERT OVERWRITE`: the table's rows are removed first.
+    pub overwrite: bool,
+}
+
+/// The rows `INSERT [OVERWRITE] ... VALUES | <query>` adds to `table`,
+/// each with a new id from `next_id`.
 pub(crate) fn insert(
     ctx: &Context<'_>,
     text: &str,
     table: &StoredTable,
     mut next_id: impl FnMut() -> u64,
-) -> Result<Vec<Row>, SqlError> {
+) -> Result<Inserted, SqlError> {
     let sql::Statement::Insert(insert) = parse_one(text)? else {
         return Err(error::unsupported("this form of INSERT"));
     };
@@ -50,7 +58,10 @@ pub(crate) fn insert(
             cells: stored_cells(table, &columns, cells)?,
         });
     }
-    Ok(rows)
+    Ok(Inserted {
+        rows,
+        overwrite: insert.overwrite,
+    })
 }
 
 /// The rows `UPDATE t SET ... [WHERE ...]` changes, with their new contents.
