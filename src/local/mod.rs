@@ -1,8 +1,9 @@
 //! The embedded local account: an emulated Snowflake that speaks floe's SQL.
 //!
 //! [`LocalAccount`] receives the same SQL text floe sends to Snowflake —
-//! the DDL subset floe emits, SHOW and tag lookups — and answers with
-//! Snowflake's columns, value formats and errors. It is built from a SQL
+//! the DDL subset floe emits, SHOW and tag lookups, queries, DML on table
+//! rows and explicit transactions — and answers with Snowflake's columns,
+//! value formats and errors. It is built from a SQL
 //! front end ([`lexer`], [`parser`] → [`ast`]), an executor that applies
 //! Snowflake's rules to a [`catalog`] without mutating it, SHOW rendering
 //! ([`show`]), and persistence ([`store`]: snapshot + journal under a file
@@ -184,8 +185,8 @@ impl LocalAccount {
     /// Executes a script of one or more `;`-separated statements, as a
     /// client asking for any number of them (`MULTI_STATEMENT_COUNT = 0`)
     /// does, and returns the result of the last. Each statement commits on
-    /// its own; the first refused statement stops the script and changes
-    /// nothing itself.
+    /// its own unless the session's explicit transaction holds it back; the
+    /// first refused statement stops the script and changes nothing itself.
     pub fn execute_sync(&self, sql: &str) -> Result<Rows, SqlError> {
         if let Some(latency) = self.shared.latency {
             std::thread::sleep(latency);

@@ -1,10 +1,10 @@
 //! The emulated account's objects and the only way to change them.
 //!
 //! A [`Catalog`] holds warehouses, databases, schemas and schema objects
-//! (tables, views, dynamic tables, tasks, tags, models) keyed by resolved
-//! names. The executor never mutates it directly: it computes a list of
-//! [`Change`]s from a read-only catalog, and [`Catalog::apply`] replays
-//! them. That split is what makes a failed statement leave the catalog
+//! (tables with their rows, views, dynamic tables, tasks, tags, models)
+//! keyed by resolved names. The executor never mutates it directly: it
+//! computes a list of [`Change`]s from a read-only catalog, and
+//! [`Catalog::apply`] replays them. That split is what makes a failed statement leave the catalog
 //! untouched, and what the journal persists. This module does no I/O and
 //! enforces no Snowflake rule.
 
