@@ -126,7 +126,7 @@ fn bad_sql_exits_1_with_snowflakes_error_and_changes_nothing() {
         "DROP SCHEMA OSS.RAW /* never closed",
         "CREATE SCHEMA OSS.Y WITH TAG (OSS.RAW.NOPE = 'x')",
         "INSERT INTO OSS.RAW.NOPE VALUES (1)",
-        "UPDATE OSS.RAW.PARCELS SET DS = NULL",
+        "UPDATE OSS.RAW.NOPE SET DS = NULL",
     ] {
         let stderr = refused(p, sql);
         assert!(stderr.starts_with("error: 00"), "{sql}: {stderr}");

@@ -532,13 +532,40 @@ pub enum Statement {
         /// The object.
         name: Name,
     },
-    /// `INSERT INTO t ... VALUES (...), ...` into a seed table.
+    /// `INSERT [OVERWRITE] INTO t [(cols)] VALUES (...), ... | <query>`.
     Insert {
         /// The table.
         table: Name,
-        /// How many rows the statement adds.
-        rows: u64,
+        /// The statement text, evaluated by [`crate::local::select`].
+        text: String,
     },
+    /// `UPDATE t [alias] SET c = v, ... [WHERE ...]`.
+    Update {
+        /// The table.
+        table: Name,
+        /// The statement text, evaluated by [`crate::local::select`].
+        text: String,
+    },
+    /// `DELETE FROM t [alias] [WHERE ...]`.
+    Delete {
+        /// The table.
+        table: Name,
+        /// The statement text, evaluated by [`crate::local::select`].
+        text: String,
+    },
+    /// `BEGIN`, `START TRANSACTION`, `COMMIT`, `ROLLBACK`.
+    Transaction(TransactionControl),
+}
+
+/// A statement that opens or ends a session's explicit transaction.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TransactionControl {
+    /// `BEGIN [WORK | TRANSACTION] [NAME n]` or `START TRANSACTION [NAME n]`.
+    Begin,
+    /// `COMMIT [WORK]`.
+    Commit,
+    /// `ROLLBACK [WORK]`.
+    Rollback,
 }
 
 impl Statement {
@@ -555,6 +582,15 @@ impl Statement {
                 | Statement::AlterSession(_)
                 | Statement::Select { .. }
                 | Statement::Describe { .. }
+        )
+    }
+
+    /// True for INSERT, UPDATE and DELETE: the statements an explicit
+    /// transaction holds back until COMMIT.
+    pub fn is_dml(&self) -> bool {
+        matches!(
+            self,
+            Statement::Insert { .. } | Statement::Update { .. } | Statement::Delete { .. }
         )
     }
 }

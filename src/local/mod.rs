@@ -1,8 +1,9 @@
 //! The embedded local account: an emulated Snowflake that speaks floe's SQL.
 //!
 //! [`LocalAccount`] receives the same SQL text floe sends to Snowflake —
-//! the DDL subset floe emits, SHOW and tag lookups — and answers with
-//! Snowflake's columns, value formats and errors. It is built from a SQL
+//! the DDL subset floe emits, SHOW and tag lookups, queries, DML on table
+//! rows and explicit transactions — and answers with Snowflake's columns,
+//! value formats and errors. It is built from a SQL
 //! front end ([`lexer`], [`parser`] → [`ast`]), an executor that applies
 //! Snowflake's rules to a [`catalog`] without mutating it, SHOW rendering
 //! ([`show`]), and persistence ([`store`]: snapshot + journal under a file
@@ -224,8 +225,8 @@ impl LocalAccount {
     /// Executes a script of one or more `;`-separated statements, as a
     /// client asking for any number of them (`MULTI_STATEMENT_COUNT = 0`)
     /// does, and returns the result of the last. Each statement commits on
-    /// its own; the first refused statement stops the script and changes
-    /// nothing itself.
+    /// its own unless the session's explicit transaction holds it back; the
+    /// first refused statement stops the script and changes nothing itself.
     pub fn execute_sync(&self, sql: &str) -> Result<Rows, SqlError> {
         if let Some(latency) = self.shared.latency {
             std::thread::sleep(latency);
@@ -277,7 +278,9 @@ impl LocalAccount {
 }
 
 /// Runs the statements in order under the account's file lock; the first
-/// refused statement stops the rest. What succeeded is committed either way.
+/// refused statement stops the rest. What succeeded is committed either
+/// way, except DML inside the session's explicit transaction, which waits
+/// for COMMIT.
 fn execute_locked(
     data: &mut Data,
     session: &mut SessionState,
@@ -295,26 +298,28 @@ fn execute_locked(
     for p in parsed {
         let now = time::now();
         let query_id = results::next_query_id(now);
-        let outcome = exec::execute_with(
-            &data.catalog,
-            session,
-            &data.results,
-            &p.statement,
-            now,
-            mode,
-        );
-        if mode == Mode::Execute {
+        let outcome = if mode == Mode::Execute {
+            let outcome = execute_in_transaction(data, session, &mut committed, &p.statement, now);
             session.last_query_id = Some(query_id.clone());
-        }
+            outcome
+        } else {
+            exec::execute_with(
+                &data.catalog,
+                session,
+                &data.results,
+                &p.statement,
+                now,
+                mode,
+            )
+            .map(|outcome| outcome.rows)
+        };
         match outcome {
-            Ok(mut outcome) => {
-                data.catalog.apply(&outcome.changes);
-                committed.extend(outcome.changes);
-                outcome.rows.query_id = Some(query_id.clone());
+            Ok(mut rows) => {
+                rows.query_id = Some(query_id.clone());
                 if mode == Mode::Execute {
-                    data.results.insert(query_id, outcome.rows.clone());
+                    data.results.insert(query_id, rows.clone());
                 }
-                results.push(outcome.rows);
+                results.push(rows);
             }
             Err(e) => {
                 failure = Some(e);
@@ -332,6 +337,63 @@ fn execute_locked(
         Some(e) => Err(e),
         None => Ok(results),
     }
+}
+
+/// Runs one statement as Snowflake does around explicit transactions:
+/// BEGIN opens one (a second BEGIN is ignored), COMMIT and ROLLBACK end
+/// it, DML inside one is kept back (seen by this session only), and any
+/// other statement that writes commits the open transaction first, then
+/// runs on its own. Committed changes are applied and added to `committed`.
+fn execute_in_transaction(
+    data: &mut Data,
+    session: &mut SessionState,
+    committed: &mut Vec<Change>,
+    statement: &ast::Statement,
+    now: catalog::Millis,
+) -> Result<Rows, SqlError> {
+    if let ast::Statement::Transaction(control) = statement {
+        match control {
+            ast::TransactionControl::Begin => {
+                session.transaction.get_or_insert_with(Vec::new);
+            }
+            ast::TransactionControl::Commit => {
+                let pending = session.transaction.take().unwrap_or_default();
+                data.catalog.apply(&pending);
+                committed.extend(pending);
+            }
+            ast::TransactionControl::Rollback => session.transaction = None,
+        }
+        return Ok(Rows::status("Statement executed successfully."));
+    }
+    let held = statement.is_dml() && session.transaction.is_some();
+    if !statement.is_read_only() && !held {
+        let pending = session.transaction.take().unwrap_or_default();
+        data.catalog.apply(&pending);
+        committed.extend(pending);
+    }
+    let pending = session.transaction.clone().unwrap_or_default();
+    let outcome = if pending.is_empty() {
+        exec::execute_with(
+            &data.catalog,
+            session,
+            &data.results,
+            statement,
+            now,
+            Mode::Execute,
+        )?
+    } else {
+        let mut seen = data.catalog.clone();
+        seen.apply(&pending);
+        exec::execute_with(&seen, session, &data.results, statement, now, Mode::Execute)?
+    };
+    match (&mut session.transaction, held) {
+        (Some(pending), true) => pending.extend(outcome.changes),
+        _ => {
+            data.catalog.apply(&outcome.changes);
+            committed.extend(outcome.changes);
+        }
+    }
+    Ok(outcome.rows)
 }
 
 /// Snowflake's internal-error shape for a failure of the account's files.
@@ -486,3 +548,6 @@ pub(crate) fn scratch_account(statements: &[&str]) -> (tempfile::TempDir, LocalA
     }
     (dir, account)
 }
+
+#[cfg(test)]
+mod tests;

@@ -1,10 +1,11 @@
 //! A session's own context, apart from the catalog: what the executor
 //! changes with USE and ALTER SESSION, and what SHOW and SELECT read
-//! (current database, schema, role, parameters), so it sits below all three.
+//! (current database, schema, role, parameters), and its open transaction.
 
 use std::collections::BTreeMap;
 
 use crate::ident::Ident;
+use crate::local::catalog::Change;
 
 /// The session's context: what the login, USE (and CREATE
 /// DATABASE/SCHEMA/WAREHOUSE) and ALTER SESSION set.
@@ -24,4 +25,8 @@ pub struct SessionState {
     pub session_id: u64,
     /// The id of the session's last statement, for LAST_QUERY_ID().
     pub last_query_id: Option<String>,
+    /// The session's open explicit transaction: the changes its DML made,
+    /// seen by this session only until COMMIT (or a DDL statement) commits
+    /// them; ROLLBACK drops them.
+    pub transaction: Option<Vec<Change>>,
 }

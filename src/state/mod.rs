@@ -24,6 +24,7 @@ pub mod clock;
 mod error;
 pub mod journal;
 mod lock;
+pub mod tables;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};

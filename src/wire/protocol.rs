@@ -18,8 +18,34 @@ pub const SESSION_EXPIRED: &str = "390112";
 pub const MASTER_TOKEN_NOT_FOUND: &str = "390113";
 /// `390400`: a request the server cannot read.
 pub const BAD_REQUEST: &str = "390400";
-/// The `statementTypeId` of a query; every answer is a plain result set.
+/// The `statementTypeId` of a query.
 const STATEMENT_TYPE_SELECT: u32 = 0x1000;
+/// The `statementTypeId`s of INSERT, UPDATE and DELETE, and the exact
+/// result columns Snowflake answers them with: clients take a statement of
+/// these types as DML and add its counts into `rowcount`.
+const DML_RESULTS: &[(u32, &[&str])] = &[
+    (0x3100, &["number of rows inserted"]),
+    (
+        0x3200,
+        &[
+            "number of rows updated",
+            "number of multi-joined rows updated",
+        ],
+    ),
+    (0x3300, &["number of rows deleted"]),
+];
+
+/// The `statementTypeId` of a result: a DML type when it is exactly one
+/// row of a DML statement's counts, a query otherwise.
+fn statement_type(rows: &Rows) -> u32 {
+    let names: Vec<&str> = rows.columns.iter().map(|c| c.name.as_str()).collect();
+    let counts_only =
+        rows.rows.len() == 1 && rows.columns.iter().all(|c| c.ty == ColumnType::Fixed);
+    DML_RESULTS
+        .iter()
+        .find(|(_, columns)| counts_only && names == *columns)
+        .map_or(STATEMENT_TYPE_SELECT, |(id, _)| *id)
+}
 /// Snowflake's reported length of an unbounded text column.
 const TEXT_LENGTH: u64 = 16_777_216;
 
@@ -201,7 +227,7 @@ pub fn result_set(rows: &Rows, query_id: &str, chunk_url: &dyn Fn(usize) -> Stri
             "databaseProvider": null,
             "numberOfBinds": 0,
             "arrayBindSupported": false,
-            "statementTypeId": STATEMENT_TYPE_SELECT,
+            "statementTypeId": statement_type(rows),
             "version": 1,
             "sendResultTime": 0,
             "queryResultFormat": "json",
@@ -406,6 +432,37 @@ mod tests {
             .expect("a chunk is rows separated by commas");
         assert_eq!(last[0], json!([(PAGE_ROWS * 2).to_string()]));
         assert_eq!(last.as_array().map(Vec::len), Some(5));
+    }
+
+    #[test]
+    fn dml_counts_are_announced_as_dml_and_look_alike_queries_are_not() {
+        let counts = |names: &[&str], ty: ColumnType| Rows {
+            columns: names.iter().map(|n| Column::new(*n, ty)).collect(),
+            rows: vec![names.iter().map(|_| Some("1".to_string())).collect()],
+            query_id: None,
+        };
+        let type_of = |rows: &Rows| answer_of(rows, "q")["data"]["statementTypeId"].clone();
+        let update = [
+            "number of rows updated",
+            "number of multi-joined rows updated",
+        ];
+        assert_eq!(
+            type_of(&counts(&["number of rows inserted"], ColumnType::Fixed)),
+            0x3100
+        );
+        assert_eq!(type_of(&counts(&update, ColumnType::Fixed)), 0x3200);
+        assert_eq!(
+            type_of(&counts(&["number of rows deleted"], ColumnType::Fixed)),
+            0x3300
+        );
+        assert_eq!(
+            type_of(&counts(&["number of rows deleted"], ColumnType::Text)),
+            STATEMENT_TYPE_SELECT
+        );
+        assert_eq!(
+            type_of(&counts(&["status"], ColumnType::Fixed)),
+            STATEMENT_TYPE_SELECT
+        );
     }
 
     #[test]

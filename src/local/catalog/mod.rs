@@ -1,10 +1,10 @@
 //! The emulated account's objects and the only way to change them.
 //!
 //! A [`Catalog`] holds warehouses, databases, schemas and schema objects
-//! (tables, views, dynamic tables, tasks, tags, models) keyed by resolved
-//! names. The executor never mutates it directly: it computes a list of
-//! [`Change`]s from a read-only catalog, and [`Catalog::apply`] replays
-//! them. That split is what makes a failed statement leave the catalog
+//! (tables with their rows, views, dynamic tables, tasks, tags, models)
+//! keyed by resolved names. The executor never mutates it directly: it
+//! computes a list of [`Change`]s from a read-only catalog, and
+//! [`Catalog::apply`] replays them. That split is what makes a failed statement leave the catalog
 //! untouched, and what the journal persists. This module does no I/O and
 //! enforces no Snowflake rule.
 
@@ -234,6 +234,27 @@ pub enum Change {
         /// Its key.
         key: ObjectKey,
     },
+    /// Append rows to a table.
+    InsertRows {
+        /// The table's key.
+        key: ObjectKey,
+        /// The new rows.
+        rows: Vec<Row>,
+    },
+    /// Replace rows of a table, matched by id.
+    UpdateRows {
+        /// The table's key.
+        key: ObjectKey,
+        /// The rows' new contents.
+        rows: Vec<Row>,
+    },
+    /// Remove rows of a table by id.
+    DeleteRows {
+        /// The table's key.
+        key: ObjectKey,
+        /// The ids of the rows removed.
+        ids: Vec<u64>,
+    },
     /// Advance the id counter.
     NextId {
         /// The new counter value.
@@ -335,6 +356,27 @@ impl Catalog {
             }
             Change::DropObject { key } => {
                 self.objects.remove(&key);
+            }
+            Change::InsertRows { key, rows } => {
+                if let Some(Object::Table(t)) = self.objects.get_mut(&key) {
+                    t.data.extend(rows);
+                }
+            }
+            Change::UpdateRows { key, rows } => {
+                if let Some(Object::Table(t)) = self.objects.get_mut(&key) {
+                    let by_id: BTreeMap<u64, Row> = rows.into_iter().map(|r| (r.id, r)).collect();
+                    for row in &mut t.data {
+                        if let Some(new) = by_id.get(&row.id) {
+                            row.clone_from(new);
+                        }
+                    }
+                }
+            }
+            Change::DeleteRows { key, ids } => {
+                if let Some(Object::Table(t)) = self.objects.get_mut(&key) {
+                    let ids: std::collections::BTreeSet<u64> = ids.into_iter().collect();
+                    t.data.retain(|row| !ids.contains(&row.id));
+                }
             }
             Change::NextId { value } => self.next_id = value,
         }

@@ -124,7 +124,19 @@ pub struct Column {
     pub default: Option<String>,
 }
 
-/// A table (seed data; floe reads but does not manage these).
+/// One stored row of a table: an id unique in the account (updates and
+/// deletes name rows by it, so changes committed by other sessions in the
+/// meantime do not shift them) and one cell per column, in the text
+/// Snowflake's JSON result format carries (`None` for NULL).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    /// The row's id.
+    pub id: u64,
+    /// One cell per column, in column order.
+    pub cells: Vec<Option<String>>,
+}
+
+/// A table: declared columns and the rows DML stored in it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Table {
     /// Resolved name.
@@ -137,8 +149,10 @@ pub struct Table {
     pub comment: Option<String>,
     /// CLUSTER BY expressions.
     pub cluster_by: Vec<String>,
-    /// Rows inserted through INSERT.
-    pub rows: u64,
+    /// The rows, in insertion order. Accounts written before tables kept
+    /// rows stored only a count, which is not read back.
+    #[serde(default)]
+    pub data: Vec<Row>,
     /// Tags set on the table.
     pub tags: Tags,
 }

@@ -9,6 +9,7 @@
 
 mod account;
 mod describe;
+mod dml;
 mod model_versions;
 mod models;
 mod relations;
@@ -155,7 +156,12 @@ impl Exec<'_> {
             } => self.get_tag(column, tag, object, domain),
             Statement::TagReferences(q) => self.tag_references(q),
             Statement::ModelVersions(q) => self.model_versions(q),
-            Statement::Insert { table, rows } => self.insert(table, *rows),
+            Statement::Insert { table, text } => self.insert(table, text),
+            Statement::Update { table, text } => self.update(table, text),
+            Statement::Delete { table, text } => self.delete(table, text),
+            // Transactions are the account's to keep (`crate::local`): a
+            // statement reaching the executor runs outside one.
+            Statement::Transaction(_) => Ok(Outcome::done(Vec::new())),
             Statement::AlterSession(change) => Ok(self.alter_session(change)),
             Statement::SelectValues(items) => Ok(self.select_values(items)),
             Statement::Select { text } => Ok(Outcome {

@@ -4,14 +4,9 @@
 use super::warehouse::word;
 use super::{Exec, Outcome, already_exists_ok, created};
 use crate::ident::Ident;
-use crate::local::ast::{
-    Alter, AlterAction, ColumnSpec, Create, CreateBody, Name, ObjectType, Prop, Query, Value,
-};
-use crate::local::catalog::{
-    Change, Column, DynamicTable, Namespace, Object, QualifiedName, Table, View,
-};
+use crate::local::ast::{Alter, AlterAction, ColumnSpec, Create, CreateBody, Prop, Query, Value};
+use crate::local::catalog::{Change, Column, DynamicTable, Object, QualifiedName, Table, View};
 use crate::local::error::{self, SqlError};
-use crate::session::{Column as ResultColumn, ColumnType, Rows};
 
 fn columns(specs: &[ColumnSpec]) -> Vec<Column> {
     specs
@@ -96,7 +91,7 @@ impl Exec<'_> {
                         .map(|p| super::target::comment_text(&p.value))
                         .transpose()?,
                     cluster_by: cluster_by.clone(),
-                    rows: 0,
+                    data: Vec::new(),
                     tags: self.resolve_tags(tags)?,
                 })
             }
@@ -300,36 +295,5 @@ impl Exec<'_> {
             _ => return Err(error::unsupported("ALTER DYNAMIC TABLE")),
         }
         Ok(())
-    }
-
-    pub(super) fn insert(&mut self, table: &Name, rows: u64) -> Result<Outcome, SqlError> {
-        let q = self.qualify(table, "INSERT")?;
-        self.require_schema(&q.database, &q.schema)?;
-        let mut t = match self.catalog.object(&q, Namespace::Relation) {
-            Some(Object::Table(t)) => t.clone(),
-            Some(other) => {
-                return Err(error::wrong_type(
-                    other.type_name(),
-                    ObjectType::Table.keyword(),
-                ));
-            }
-            None => return Err(error::object_missing(&q.display())),
-        };
-        t.rows = t.rows.saturating_add(rows);
-        Ok(Outcome {
-            rows: Rows {
-                columns: vec![ResultColumn::new(
-                    "number of rows inserted",
-                    ColumnType::Fixed,
-                )],
-                rows: vec![vec![Some(rows.to_string())]],
-                query_id: None,
-            },
-            changes: vec![Change::PutObject {
-                database: q.database,
-                schema: q.schema,
-                object: Object::Table(t),
-            }],
-        })
     }
 }

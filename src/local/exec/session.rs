@@ -93,6 +93,7 @@ pub fn login_state(catalog: &Catalog, session_id: u64, login: &LoginContext) -> 
         parameters: Parameters::new(),
         session_id,
         last_query_id: None,
+        transaction: None,
     }
 }
 

@@ -140,6 +140,16 @@ impl<'a> Parser<'a> {
             self.comment_on()?
         } else if first.is_word("INSERT") {
             self.insert()?
+        } else if first.is_word("UPDATE") {
+            self.update()?
+        } else if first.is_word("DELETE") {
+            self.delete()?
+        } else if first.is_word("BEGIN")
+            || first.is_word("START")
+            || first.is_word("COMMIT")
+            || first.is_word("ROLLBACK")
+        {
+            self.transaction()?
         } else if first.kind == TokenKind::Word {
             return Err(error::unsupported(&first.value.to_ascii_uppercase()));
         } else {

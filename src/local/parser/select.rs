@@ -1,10 +1,12 @@
-//! The SELECT forms floe sends (task graph enable, tag lookups) and INSERT
-//! into seed tables. Any other SELECT is outside the emulated subset.
+//! The SELECT forms floe sends (task graph enable, tag lookups), the DML
+//! statements (INSERT, UPDATE, DELETE: the table named, the text kept for
+//! the evaluator) and the transaction statements.
 
 use super::Parser;
 use crate::ident::Ident;
 use crate::local::ast::{
     ModelVersionsQuery, Name, ObjectType, SelectItem, SelectValue, Statement, TagReferencesQuery,
+    TransactionControl,
 };
 use crate::local::error::{self, SqlError};
 use crate::local::lexer::TokenKind;
@@ -344,31 +346,63 @@ impl Parser<'_> {
         Ok(order)
     }
 
+    /// `INSERT [OVERWRITE] INTO t ...`: the table, and the whole text for
+    /// the evaluator.
     pub(super) fn insert(&mut self) -> Result<Statement, SqlError> {
+        let start = self.position();
         self.expect_word("INSERT")?;
         self.eat_word("OVERWRITE");
         self.expect_word("INTO")?;
         let table = self.name()?;
-        if self.eat_symbol("(") {
-            self.skip_until(|t| t.is_symbol(")"))?;
-            self.expect_symbol(")")?;
-        }
-        let mut rows = 0;
-        if self.eat_word("VALUES") {
-            loop {
-                self.expect_symbol("(")?;
-                self.skip_until(|t| t.is_symbol(")"))?;
-                self.expect_symbol(")")?;
-                rows += 1;
-                if !self.eat_symbol(",") {
-                    break;
-                }
-            }
-        } else if self.peek_word("SELECT") || self.peek_word("WITH") {
+        self.rest_text()?;
+        let text = self.text_between(start, self.position());
+        Ok(Statement::Insert { table, text })
+    }
+
+    /// `UPDATE t ...`: the table, and the whole text for the evaluator.
+    pub(super) fn update(&mut self) -> Result<Statement, SqlError> {
+        let start = self.position();
+        self.expect_word("UPDATE")?;
+        let table = self.name()?;
+        self.rest_text()?;
+        let text = self.text_between(start, self.position());
+        Ok(Statement::Update { table, text })
+    }
+
+    /// `DELETE FROM t ...`: the table, and the whole text for the evaluator.
+    pub(super) fn delete(&mut self) -> Result<Statement, SqlError> {
+        let start = self.position();
+        self.expect_word("DELETE")?;
+        self.expect_word("FROM")?;
+        let table = self.name()?;
+        if !self.at_end() {
             self.rest_text()?;
-        } else {
-            return Err(self.unexpected());
         }
-        Ok(Statement::Insert { table, rows })
+        let text = self.text_between(start, self.position());
+        Ok(Statement::Delete { table, text })
+    }
+
+    /// `BEGIN [WORK | TRANSACTION] [NAME n]`, `START TRANSACTION [NAME n]`,
+    /// `COMMIT [WORK]`, `ROLLBACK [WORK]`.
+    pub(super) fn transaction(&mut self) -> Result<Statement, SqlError> {
+        let control = if self.eat_word("BEGIN") {
+            if !self.eat_word("WORK") {
+                self.eat_word("TRANSACTION");
+            }
+            TransactionControl::Begin
+        } else if self.eat_words(&["START", "TRANSACTION"]) {
+            TransactionControl::Begin
+        } else if self.eat_word("COMMIT") {
+            self.eat_word("WORK");
+            return Ok(Statement::Transaction(TransactionControl::Commit));
+        } else {
+            self.expect_word("ROLLBACK")?;
+            self.eat_word("WORK");
+            return Ok(Statement::Transaction(TransactionControl::Rollback));
+        };
+        if self.eat_word("NAME") {
+            self.ident()?;
+        }
+        Ok(Statement::Transaction(control))
     }
 }

@@ -11,7 +11,7 @@
 
 use sqlparser::ast::{self as sql, Expr, Function, FunctionArg, FunctionArgExpr};
 
-use super::cast::cast;
+use super::cast::{cast, numeric_not_recognized};
 use super::expr::{self, Scope, compare};
 use super::value::{Ty, Value};
 use super::{Col, Context, Env, entity_detail};
@@ -194,8 +194,12 @@ pub(crate) fn call(
         return aggregate(ctx, env, &name, f, scope);
     }
     let mut values = Vec::new();
-    for a in args(f) {
+    for (i, a) in args(f).into_iter().enumerate() {
         values.push(match a {
+            // A date part is a keyword, not a column.
+            Some(e) if i == 0 && is_date_part(&name, e) => {
+                Value::Text(expr::column_name(e).to_ascii_uppercase())
+            }
             Some(e) => expr::eval(ctx, env, e, scope)?,
             None => Value::Null,
         });
@@ -294,6 +298,7 @@ fn scalar(ctx: &Context<'_>, name: &str, v: &[Value]) -> Result<Value, SqlError>
                 }
             },
         },
+        "DATEADD" | "TIMESTAMPADD" => date_add(text(0).as_deref(), &arg(1), arg(2))?,
         "TO_VARIANT" => cast(arg(0), Ty::Variant)?,
         "TO_ARRAY" => cast(arg(0), Ty::Array)?,
         "TO_JSON" => Value::Text(arg(0).json().to_string()),
@@ -392,5 +397,31 @@ fn aggregate(
             .unwrap_or(Value::Null),
         "ANY_VALUE" => present.next().cloned().unwrap_or(Value::Null),
         other => return Err(error::unsupported(&format!("function {other}"))),
+    })
+}
+
+/// `DATEADD(part, n, x)` for the time parts second, minute, hour and day
+/// (singular or plural): `x` moved by `n` of them; NULL in, NULL out.
+fn date_add(part: Option<&str>, n: &Value, x: Value) -> Result<Value, SqlError> {
+    let unit: i128 = match part.unwrap_or_default() {
+        "SECOND" | "SECONDS" => 1_000_000_000,
+        "MINUTE" | "MINUTES" => 60 * 1_000_000_000,
+        "HOUR" | "HOURS" => 3_600 * 1_000_000_000,
+        "DAY" | "DAYS" => 86_400 * 1_000_000_000,
+        other => return Err(error::unsupported(&format!("DATEADD by {other}"))),
+    };
+    if n.is_null() || x.is_null() {
+        return Ok(Value::Null);
+    }
+    let count = n.number().ok_or_else(|| numeric_not_recognized(n))?.trunc() as i128;
+    Ok(match x {
+        Value::Date(days) if unit % 86_400_000_000_000 == 0 => {
+            Value::Date(days + (count * unit / 86_400_000_000_000) as i64)
+        }
+        Value::Date(days) => Value::Timestamp(i128::from(days) * 86_400_000_000_000 + count * unit),
+        other => match cast(other, Ty::TimestampNtz)? {
+            Value::Timestamp(ns) => Value::Timestamp(ns + count * unit),
+            v => v,
+        },
     })
 }

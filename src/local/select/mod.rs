@@ -7,12 +7,13 @@
 //! joins; projections, WHERE, GROUP BY with the common aggregates, ORDER BY
 //! and LIMIT. Every column has a static [`Ty`] known before a row is read,
 //! so describe-only requests and the column types of views and dynamic
-//! tables come from the same code. The local account keeps no table data:
-//! a query reading a table, view or dynamic table is answered in
-//! describe-only mode (columns, no rows) and refused otherwise. Nothing
-//! here changes the catalog.
+//! tables come from the same code. A query reads a table's stored rows; a
+//! view or dynamic table is answered in describe-only mode (columns, no
+//! rows) and refused otherwise. [`dml`] evaluates INSERT, UPDATE and
+//! DELETE the same way. Nothing here changes the catalog.
 
 mod cast;
+pub(crate) mod dml;
 mod entity_detail;
 mod expr;
 mod functions;

@@ -3,10 +3,9 @@
 //! `VALUES (...)` rows, `TABLE(RESULT_SCAN('<id>' | LAST_QUERY_ID()))`
 //! over the account's recent results, `TABLE(GENERATOR(ROWCOUNT => n))`,
 //! `[<db>.]INFORMATION_SCHEMA.TABLES` from the catalog, CTEs, subqueries
-//! and joins of these. Tables, views and dynamic tables give their columns
-//! (a view's and a dynamic table's typed from its query) and no rows: the
-//! local account keeps no table data, so reading one is only answered in
-//! describe-only mode.
+//! and joins of these. Tables give their declared columns and stored rows;
+//! views and dynamic tables their columns (typed from their query) and no
+//! rows, so reading one is only answered in describe-only mode.
 
 use sqlparser::ast::{self as sql, Expr, JoinConstraint, JoinOperator, TableFactor};
 
@@ -350,16 +349,23 @@ fn relation(ctx: &Context<'_>, env: &Env, parts: &[String]) -> Result<Table, Sql
         .catalog
         .object(&name, Namespace::Relation)
         .ok_or_else(|| error::object_missing(&name.display()))?;
-    if !ctx.describe_only {
-        return Err(error::unsupported(&format!(
-            "reading the rows of {} (the local account keeps no table data; only its columns can be described)",
-            name.display()
-        )));
+    let columns = relation_columns(ctx, env, object)?;
+    if ctx.describe_only {
+        return Ok(Table {
+            columns,
+            rows: Vec::new(),
+        });
     }
-    Ok(Table {
-        columns: relation_columns(ctx, env, object)?,
-        rows: Vec::new(),
-    })
+    match object {
+        Object::Table(t) => Ok(Table {
+            columns,
+            rows: super::dml::stored_rows(t),
+        }),
+        _ => Err(error::unsupported(&format!(
+            "reading the rows of {} (the local account keeps rows of tables only; a view's or dynamic table's columns can be described)",
+            name.display()
+        ))),
+    }
 }
 
 /// The columns and types of a table, view or dynamic table. Tables give
@@ -465,7 +471,13 @@ fn information_schema_tables(ctx: &Context<'_>, database: &Ident) -> Result<Tabl
             continue;
         }
         let (kind, row_count, created, comment, dynamic) = match object {
-            Object::Table(t) => ("BASE TABLE", Some(t.rows), t.created_on, &t.comment, "NO"),
+            Object::Table(t) => (
+                "BASE TABLE",
+                Some(t.data.len()),
+                t.created_on,
+                &t.comment,
+                "NO",
+            ),
             Object::View(v) => ("VIEW", None, v.created_on, &v.comment, "NO"),
             Object::DynamicTable(d) => ("BASE TABLE", Some(0), d.created_on, &d.comment, "YES"),
             _ => continue,

@@ -317,3 +317,25 @@ fn joins_ctes_group_by_and_order_by_evaluate() {
         ]
     );
 }
+
+#[test]
+fn dateadd_moves_timestamps_and_dates_by_time_parts() {
+    let rows = eval(
+        "SELECT TO_VARCHAR(DATEADD(second, 90, '2026-01-02 03:04:05'::TIMESTAMP_NTZ)) AS T, \
+         TO_VARCHAR(DATEADD(hours, -4, '2026-01-02 03:04:05'::TIMESTAMP_NTZ)) AS H, \
+         TO_VARCHAR(DATEADD(day, -2, '2026-01-02'::DATE)) AS D, \
+         DATEADD(minute, 1, NULL) AS N",
+    )
+    .unwrap();
+    assert_eq!(
+        cells(&rows),
+        vec![vec![
+            Some("2026-01-02 03:05:35.000000000"),
+            Some("2026-01-01 23:04:05.000000000"),
+            Some("2025-12-31"),
+            None
+        ]]
+    );
+    let refused = eval("SELECT DATEADD(fortnight, 1, '2026-01-02'::DATE)").unwrap_err();
+    assert_eq!(refused.code, "000002", "{refused}");
+}

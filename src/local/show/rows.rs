@@ -277,7 +277,7 @@ fn object_row(k: &ObjectKey, o: &Object, finalizers: &Finalizers) -> Cells {
             s("TABLE"),
             s(t.comment.clone().unwrap_or_default()),
             cluster_by(&t.cluster_by),
-            s(t.rows.to_string()),
+            s(t.data.len().to_string()),
             s("0"),
             s(OWNER),
             s("1"),

@@ -1,0 +1,210 @@
+//! Table rows through the account: DML, their row counts, persistence and
+//! explicit transactions seen from two sessions.
+
+use super::session::SessionState;
+use super::{LocalAccount, scratch_account};
+use crate::session::Rows;
+
+const SETUP: &[&str] = &[
+    "CREATE DATABASE D",
+    "CREATE SCHEMA D.S",
+    "CREATE TABLE D.S.HEAD (ENV VARCHAR NOT NULL, SERIAL NUMBER(38,0), NOTE VARCHAR DEFAULT 'none', AT TIMESTAMP_LTZ)",
+];
+
+fn run(account: &LocalAccount, sql: &str) -> Rows {
+    account
+        .execute_sync(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// The result as column names and text cells (`NULL` for NULL).
+fn table(rows: &Rows) -> (Vec<String>, Vec<Vec<String>>) {
+    (
+        rows.columns.iter().map(|c| c.name.clone()).collect(),
+        rows.rows
+            .iter()
+            .map(|r| {
+                r.iter()
+                    .map(|c| c.clone().unwrap_or_else(|| "NULL".into()))
+                    .collect()
+            })
+            .collect(),
+    )
+}
+
+fn cells(rows: &Rows) -> Vec<Vec<String>> {
+    table(rows).1
+}
+
+fn strings(rows: &[&[&str]]) -> Vec<Vec<String>> {
+    rows.iter()
+        .map(|r| r.iter().map(ToString::to_string).collect())
+        .collect()
+}
+
+/// Another session on the same account, with `D.S` current.
+fn other_session(account: &LocalAccount) -> LocalAccount {
+    account.session_with(SessionState::default())
+}
+
+#[test]
+fn dml_answers_snowflakes_row_counts_and_select_reads_the_rows_back() {
+    let (_dir, acc) = scratch_account(SETUP);
+    let inserted = run(
+        &acc,
+        "INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('DEV', 1), ('PROD', 7), ('QA', 3)",
+    );
+    assert_eq!(
+        table(&inserted),
+        (vec!["number of rows inserted".into()], strings(&[&["3"]]))
+    );
+    let updated = run(
+        &acc,
+        "UPDATE D.S.HEAD SET SERIAL = SERIAL + 1, NOTE = 'bumped' WHERE SERIAL = 1",
+    );
+    assert_eq!(
+        table(&updated),
+        (
+            vec![
+                "number of rows updated".into(),
+                "number of multi-joined rows updated".into()
+            ],
+            strings(&[&["1", "0"]])
+        )
+    );
+    let missed = run(&acc, "UPDATE D.S.HEAD h SET SERIAL = 9 WHERE h.SERIAL = 1");
+    assert_eq!(cells(&missed), strings(&[&["0", "0"]]));
+    let deleted = run(&acc, "DELETE FROM D.S.HEAD WHERE ENV = 'QA'");
+    assert_eq!(
+        table(&deleted),
+        (vec!["number of rows deleted".into()], strings(&[&["1"]]))
+    );
+    let rows = run(&acc, "SELECT ENV, SERIAL, NOTE FROM D.S.HEAD ORDER BY ENV");
+    assert_eq!(
+        cells(&rows),
+        strings(&[&["DEV", "2", "bumped"], &["PROD", "7", "none"]])
+    );
+    let show = run(&acc, "SHOW TABLES LIKE 'HEAD' IN SCHEMA D.S");
+    let at = show.columns.iter().position(|c| c.name == "rows").unwrap();
+    assert_eq!(show.rows[0][at].as_deref(), Some("2"));
+    assert_eq!(
+        cells(&run(&acc, "DELETE FROM D.S.HEAD")),
+        strings(&[&["2"]])
+    );
+    assert!(run(&acc, "SELECT * FROM D.S.HEAD").rows.is_empty());
+}
+
+#[test]
+fn a_refused_row_changes_nothing() {
+    let (_dir, acc) = scratch_account(SETUP);
+    run(&acc, "INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('DEV', 1)");
+    let null = acc
+        .execute_sync("INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('QA', 2), (NULL, 3)")
+        .unwrap_err();
+    assert_eq!(null.code, "100072", "{null}");
+    let short = acc
+        .execute_sync("INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('QA')")
+        .unwrap_err();
+    assert_eq!(short.code, "002020", "{short}");
+    let not_a_number = acc
+        .execute_sync("UPDATE D.S.HEAD SET SERIAL = 'x'")
+        .unwrap_err();
+    assert_eq!(not_a_number.code, "100038", "{not_a_number}");
+    let missing = acc.execute_sync("DELETE FROM D.S.NOPE").unwrap_err();
+    assert_eq!(missing.code, "002003", "{missing}");
+    assert_eq!(
+        cells(&run(&acc, "SELECT ENV, SERIAL FROM D.S.HEAD")),
+        strings(&[&["DEV", "1"]])
+    );
+}
+
+#[test]
+fn rows_survive_reopening_the_account() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("account");
+    {
+        let acc = LocalAccount::open(&path, &[], None).unwrap();
+        for sql in SETUP {
+            run(&acc, sql);
+        }
+        run(
+            &acc,
+            "INSERT INTO D.S.HEAD (ENV, SERIAL, AT) VALUES ('DEV', 1, '2026-01-02 03:04:05'), ('QA', 2, NULL)",
+        );
+        run(&acc, "UPDATE D.S.HEAD SET SERIAL = 5 WHERE ENV = 'DEV'");
+        run(&acc, "DELETE FROM D.S.HEAD WHERE ENV = 'QA'");
+    }
+    let acc = LocalAccount::open(&path, &[], None).unwrap();
+    let rows = run(
+        &acc,
+        "SELECT ENV, SERIAL, TO_VARCHAR(AT) AS AT FROM D.S.HEAD",
+    );
+    assert_eq!(
+        cells(&rows),
+        strings(&[&["DEV", "5", "2026-01-02 03:04:05.000000000"]])
+    );
+}
+
+#[test]
+fn a_transaction_is_seen_by_its_session_only_until_commit() {
+    let (_dir, acc) = scratch_account(SETUP);
+    let other = other_session(&acc);
+    run(&acc, "BEGIN TRANSACTION");
+    run(&acc, "INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('DEV', 1)");
+    run(&acc, "UPDATE D.S.HEAD SET SERIAL = 2 WHERE SERIAL = 1");
+    let mine = "SELECT ENV, SERIAL FROM D.S.HEAD";
+    assert_eq!(cells(&run(&acc, mine)), strings(&[&["DEV", "2"]]));
+    assert!(run(&other, mine).rows.is_empty());
+    run(&acc, "COMMIT");
+    assert_eq!(cells(&run(&other, mine)), strings(&[&["DEV", "2"]]));
+}
+
+#[test]
+fn rollback_leaves_nothing_and_ddl_commits_the_open_transaction() {
+    let (_dir, acc) = scratch_account(SETUP);
+    let count = "SELECT COUNT(*) FROM D.S.HEAD";
+    run(
+        &acc,
+        "BEGIN; INSERT INTO D.S.HEAD (ENV) VALUES ('A'); DELETE FROM D.S.HEAD",
+    );
+    run(&acc, "INSERT INTO D.S.HEAD (ENV) VALUES ('B')");
+    run(&acc, "ROLLBACK");
+    assert_eq!(cells(&run(&acc, count)), strings(&[&["0"]]));
+
+    run(&acc, "START TRANSACTION NAME t1");
+    run(&acc, "BEGIN");
+    run(&acc, "INSERT INTO D.S.HEAD (ENV) VALUES ('C')");
+    run(&acc, "CREATE SCHEMA D.OTHER");
+    run(&acc, "INSERT INTO D.S.HEAD (ENV) VALUES ('D')");
+    run(&acc, "ROLLBACK WORK");
+    let other = other_session(&acc);
+    assert_eq!(cells(&run(&other, count)), strings(&[&["2"]]));
+}
+
+#[test]
+fn insert_overwrite_replaces_the_rows_and_insert_select_copies_them() {
+    let (_dir, acc) = scratch_account(SETUP);
+    run(&acc, "CREATE TABLE D.S.COPY (ENV VARCHAR, SERIAL NUMBER)");
+    run(
+        &acc,
+        "INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('DEV', 1), ('QA', 2)",
+    );
+    let copied = run(
+        &acc,
+        "INSERT INTO D.S.COPY SELECT ENV, SERIAL * 10 FROM D.S.HEAD WHERE SERIAL > 1",
+    );
+    assert_eq!(cells(&copied), strings(&[&["1"]]));
+    let overwritten = run(
+        &acc,
+        "INSERT OVERWRITE INTO D.S.HEAD (ENV, SERIAL) VALUES ('PROD', 9)",
+    );
+    assert_eq!(cells(&overwritten), strings(&[&["1"]]));
+    assert_eq!(
+        cells(&run(&acc, "SELECT ENV, SERIAL FROM D.S.HEAD")),
+        strings(&[&["PROD", "9"]])
+    );
+    assert_eq!(
+        cells(&run(&acc, "SELECT ENV, SERIAL FROM D.S.COPY")),
+        strings(&[&["QA", "20"]])
+    );
+}

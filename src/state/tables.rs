@@ -1,0 +1,375 @@
+//! State kept in tables of a Snowflake schema: their layout and the
+//! statements that create them, write a batch of state changes with
+//! compare-and-swap on the serial, read the state back, and hold the lock
+//! with a lease.
+//!
+//! Pure: SQL text out, result rows in; the caller runs the statements
+//! through the environment's `Session` (so a real account, the local
+//! account and `floe local serve` behave alike). Four tables in
+//! `<database>.<schema>`, each keyed by `ENVIRONMENT` so that environments
+//! may share a schema:
+//!
+//! | table | one row per | columns |
+//! |---|---|---|
+//! | `FLOE_STATE_HEAD` | environment | `LINEAGE`, `SERIAL`, `FORMAT_VERSION`, `WRITTEN_BY`, `WRITTEN_AT` |
+//! | `FLOE_STATE_RESOURCES` | recorded address | `ADDRESS`, `SERIAL` (written at), `ENTRY` (the entry as JSON) |
+//! | `FLOE_STATE_HISTORY` | address changed by a serial | `SERIAL`, `ADDRESS`, `ENTRY_BEFORE`, `ENTRY_AFTER` (JSON, NULL when absent), `WRITTEN_BY`, `WRITTEN_AT` |
+//! | `FLOE_STATE_LOCK` | environment | `LOCK_ID`, `HOLDER`, `PID`, `COMMAND`, `BRANCH`, `GIT_COMMIT`, `SINCE`, `LEASE_UNTIL` |
+//!
+//! A write is one explicit transaction: the head's serial moves from the
+//! serial read to the next only when nobody moved it meanwhile (the UPDATE
+//! counts one row), then the changed addresses' rows and their history
+//! follow, and history older than the kept serials is deleted. The lock
+//! row is taken by an UPDATE that matches only a free lock (Snowflake runs
+//! UPDATEs of one table one at a time), so two runs never both hold it.
+
+use std::collections::BTreeMap;
+
+use crate::ident::{Ident, sql_string};
+use crate::model::Address;
+use crate::session::Rows;
+
+use super::{LockInfo, STATE_FORMAT_VERSION, StateEntry};
+
+/// The state tables of one environment in one schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateTables {
+    schema: String,
+    environment: String,
+}
+
+/// A table row that is not what this build writes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("a row of {table} is unreadable ({message}); fix or delete that row")]
+pub struct RowError {
+    /// The table.
+    pub table: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+/// The head row of an environment: which state, at which serial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Head {
+    /// The state's lineage.
+    pub lineage: String,
+    /// The serial last written.
+    pub serial: u64,
+}
+
+/// One address changed by a write: its entry before and after (`None`
+/// when absent).
+#[derive(Debug, Clone, Copy)]
+pub struct Changed<'a> {
+    /// The address.
+    pub address: &'a Address,
+    /// The entry before the write.
+    pub before: Option<&'a StateEntry>,
+    /// The entry after the write.
+    pub after: Option<&'a StateEntry>,
+}
+
+/// The statements of one write: run `BEGIN`, then `swap`; when it updated
+/// no row the serial moved meanwhile (run `ROLLBACK`), otherwise run
+/// `rest` and `COMMIT`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Write {
+    /// The compare-and-swap of the head's serial.
+    pub swap: String,
+    /// The resource and history rows, and the trimming of old history.
+    pub rest: Vec<String>,
+}
+
+/// The lock row as read back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockRow {
+    /// Who holds it, if anyone.
+    pub holder: Option<LockInfo>,
+    /// The holder's lease ran out: it stopped renewing.
+    pub stale: bool,
+}
+
+impl StateTables {
+    /// The tables of `environment` in `database.schema`.
+    pub fn new(database: &Ident, schema: &Ident, environment: &str) -> Self {
+        StateTables {
+            schema: format!("{}.{}", database.to_sql(), schema.to_sql()),
+            environment: environment.to_string(),
+        }
+    }
+
+    fn table(&self, name: &str) -> String {
+        format!("{}.{name}", self.schema)
+    }
+
+    fn env(&self) -> String {
+        format!("ENVIRONMENT = {}", sql_string(&self.environment))
+    }
+
+    /// The schema and the four tables, each created only when missing.
+    pub fn create(&self) -> Vec<String> {
+        let env = "ENVIRONMENT VARCHAR NOT NULL";
+        vec![
+            format!("CREATE SCHEMA IF NOT EXISTS {}", self.schema),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} ({env}, LINEAGE VARCHAR NOT NULL, SERIAL NUMBER(38,0) NOT NULL, FORMAT_VERSION NUMBER(38,0) NOT NULL, WRITTEN_BY VARCHAR, WRITTEN_AT TIMESTAMP_LTZ)",
+                self.table("FLOE_STATE_HEAD")
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} ({env}, ADDRESS VARCHAR NOT NULL, SERIAL NUMBER(38,0) NOT NULL, ENTRY VARCHAR NOT NULL)",
+                self.table("FLOE_STATE_RESOURCES")
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} ({env}, SERIAL NUMBER(38,0) NOT NULL, ADDRESS VARCHAR NOT NULL, ENTRY_BEFORE VARCHAR, ENTRY_AFTER VARCHAR, WRITTEN_BY VARCHAR, WRITTEN_AT TIMESTAMP_LTZ)",
+                self.table("FLOE_STATE_HISTORY")
+            ),
+            format!(
+                "CREATE TABLE IF NOT EXISTS {} ({env}, LOCK_ID VARCHAR, HOLDER VARCHAR, PID NUMBER(38,0), COMMAND VARCHAR, BRANCH VARCHAR, GIT_COMMIT VARCHAR, SINCE TIMESTAMP_LTZ, LEASE_UNTIL TIMESTAMP_LTZ)",
+                self.table("FLOE_STATE_LOCK")
+            ),
+        ]
+    }
+
+    /// Reads the environment's head: [`StateTables::head`] parses it.
+    pub fn read_head(&self) -> String {
+        format!(
+            "SELECT LINEAGE, SERIAL FROM {} WHERE {}",
+            self.table("FLOE_STATE_HEAD"),
+            self.env()
+        )
+    }
+
+    /// The head in `rows` (from [`StateTables::read_head`]); `None` before
+    /// the first write.
+    pub fn head(&self, rows: &Rows) -> Result<Option<Head>, RowError> {
+        let Some(row) = rows.rows.first() else {
+            return Ok(None);
+        };
+        let bad = |message: &str| RowError {
+            table: self.table("FLOE_STATE_HEAD"),
+            message: message.to_string(),
+        };
+        let lineage = cell(row, 0).ok_or_else(|| bad("no LINEAGE"))?;
+        let serial = cell(row, 1)
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| bad("SERIAL is not a number"))?;
+        Ok(Some(Head {
+            lineage: lineage.to_string(),
+            serial,
+        }))
+    }
+
+    /// The environment's first head row, at serial 0.
+    pub fn create_head(&self, lineage: &str, written_by: &str) -> String {
+        format!(
+            "INSERT INTO {} (ENVIRONMENT, LINEAGE, SERIAL, FORMAT_VERSION, WRITTEN_BY, WRITTEN_AT) VALUES ({}, {}, 0, {STATE_FORMAT_VERSION}, {}, CURRENT_TIMESTAMP())",
+            self.table("FLOE_STATE_HEAD"),
+            sql_string(&self.environment),
+            sql_string(lineage),
+            sql_string(written_by)
+        )
+    }
+
+    /// The statements writing `changed` as serial `head.serial + 1`,
+    /// keeping the history of the last `keep` serials.
+    pub fn write(
+        &self,
+        head: &Head,
+        changed: &[Changed<'_>],
+        written_by: &str,
+        keep: u64,
+    ) -> Result<Write, serde_json::Error> {
+        let next = head.serial + 1;
+        let who = sql_string(written_by);
+        let swap = format!(
+            "UPDATE {} SET SERIAL = {next}, WRITTEN_BY = {who}, WRITTEN_AT = CURRENT_TIMESTAMP() WHERE {} AND LINEAGE = {} AND SERIAL = {}",
+            self.table("FLOE_STATE_HEAD"),
+            self.env(),
+            sql_string(&head.lineage),
+            head.serial
+        );
+        let mut rest = Vec::new();
+        let env = sql_string(&self.environment);
+        let json = |e: Option<&StateEntry>| -> Result<String, serde_json::Error> {
+            Ok(match e {
+                Some(e) => sql_string(&serde_json::to_string(e)?),
+                None => "NULL".to_string(),
+            })
+        };
+        let mut resources = Vec::new();
+        let mut history = Vec::new();
+        for c in changed {
+            let address = sql_string(&c.address.to_string());
+            rest.push(format!(
+                "DELETE FROM {} WHERE {} AND ADDRESS = {address}",
+                self.table("FLOE_STATE_RESOURCES"),
+                self.env()
+            ));
+            if c.after.is_some() {
+                resources.push(format!("({env}, {address}, {next}, {})", json(c.after)?));
+            }
+            history.push(format!(
+                "({env}, {next}, {address}, {}, {}, {who}, CURRENT_TIMESTAMP())",
+                json(c.before)?,
+                json(c.after)?
+            ));
+        }
+        if !resources.is_empty() {
+            rest.push(format!(
+                "INSERT INTO {} (ENVIRONMENT, ADDRESS, SERIAL, ENTRY) VALUES {}",
+                self.table("FLOE_STATE_RESOURCES"),
+                resources.join(", ")
+            ));
+        }
+        if !history.is_empty() {
+            rest.push(format!(
+                "INSERT INTO {} (ENVIRONMENT, SERIAL, ADDRESS, ENTRY_BEFORE, ENTRY_AFTER, WRITTEN_BY, WRITTEN_AT) VALUES {}",
+                self.table("FLOE_STATE_HISTORY"),
+                history.join(", ")
+            ));
+        }
+        rest.push(format!(
+            "DELETE FROM {} WHERE {} AND SERIAL <= {}",
+            self.table("FLOE_STATE_HISTORY"),
+            self.env(),
+            next.saturating_sub(keep)
+        ));
+        Ok(Write { swap, rest })
+    }
+
+    /// Reads every recorded entry: [`StateTables::resources`] parses them.
+    pub fn read_resources(&self) -> String {
+        format!(
+            "SELECT ADDRESS, ENTRY FROM {} WHERE {} ORDER BY ADDRESS",
+            self.table("FLOE_STATE_RESOURCES"),
+            self.env()
+        )
+    }
+
+    /// The entries in `rows` (from [`StateTables::read_resources`]).
+    pub fn resources(&self, rows: &Rows) -> Result<BTreeMap<Address, StateEntry>, RowError> {
+        let mut out = BTreeMap::new();
+        for row in &rows.rows {
+            let bad = |message: String| RowError {
+                table: self.table("FLOE_STATE_RESOURCES"),
+                message,
+            };
+            let address: Address = cell(row, 0)
+                .ok_or_else(|| bad("no ADDRESS".into()))?
+                .parse()
+                .map_err(|e: crate::model::AddressError| bad(e.to_string()))?;
+            let entry = serde_json::from_str(cell(row, 1).unwrap_or_default())
+                .map_err(|e| bad(format!("ENTRY of {address}: {e}")))?;
+            out.insert(address, entry);
+        }
+        Ok(out)
+    }
+
+    /// Adds the environment's free lock row when it has none. Two runs
+    /// adding it at once leave two free rows, which [`StateTables::acquire`]
+    /// takes together.
+    pub fn create_lock_row(&self, lock_rows: &Rows) -> Option<String> {
+        lock_rows.rows.is_empty().then(|| {
+            format!(
+                "INSERT INTO {} (ENVIRONMENT) VALUES ({})",
+                self.table("FLOE_STATE_LOCK"),
+                sql_string(&self.environment)
+            )
+        })
+    }
+
+    /// Takes the lock for `holder` under `lock_id` with a lease of
+    /// `lease_seconds`: it updated a row when the lock was free.
+    pub fn acquire(
+        &self,
+        lock_id: &str,
+        holder: &LockInfo,
+        branch: Option<&str>,
+        commit: Option<&str>,
+        lease_seconds: u64,
+    ) -> String {
+        let opt = |v: Option<&str>| v.map_or_else(|| "NULL".to_string(), sql_string);
+        format!(
+            "UPDATE {} SET LOCK_ID = {}, HOLDER = {}, PID = {}, COMMAND = {}, BRANCH = {}, GIT_COMMIT = {}, SINCE = CURRENT_TIMESTAMP(), LEASE_UNTIL = DATEADD(second, {lease_seconds}, CURRENT_TIMESTAMP()) WHERE {} AND LOCK_ID IS NULL",
+            self.table("FLOE_STATE_LOCK"),
+            sql_string(lock_id),
+            sql_string(&holder.who),
+            holder.pid,
+            sql_string(&holder.command),
+            opt(branch),
+            opt(commit),
+            self.env()
+        )
+    }
+
+    /// Extends the lease of the lock held under `lock_id`: it updated no
+    /// row when the lock was removed meanwhile (`floe state unlock`).
+    pub fn renew(&self, lock_id: &str, lease_seconds: u64) -> String {
+        format!(
+            "UPDATE {} SET LEASE_UNTIL = DATEADD(second, {lease_seconds}, CURRENT_TIMESTAMP()) WHERE {} AND LOCK_ID = {}",
+            self.table("FLOE_STATE_LOCK"),
+            self.env(),
+            sql_string(lock_id)
+        )
+    }
+
+    /// Frees the lock held under `lock_id`, or whoever holds it when `None`
+    /// (`floe state unlock`).
+    pub fn release(&self, lock_id: Option<&str>) -> String {
+        let mine = lock_id.map_or_else(String::new, |id| {
+            format!(" AND LOCK_ID = {}", sql_string(id))
+        });
+        format!(
+            "UPDATE {} SET LOCK_ID = NULL, HOLDER = NULL, PID = NULL, COMMAND = NULL, BRANCH = NULL, GIT_COMMIT = NULL, SINCE = NULL, LEASE_UNTIL = NULL WHERE {}{mine}",
+            self.table("FLOE_STATE_LOCK"),
+            self.env()
+        )
+    }
+
+    /// Reads the lock row: [`StateTables::lock_row`] parses it.
+    pub fn read_lock(&self) -> String {
+        format!(
+            "SELECT HOLDER, PID, COMMAND, TO_VARCHAR(SINCE) AS SINCE, LEASE_UNTIL < CURRENT_TIMESTAMP() AS STALE FROM {} WHERE {}",
+            self.table("FLOE_STATE_LOCK"),
+            self.env()
+        )
+    }
+
+    /// The holder in `rows` (from [`StateTables::read_lock`]).
+    pub fn lock_row(&self, rows: &Rows) -> LockRow {
+        let held = rows.rows.iter().find(|row| cell(row, 0).is_some());
+        LockRow {
+            holder: held.map(|row| LockInfo {
+                who: cell(row, 0).unwrap_or_default().to_string(),
+                pid: cell(row, 1).and_then(|p| p.parse().ok()).unwrap_or(0),
+                command: cell(row, 2).unwrap_or_default().to_string(),
+                started_at: cell(row, 3).unwrap_or_default().to_string(),
+            }),
+            stale: held.is_some_and(|row| cell(row, 4) == Some("true")),
+        }
+    }
+}
+
+/// How many rows a DML result says it inserted, updated or deleted (the
+/// row-count columns Snowflake answers INSERT, UPDATE and DELETE with).
+pub fn rows_changed(rows: &Rows) -> u64 {
+    let counted = |name: &str| {
+        name == "number of rows updated"
+            || name == "number of rows deleted"
+            || name.starts_with("number of rows inserted")
+    };
+    rows.columns
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| counted(&c.name))
+        .filter_map(|(i, _)| rows.rows.first().and_then(|r| cell(r, i)))
+        .filter_map(|n| n.parse::<u64>().ok())
+        .sum()
+}
+
+fn cell(row: &[Option<String>], index: usize) -> Option<&str> {
+    row.get(index).and_then(|c| c.as_deref())
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,185 @@
+//! The state tables' statements run on a local account, as a backend would
+//! run them through its session.
+
+use serde_json::json;
+
+use super::*;
+use crate::kinds::reconciler::fakes::{addr, live};
+use crate::local::{LocalAccount, scratch_account};
+
+fn entry(name: &str, size: &str) -> StateEntry {
+    StateEntry::from_live(&live(name, json!({ "size": size })), vec![], None)
+}
+
+fn tables() -> StateTables {
+    StateTables::new(
+        &Ident::from_resolved("TEAM"),
+        &Ident::from_resolved("FLOE"),
+        "DEV",
+    )
+}
+
+fn run(account: &LocalAccount, sql: &str) -> Rows {
+    account
+        .execute_sync(sql)
+        .unwrap_or_else(|e| panic!("{sql}: {e}"))
+}
+
+/// A local account with the state tables created (twice: creating is idempotent).
+fn account() -> (tempfile::TempDir, LocalAccount) {
+    let (dir, acc) = scratch_account(&["CREATE DATABASE TEAM"]);
+    for _ in 0..2 {
+        for sql in tables().create() {
+            run(&acc, &sql);
+        }
+    }
+    (dir, acc)
+}
+
+/// Runs a write as a backend does; false when the serial moved meanwhile.
+fn write(acc: &LocalAccount, head: &Head, changed: &[Changed<'_>], keep: u64) -> bool {
+    let write = tables().write(head, changed, "ci@runner", keep).unwrap();
+    run(acc, "BEGIN");
+    if rows_changed(&run(acc, &write.swap)) != 1 {
+        run(acc, "ROLLBACK");
+        return false;
+    }
+    for sql in &write.rest {
+        run(acc, sql);
+    }
+    run(acc, "COMMIT");
+    true
+}
+
+fn head(acc: &LocalAccount) -> Option<Head> {
+    tables().head(&run(acc, &tables().read_head())).unwrap()
+}
+
+#[test]
+fn a_write_lands_once_and_a_writer_from_an_old_serial_is_refused() {
+    let (_dir, acc) = account();
+    assert_eq!(head(&acc), None);
+    run(&acc, &tables().create_head("lineage-1", "me@laptop"));
+    let start = head(&acc).unwrap();
+    assert_eq!(start.serial, 0);
+
+    let (wh, fv) = (
+        entry("warehouse.WH", "SMALL"),
+        entry("warehouse.OTHER", "LARGE"),
+    );
+    let (a, b) = (addr("warehouse.WH"), addr("warehouse.OTHER"));
+    let added = [
+        Changed {
+            address: &a,
+            before: None,
+            after: Some(&wh),
+        },
+        Changed {
+            address: &b,
+            before: None,
+            after: Some(&fv),
+        },
+    ];
+    assert!(write(&acc, &start, &added, 10));
+    assert_eq!(head(&acc).unwrap().serial, 1);
+
+    // Another run read serial 0 too: its swap updates no row, nothing lands.
+    let bigger = entry("warehouse.WH", "XLARGE");
+    let stale = [Changed {
+        address: &a,
+        before: Some(&wh),
+        after: Some(&bigger),
+    }];
+    assert!(!write(&acc, &start, &stale, 10));
+
+    let resources = tables()
+        .resources(&run(&acc, &tables().read_resources()))
+        .unwrap();
+    assert_eq!(resources.len(), 2);
+    assert_eq!(resources[&a], wh);
+    assert_eq!(resources[&b], fv);
+
+    // Removing an address deletes its row.
+    let removed = [Changed {
+        address: &b,
+        before: Some(&fv),
+        after: None,
+    }];
+    assert!(write(&acc, &head(&acc).unwrap(), &removed, 10));
+    let resources = tables()
+        .resources(&run(&acc, &tables().read_resources()))
+        .unwrap();
+    assert_eq!(resources.keys().collect::<Vec<_>>(), vec![&a]);
+}
+
+#[test]
+fn history_keeps_the_last_serials_with_entries_before_and_after() {
+    let (_dir, acc) = account();
+    run(&acc, &tables().create_head("lineage-1", "me@laptop"));
+    let a = addr("warehouse.WH");
+    let sizes = ["XSMALL", "SMALL", "MEDIUM", "LARGE"];
+    let entries: Vec<StateEntry> = sizes.iter().map(|s| entry("warehouse.WH", s)).collect();
+    for (i, after) in entries.iter().enumerate() {
+        let before = i.checked_sub(1).map(|p| &entries[p]);
+        let changed = [Changed {
+            address: &a,
+            before,
+            after: Some(after),
+        }];
+        assert!(write(&acc, &head(&acc).unwrap(), &changed, 2));
+    }
+    let history = run(
+        &acc,
+        "SELECT SERIAL, ENTRY_BEFORE, ENTRY_AFTER FROM TEAM.FLOE.FLOE_STATE_HISTORY ORDER BY SERIAL",
+    );
+    let serials: Vec<_> = history.rows.iter().map(|r| r[0].clone().unwrap()).collect();
+    assert_eq!(serials, ["3", "4"]);
+    let before: StateEntry = serde_json::from_str(history.rows[0][1].as_deref().unwrap()).unwrap();
+    assert_eq!(before, entries[1]);
+}
+
+#[test]
+fn the_lock_has_one_holder_a_lease_and_can_be_removed() {
+    let (_dir, acc) = account();
+    let t = tables();
+    let rows = run(&acc, &t.read_lock());
+    run(&acc, &t.create_lock_row(&rows).unwrap());
+    assert_eq!(t.create_lock_row(&run(&acc, &t.read_lock())), None);
+
+    let first = LockInfo::current("apply");
+    let second = LockInfo {
+        pid: first.pid + 1,
+        ..first.clone()
+    };
+    let take = |id: &str, who: &LockInfo| {
+        rows_changed(&run(
+            &acc,
+            &t.acquire(id, who, Some("main"), Some("abc123"), 120),
+        ))
+    };
+    assert_eq!(take("lock-1", &first), 1);
+    assert_eq!(take("lock-2", &second), 0, "a held lock is refused");
+    let held = t.lock_row(&run(&acc, &t.read_lock()));
+    let holder = held.holder.unwrap();
+    assert_eq!(
+        (holder.who, holder.pid, holder.command),
+        (first.who.clone(), first.pid, "apply".into())
+    );
+    assert!(!held.stale);
+    assert_eq!(rows_changed(&run(&acc, &t.renew("lock-1", 120))), 1);
+    assert_eq!(rows_changed(&run(&acc, &t.release(Some("lock-2")))), 0);
+
+    // A holder that stopped renewing is reported stale, and still holds it.
+    run(
+        &acc,
+        "UPDATE TEAM.FLOE.FLOE_STATE_LOCK SET LEASE_UNTIL = DATEADD(second, -60, CURRENT_TIMESTAMP())",
+    );
+    assert!(t.lock_row(&run(&acc, &t.read_lock())).stale);
+    assert_eq!(take("lock-2", &second), 0);
+
+    // `floe state unlock` removes it; the holder's renewal then fails.
+    assert_eq!(rows_changed(&run(&acc, &t.release(None))), 1);
+    assert_eq!(t.lock_row(&run(&acc, &t.read_lock())).holder, None);
+    assert_eq!(rows_changed(&run(&acc, &t.renew("lock-1", 120))), 0);
+    assert_eq!(take("lock-2", &second), 1);
+}
