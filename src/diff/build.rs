@@ -217,7 +217,7 @@ fn plan_address(
     let declared = views.declared.get(address).copied();
     let state = views.state.get(address);
     let completed = completed_live(kind, views.live.get(address), state);
-    let live = completed.as_ref();
+    let live = completed.as_deref();
     let attributes = match (declared, live) {
         (Some(d), Some(l)) => compare(d, state, l, kind.unobservable_fields()),
         _ => Vec::new(),
@@ -279,17 +279,20 @@ fn plan_address(
 
 /// The live object as the diff compares it: a copy completed by the kind
 /// with what state recorded and introspection cannot see
-/// ([`Reconciler::complete_live`]). Without a state entry it is the object as read.
-fn completed_live(
+/// ([`Reconciler::complete_live`]). Without a state entry, or for a kind
+/// that completes nothing, it is the object as read, borrowed.
+fn completed_live<'a>(
     kind: &dyn Reconciler,
-    live: Option<&LiveObject>,
+    live: Option<&'a LiveObject>,
     state: Option<&StateEntry>,
-) -> Option<LiveObject> {
-    let mut object = live?.clone();
-    if let Some(recorded) = state {
-        kind.complete_live(&mut object.attributes, &recorded.attributes);
-    }
-    Some(object)
+) -> Option<Cow<'a, LiveObject>> {
+    let live = live?;
+    let Some(recorded) = state.filter(|_| kind.completes_live()) else {
+        return Some(Cow::Borrowed(live));
+    };
+    let mut object = live.clone();
+    kind.complete_live(&mut object.attributes, &recorded.attributes);
+    Some(Cow::Owned(object))
 }
 
 /// Fingerprint of the attributes introspection can see, after
