@@ -62,9 +62,14 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
             }
         }
     }
-    Ok(if args.detailed_exitcode && plan.has_changes() {
+    let code = if args.detailed_exitcode && plan.has_changes() {
         2
     } else {
         0
-    })
+    };
+    // The process ends with this command: freeing every declared, recorded
+    // and live record one by one (a tenth of a 10,000-object plan's CPU)
+    // would only hand memory back to a process about to exit.
+    std::mem::forget((workspace, state, introspection, plan));
+    Ok(code)
 }
