@@ -19,7 +19,7 @@ use crate::render::{self, PlanOrigin, TextOptions};
 
 /// Runs `floe plan`.
 pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
-    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let mut workspace = Workspace::open(&ctx.project, &args.env)?;
     let targets = engine::targets(&args.target)?;
     let state = workspace.load_state()?;
     let kinds = reconciler_kinds();
@@ -28,10 +28,13 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
     {
         eprint!("{}", render::interrupted_run_text(&run));
     }
+    // From here on only the resources are compared: the declarations they
+    // were read from go before the account's records and the plan come in.
+    drop(std::mem::take(&mut workspace.resolved.specs));
     let (plan, introspection) = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
         let introspection = workspace.introspect(session, &kinds, &state).await?;
-        let plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
+        let plan = workspace.plan_moving_resources(&kinds, &state, &introspection, &targets)?;
         Ok::<_, Diagnostics>((plan, introspection))
     })?;
     let git = &workspace.resolved.selection.git;
