@@ -7,6 +7,12 @@ use std::process::ExitCode;
 use clap::Parser;
 use floe::cli::Cli;
 
+/// A plan reads, builds and compares hundreds of thousands of small strings
+/// and maps; mimalloc serves them with less CPU and less memory held
+/// between threads than the system allocator.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let project = cli.project.clone();

@@ -268,6 +268,30 @@ pub fn open_local_account(
     LocalAccount::open(&path, seeds, latency).map_err(|e| local_error(e).into())
 }
 
+impl Workspace {
+    /// [`Workspace::plan`] for a run that reads the declared resources no
+    /// more: their attributes move into the plan instead of being copied,
+    /// and the workspace is left without resources.
+    pub fn plan_moving_resources(
+        &mut self,
+        kinds: &Kinds,
+        state: &State,
+        introspection: &Introspection,
+        targets: &[Address],
+    ) -> Result<Plan, Diagnostics> {
+        let declared = std::mem::take(&mut self.resolved.resources);
+        let input = PlanInput {
+            environment: self.env_name(),
+            declared: &[],
+            state,
+            live: &introspection.live,
+            kinds,
+            targets,
+        };
+        diff::plan_moving(&input, declared).map_err(|e| Diagnostic::error(e.to_string()).into())
+    }
+}
+
 /// Parses an address as written on the command line.
 pub fn address(text: &str) -> Result<Address, Diagnostic> {
     text.parse::<Address>().map_err(|e| {

@@ -19,7 +19,7 @@ use crate::render::{self, TextOptions};
 
 /// Runs `floe plan`.
 pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
-    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let mut workspace = Workspace::open(&ctx.project, &args.env)?;
     let targets = engine::targets(&args.target)?;
     let state = workspace.load_state()?;
     let kinds = reconciler_kinds();
@@ -28,10 +28,13 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
     {
         eprint!("{}", render::interrupted_run_text(&run));
     }
+    // From here on only the resources are compared: the declarations they
+    // were read from go before the account's records and the plan come in.
+    drop(std::mem::take(&mut workspace.resolved.specs));
     let (mut plan, introspection) = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
         let introspection = workspace.introspect(session, &kinds, &state).await?;
-        let plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
+        let plan = workspace.plan_moving_resources(&kinds, &state, &introspection, &targets)?;
         Ok::<_, Diagnostics>((plan, introspection))
     })?;
     plan.origin = workspace.origin(&args.connection);
@@ -57,9 +60,14 @@ pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCo
             }
         }
     }
-    Ok(if args.detailed_exitcode && plan.has_changes() {
+    let code = if args.detailed_exitcode && plan.has_changes() {
         2
     } else {
         0
-    })
+    };
+    // The process ends with this command: freeing every declared, recorded
+    // and live record one by one (a tenth of a 10,000-object plan's CPU)
+    // would only hand memory back to a process about to exit.
+    std::mem::forget((workspace, state, introspection, plan));
+    Ok(code)
 }

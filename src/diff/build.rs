@@ -39,6 +39,45 @@ pub struct PlanInput<'a> {
 
 /// Computes the plan. Pure: no I/O, no SQL executed.
 pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
+    build(input, After::Copied)
+}
+
+/// [`plan`] of `declared` (in place of `input.declared`), which the caller
+/// needs no more: the attributes each change records as `after` are moved
+/// out of it instead of copied, so a large project is not held twice.
+pub fn plan_moving(input: &PlanInput<'_>, declared: Vec<Resource>) -> Result<Plan, DiffError> {
+    let mut plan = build(
+        &PlanInput {
+            declared: &declared,
+            ..*input
+        },
+        After::Moved,
+    )?;
+    let mut attributes: BTreeMap<Address, Attributes> = declared
+        .into_iter()
+        .map(|r| (r.address, r.attributes))
+        .collect();
+    for change in &mut plan.changes {
+        if change.after.is_none() && change.declared_fingerprint.is_some() {
+            change.after = attributes.remove(&change.address);
+        }
+    }
+    Ok(plan)
+}
+
+/// How a change gets the declared attributes it records as `after`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum After {
+    /// Copied from the declared resource.
+    Copied,
+    /// Left out when they are the declared resource's own, for the caller
+    /// to move in; copied when a field ignored in favour of its live value
+    /// made them differ.
+    Moved,
+}
+
+/// [`plan`], with `after` filled as `after` says.
+fn build(input: &PlanInput<'_>, after: After) -> Result<Plan, DiffError> {
     let followed = follow_ignored(input.declared, &input.live.managed, input.kinds);
     let views = Views {
         declared: followed.iter().map(|r| (&r.address, r.as_ref())).collect(),
@@ -49,6 +88,9 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
     addresses.extend(views.state.keys());
     addresses.extend(views.live.keys());
     let keep = targeted(input.targets, &views, &addresses)?;
+    // Followed resources are new values, not the caller's: those are copied.
+    let recomputed = followed.iter().any(|r| matches!(r, Cow::Owned(_)));
+    let copy_after = after == After::Copied || recomputed;
 
     let mut drafts = Vec::new();
     let mut changes = Vec::new();
@@ -57,7 +99,7 @@ pub fn plan(input: &PlanInput<'_>) -> Result<Plan, DiffError> {
             .kinds
             .get(address.kind)
             .ok_or(DiffError::UnknownKind(address.kind))?;
-        let (change, step) = plan_address(address, kind.as_ref(), &views);
+        let (change, step) = plan_address(address, kind.as_ref(), &views, copy_after);
         if let Some((purpose, statements)) = step {
             drafts.push(Draft::new(address.clone(), purpose, statements));
         }
@@ -216,11 +258,12 @@ fn plan_address(
     address: &Address,
     kind: &dyn Reconciler,
     views: &Views<'_>,
+    copy_after: bool,
 ) -> (ResourceChange, StepDraft) {
     let declared = views.declared.get(address).copied();
     let state = views.state.get(address);
     let completed = completed_live(kind, views.live.get(address), state);
-    let live = completed.as_ref();
+    let live = completed.as_deref();
     let attributes = match (declared, live) {
         (Some(d), Some(l)) => compare(d, state, l, kind.unobservable_fields()),
         _ => Vec::new(),
@@ -262,11 +305,12 @@ fn plan_address(
             model_metrics(declared, live, default_changes)
         }
     };
-    let after = declared.map(|d| d.attributes.clone());
-    let expected_live = after
-        .as_ref()
+    let expected_live = declared
         .zip(declared_fingerprint.as_deref())
-        .map(|(a, whole)| visible_fingerprint_of(kind, a, whole));
+        .map(|(d, whole)| visible_fingerprint_of(kind, &d.attributes, whole));
+    let after = declared
+        .filter(|_| copy_after)
+        .map(|d| d.attributes.clone());
     let change = ResourceChange {
         address: address.clone(),
         kind: address.kind,
@@ -292,17 +336,20 @@ fn plan_address(
 
 /// The live object as the diff compares it: a copy completed by the kind
 /// with what state recorded and introspection cannot see
-/// ([`Reconciler::complete_live`]). Without a state entry it is the object as read.
-fn completed_live(
+/// ([`Reconciler::complete_live`]). Without a state entry, or for a kind
+/// that completes nothing, it is the object as read, borrowed.
+fn completed_live<'a>(
     kind: &dyn Reconciler,
-    live: Option<&LiveObject>,
+    live: Option<&'a LiveObject>,
     state: Option<&StateEntry>,
-) -> Option<LiveObject> {
-    let mut object = live?.clone();
-    if let Some(recorded) = state {
-        kind.complete_live(&mut object.attributes, &recorded.attributes);
-    }
-    Some(object)
+) -> Option<Cow<'a, LiveObject>> {
+    let live = live?;
+    let Some(recorded) = state.filter(|_| kind.completes_live()) else {
+        return Some(Cow::Borrowed(live));
+    };
+    let mut object = live.clone();
+    kind.complete_live(&mut object.attributes, &recorded.attributes);
+    Some(Cow::Owned(object))
 }
 
 /// Fingerprint of the attributes introspection can see, after

@@ -20,7 +20,7 @@ mod views;
 
 pub use action::{Facts, decide};
 pub(crate) use build::visible_fingerprint;
-pub use build::{PlanInput, declared_fingerprint, live_fingerprint, plan};
+pub use build::{PlanInput, declared_fingerprint, live_fingerprint, plan, plan_moving};
 pub use drift::{DriftItem, DriftKind, DriftReport};
 pub use error::DiffError;
 pub use metrics::{AddedVersion, DefaultChange, MetricComparison, ModelMetrics};

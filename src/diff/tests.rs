@@ -580,3 +580,45 @@ fn the_origin_sits_in_the_json_header_and_older_saved_plans_still_read() {
     let read = Plan::from_json(&older.to_string()).unwrap();
     assert_eq!(read.origin, PlanOrigin::default());
 }
+
+#[test]
+fn moving_the_declared_resources_plans_what_copying_them_plans() {
+    let mut ignoring = resource("warehouse.I", json!({"size": "SMALL"}), &[]);
+    ignoring.lifecycle.ignore_changes = vec!["size".into()];
+    let plain = vec![
+        resource("warehouse.A", json!({"size": "MEDIUM"}), &[]),
+        resource("warehouse.B", json!({"size": "SMALL"}), &["warehouse.A"]),
+        resource("warehouse.N", json!({"size": "SMALL"}), &[]),
+    ];
+    let mut with_ignored = plain.clone();
+    with_ignored.push(ignoring);
+    let state = state_of(&[
+        ("warehouse.A", json!({"size": "SMALL"}), &[]),
+        ("warehouse.B", json!({"size": "SMALL"}), &["warehouse.A"]),
+        ("warehouse.I", json!({"size": "SMALL"}), &[]),
+        ("warehouse.GONE", json!({"size": "SMALL"}), &[]),
+    ]);
+    let live = live_of(vec![
+        live("warehouse.A", json!({"size": "SMALL"})),
+        live("warehouse.B", json!({"size": "SMALL"})),
+        live("warehouse.I", json!({"size": "LARGE"})),
+        live("warehouse.GONE", json!({"size": "SMALL"})),
+    ]);
+    let kinds = kinds();
+    for declared in [plain, with_ignored] {
+        for targets in [vec![], vec![addr("warehouse.B")]] {
+            let input = PlanInput {
+                environment: "DEV",
+                declared: &declared,
+                state: &state,
+                live: &live,
+                kinds: &kinds,
+                targets: &targets,
+            };
+            let copied = plan(&input).unwrap();
+            let moved = plan_moving(&input, declared.clone()).unwrap();
+            assert_eq!(moved, copied, "targets {targets:?}");
+            assert!(copied.changes.iter().any(|c| c.after.is_some()));
+        }
+    }
+}

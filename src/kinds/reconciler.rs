@@ -161,6 +161,12 @@ pub trait Reconciler: Send + Sync {
     /// on the attributes as read. The default fills in nothing.
     fn complete_live(&self, _live: &mut Attributes, _recorded: &Attributes) {}
 
+    /// True when [`Reconciler::complete_live`] may fill anything in; when it
+    /// is false the diff compares the object as read, without copying it.
+    fn completes_live(&self) -> bool {
+        false
+    }
+
     /// Recomputes, on the declared attributes, what this kind derives from
     /// other resources (a feature view's entity tag values from its
     /// entities' join keys), given their `effective` attributes: declared,

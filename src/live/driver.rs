@@ -135,20 +135,21 @@ pub async fn read(
         }
     }
     second_round(&session, kinds, scope, &mut answers).await?;
+    // Everything is read: an embedded account frees its catalog here,
+    // before the rows become objects, when this was its last session.
+    drop(session);
     let mut objects = Vec::new();
     let mut stats = Vec::new();
     for kind in kinds.iter() {
         let name = kind.kind();
-        let mine: Vec<&Answer> = answers
-            .range((name, 0)..=(name, usize::MAX))
-            .map(|(_, a)| a)
-            .collect();
-        let results: Vec<Rows> = mine.iter().map(|a| a.rows.clone()).collect();
+        // Each kind's rows are taken, not copied, and freed once parsed.
+        let mine = take_answers(&mut answers, name);
         stats.push(KindStats {
             kind: name,
-            statements: mine.iter().map(|a| a.statements).sum(),
-            elapsed: mine.iter().map(|a| a.elapsed).sum(),
+            statements: mine.iter().map(|(_, a)| a.statements).sum(),
+            elapsed: mine.iter().map(|(_, a)| a.elapsed).sum(),
         });
+        let results: Vec<Rows> = mine.into_iter().map(|(_, a)| a.rows).collect();
         objects.extend(kind.parse_live(scope, &results)?);
     }
     Ok((objects, stats))
@@ -165,18 +166,43 @@ async fn second_round(
     let mut tasks = JoinSet::new();
     for kind in kinds.iter() {
         let name = kind.kind();
-        let first: Vec<Rows> = answers
-            .range((name, 0)..=(name, usize::MAX))
-            .map(|(_, a)| a.rows.clone())
-            .collect();
-        let offset = first.len();
-        for (index, query) in kind.introspect_more(scope, &first).into_iter().enumerate() {
+        // Lent to the kind and filed back, not copied.
+        let mine = take_answers(answers, name);
+        let offset = mine.len();
+        let (first, costs): (Vec<Rows>, Vec<_>) = mine
+            .into_iter()
+            .map(|(key, a)| (a.rows, (key, a.statements, a.elapsed)))
+            .unzip();
+        let more = kind.introspect_more(scope, &first);
+        for (rows, (key, statements, elapsed)) in first.into_iter().zip(costs) {
+            let answer = Answer {
+                rows,
+                statements,
+                elapsed,
+            };
+            answers.insert(key, answer);
+        }
+        for (index, query) in more.into_iter().enumerate() {
             let session = session.clone();
             let key = (name, offset + index);
             tasks.spawn(async move { (key, run_query(session.as_ref(), &query).await) });
         }
     }
     collect(tasks, answers).await
+}
+
+/// Removes and returns `kind`'s answers with their keys, in key order.
+fn take_answers(
+    answers: &mut BTreeMap<(KindName, usize), Answer>,
+    kind: KindName,
+) -> Vec<((KindName, usize), Answer)> {
+    let keys: Vec<(KindName, usize)> = answers
+        .range((kind, 0)..=(kind, usize::MAX))
+        .map(|(key, _)| *key)
+        .collect();
+    keys.into_iter()
+        .filter_map(|key| answers.remove(&key).map(|answer| (key, answer)))
+        .collect()
 }
 
 /// Waits for every running statement and files its answer under its key;

@@ -303,6 +303,10 @@ impl Reconciler for ModelKind {
         Ok(out)
     }
 
+    fn completes_live(&self) -> bool {
+        true
+    }
+
     fn complete_live(&self, live: &mut Attributes, recorded: &Attributes) {
         let recorded = versions(recorded);
         let Some(Value::Array(seen)) = live.get_mut(VERSIONS) else {
