@@ -241,7 +241,8 @@ fn imported_files_declare_what_was_created() {
                 .unwrap()
             {
                 let name = version["name"].as_str().unwrap().to_string();
-                version["from"] = json!({"stage": documents::unknown_source("CHURN", &name)});
+                version["from"] =
+                    json!({"stage": crate::kinds::model::import::unknown_source("CHURN", &name)});
             }
         }
         assert_eq!(again.attributes, expected, "{}", original.address);
