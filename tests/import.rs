@@ -30,6 +30,14 @@ fn assert_has(text: &str, parts: &[&str]) {
     }
 }
 
+/// Asserts that the state of DEV records nothing.
+fn assert_no_state(project: &Project) {
+    project
+        .run(&["state", "list", "--env", "DEV"])
+        .code(0)
+        .stdout_has("records no resources");
+}
+
 /// Asserts that every environment validates and that DEV's plan is empty.
 fn assert_adopted(project: &Project) {
     project.run(&["validate"]).code(0).stdout_lacks("invalid");
@@ -221,10 +229,7 @@ fn an_existing_file_is_never_overwritten() {
         .stderr_has("schemas.yaml already exists; floe import never overwrites a file");
     assert_eq!(project.read("resources/schemas.yaml"), kept);
     assert!(!project.path().join("resources/warehouses.yaml").exists());
-    project
-        .run(&["state", "list", "--env", "DEV"])
-        .code(0)
-        .stdout_has("records no resources");
+    assert_no_state(&project);
 }
 
 #[test]
@@ -235,10 +240,7 @@ fn out_writes_elsewhere_and_records_no_state() {
     let out = project.run(&["import", "--env", "DEV", "--out", &review_arg]);
     out.code(0).stdout_has("No state recorded (--out)");
     assert!(review.join("schemas.yaml").exists());
-    project
-        .run(&["state", "list", "--env", "DEV"])
-        .code(0)
-        .stdout_has("records no resources");
+    assert_no_state(&project);
 }
 
 #[test]
