@@ -144,15 +144,21 @@ const PYTHON_PLATFORM: &[&str] = &[
     "ALTER TASK OSS_SF_MLOPS.ML_JOBS_DEV.NIGHTLY RESUME",
 ];
 
-/// The example project with no resources, and PYTHON_PLATFORM built in
-/// its local account.
-fn python_platform() -> Project {
+/// The example project with no resources, and `statements` run in its
+/// local account.
+fn built_with(statements: &[&str]) -> Project {
     let project = Project::example();
     remove_dir(&project, "resources");
-    for sql in PYTHON_PLATFORM {
+    for sql in statements {
         exec(&project, sql);
     }
     project
+}
+
+/// The example project with no resources, and PYTHON_PLATFORM built in
+/// its local account.
+fn python_platform() -> Project {
+    built_with(PYTHON_PLATFORM)
 }
 
 #[test]
@@ -266,16 +272,12 @@ fn schema_limits_the_import_and_brings_only_the_warehouses_used() {
 
 #[test]
 fn objects_floe_cannot_declare_are_named_and_left_out() {
-    let project = Project::example();
-    remove_dir(&project, "resources");
-    for sql in [
+    let project = built_with(&[
         "CREATE SCHEMA OSS_SF_MLOPS.JOBS_DEV",
         "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.MANUAL AS SELECT 1",
         "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.AFTER_MANUAL AFTER OSS_SF_MLOPS.JOBS_DEV.MANUAL AS SELECT 2",
         "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.\"every 5\" SCHEDULE = '5 MINUTES' AS SELECT 3",
-    ] {
-        exec(&project, sql);
-    }
+    ]);
     let text = import(&project);
     assert_has(
         &text,
@@ -345,9 +347,7 @@ fn import_reads_in_batches_whatever_the_number_of_objects() {
 
 #[test]
 fn a_feature_view_missing_a_feature_store_tag_is_declared_and_left_for_plan() {
-    let project = Project::example();
-    remove_dir(&project, "resources");
-    for sql in [
+    let project = built_with(&[
         "CREATE SCHEMA OSS_SF_MLOPS.FS_DEV",
         "CREATE TAG IF NOT EXISTS OSS_SF_MLOPS.FS_DEV.SNOWML_FEATURE_VIEW_METADATA",
         "CREATE TAG IF NOT EXISTS OSS_SF_MLOPS.FS_DEV.SNOWML_FEATURE_STORE_OBJECT",
@@ -356,9 +356,7 @@ fn a_feature_view_missing_a_feature_store_tag_is_declared_and_left_for_plan() {
             OSS_SF_MLOPS.FS_DEV.SNOWML_FEATURE_VIEW_METADATA = '{\"entities\": [\"POINT\"], \"timestamp_col\": \"NULL\"}',
             OSS_SF_MLOPS.FS_DEV.SNOWML_FEATURE_STORE_ENTITY_POINT = 'PUDO_ID')
          AS SELECT PUDO_ID FROM OSS_SF_MLOPS.SHARED_DATA.PARCELS",
-    ] {
-        exec(&project, sql);
-    }
+    ]);
     let text = import(&project);
     assert_has(
         &text,
