@@ -16,8 +16,9 @@
 /// [`crate::model`] builds [`crate::model::KindName`] from it; this module builds
 /// [`crate::kinds::Spec`] and [`crate::kinds::reconciler_kinds`].
 ///
-/// Adding a kind: a folder `src/kinds/<module>/` with its declaration and
-/// reconciler, its `pub mod` line in `src/kinds/mod.rs`, and one entry here.
+/// Adding a kind: a folder `src/kinds/<module>/` with its declaration,
+/// reconciler, JSON Schema and import, its `pub mod` line in
+/// `src/kinds/mod.rs`, and one entry here.
 macro_rules! for_each_kind {
     ($callback:ident) => {
         $callback! {

@@ -23,6 +23,21 @@ fn remove_dir(project: &Project, path: &str) {
     }
 }
 
+/// Asserts that `text` holds every one of `parts`.
+fn assert_has(text: &str, parts: &[&str]) {
+    for part in parts {
+        assert!(text.contains(part), "{part:?} is not in:\n{text}");
+    }
+}
+
+/// Asserts that the state of DEV records nothing.
+fn assert_no_state(project: &Project) {
+    project
+        .run(&["state", "list", "--env", "DEV"])
+        .code(0)
+        .stdout_has("records no resources");
+}
+
 /// Asserts that every environment validates and that DEV's plan is empty.
 fn assert_adopted(project: &Project) {
     project.run(&["validate"]).code(0).stdout_lacks("invalid");
@@ -38,10 +53,7 @@ fn the_applied_example_is_imported_back_and_plans_clean() {
     remove_dir(&project, "resources");
     remove_dir(&project, "state");
     let text = import(&project);
-    assert!(
-        text.contains("Recorded 30 object(s) in the state of DEV."),
-        "{text}"
-    );
+    assert_has(&text, &["Recorded 30 object(s) in the state of DEV."]);
     assert!(!text.contains("Not read back fully"), "{text}");
     assert_adopted(&project);
     project
@@ -55,19 +67,17 @@ fn the_applied_example_is_imported_back_and_plans_clean() {
         ),
         "{schemas}"
     );
-    assert!(
-        schemas.contains("name: FEATURE_STORE_${env.name}\n"),
-        "{schemas}"
+    assert_has(
+        &schemas,
+        &["name: FEATURE_STORE_${env.name}\n", "feature_store: true"],
     );
-    assert!(schemas.contains("feature_store: true"), "{schemas}");
     let features = project.read("resources/feature_store/feature_store.yaml");
-    assert!(
-        features.contains("FROM ${env.database}.SHARED_DATA.PARCELS"),
-        "{features}"
-    );
-    assert!(
-        features.contains("warehouse: PUDO_FEATURE_WH_${env.name}\n"),
-        "{features}"
+    assert_has(
+        &features,
+        &[
+            "FROM ${env.database}.SHARED_DATA.PARCELS",
+            "warehouse: PUDO_FEATURE_WH_${env.name}\n",
+        ],
     );
 }
 
@@ -134,25 +144,28 @@ const PYTHON_PLATFORM: &[&str] = &[
     "ALTER TASK OSS_SF_MLOPS.ML_JOBS_DEV.NIGHTLY RESUME",
 ];
 
-/// The example project with no resources, and PYTHON_PLATFORM built in
-/// its local account.
-fn python_platform() -> Project {
+/// The example project with no resources, and `statements` run in its
+/// local account.
+fn built_with(statements: &[&str]) -> Project {
     let project = Project::example();
     remove_dir(&project, "resources");
-    for sql in PYTHON_PLATFORM {
+    for sql in statements {
         exec(&project, sql);
     }
     project
+}
+
+/// The example project with no resources, and PYTHON_PLATFORM built in
+/// its local account.
+fn python_platform() -> Project {
+    built_with(PYTHON_PLATFORM)
 }
 
 #[test]
 fn a_platform_built_by_the_python_libraries_is_imported_and_plans_clean() {
     let project = python_platform();
     let text = import(&project);
-    assert!(
-        text.contains("Recorded 11 object(s) in the state of DEV."),
-        "{text}"
-    );
+    assert_has(&text, &["Recorded 11 object(s) in the state of DEV."]);
     assert_adopted(&project);
     project
         .run(&["validate", "--env", "DEV"])
@@ -161,35 +174,32 @@ fn a_platform_built_by_the_python_libraries_is_imported_and_plans_clean() {
             "11 resources (3 schemas, 1 warehouse, 1 entity, 2 feature views, 1 model, 3 tasks)",
         );
     let features = project.read("resources/feature_store/ml_fs.yaml");
-    assert!(features.contains("kind: Entity\nname: POINT\nschema: ML_FS_${env.name}\njoin_keys:\n- PUDO_ID\ndescription: A pick-up point\n"), "{features}");
-    assert!(
-        features.contains("name: POINT_VOLUME\nschema: ML_FS_${env.name}\nversion: V1\n"),
-        "{features}"
-    );
-    assert!(
-        features.contains("refresh_freq: 1 day\nwarehouse: ML_WH_${env.name}\n"),
-        "{features}"
+    assert_has(
+        &features,
+        &[
+            "kind: Entity\nname: POINT\nschema: ML_FS_${env.name}\njoin_keys:\n- PUDO_ID\ndescription: A pick-up point\n",
+            "name: POINT_VOLUME\nschema: ML_FS_${env.name}\nversion: V1\n",
+            "refresh_freq: 1 day\nwarehouse: ML_WH_${env.name}\n",
+        ],
     );
     let tasks = project.read("resources/tasks/ml_jobs.yaml");
-    assert!(tasks.contains("after:\n- NIGHTLY\n- SCORE\n"), "{tasks}");
-    assert!(
-        tasks.contains("schedule: 0 4 * * * Europe/Paris\n"),
-        "{tasks}"
-    );
-    assert!(tasks.contains("config:\n  days: 3\n"), "{tasks}");
-    assert!(
-        tasks.contains("FROM ${env.database}.ML_FS_${env.name}.POINT_VOLUME$V1"),
-        "{tasks}"
+    assert_has(
+        &tasks,
+        &[
+            "after:\n- NIGHTLY\n- SCORE\n",
+            "schedule: 0 4 * * * Europe/Paris\n",
+            "config:\n  days: 3\n",
+            "FROM ${env.database}.ML_FS_${env.name}.POINT_VOLUME$V1",
+        ],
     );
     let model = project.read("resources/registry/ml_registry.yaml");
-    assert!(
-        model.contains("aliases:\n  - CHAMPION\n") || model.contains("aliases:\n  - CHAMPION"),
-        "{model}"
-    );
-    assert!(model.contains("default_version: V2"), "{model}");
-    assert!(
-        model.contains("  metrics:\n    mse: 0.0138\n    r2: 0.82\n"),
-        "{model}"
+    assert_has(
+        &model,
+        &[
+            "aliases:\n  - CHAMPION",
+            "default_version: V2",
+            "  metrics:\n    mse: 0.0138\n    r2: 0.82\n",
+        ],
     );
 }
 
@@ -198,21 +208,20 @@ fn what_the_account_does_not_show_is_a_todo_and_the_files_still_validate() {
     let project = python_platform();
     import(&project);
     let model = project.read("resources/registry/ml_registry.yaml");
-    assert!(model.contains("# TODO: model.FILL_RATE Snowflake does not record where a model version was loaded from"), "{model}");
-    assert!(
-        model.contains("from: '@UNKNOWN_SOURCE/FILL_RATE/V1'"),
-        "{model}"
+    assert_has(
+        &model,
+        &[
+            "# TODO: model.FILL_RATE Snowflake does not record where a model version was loaded from",
+            "from: '@UNKNOWN_SOURCE/FILL_RATE/V1'",
+        ],
     );
     let tasks = project.read("resources/tasks/ml_jobs.yaml");
-    assert!(
-        tasks.contains("# TODO: `timeout_ms` and `suspend_after_failures` are task parameters"),
-        "{tasks}"
+    assert_has(
+        &tasks,
+        &["# TODO: `timeout_ms` and `suspend_after_failures` are task parameters"],
     );
     let warehouses = project.read("resources/warehouses.yaml");
-    assert!(
-        warehouses.contains("# TODO: `initially_suspended`"),
-        "{warehouses}"
-    );
+    assert_has(&warehouses, &["# TODO: `initially_suspended`"]);
     project.run(&["validate"]).code(0);
 }
 
@@ -226,10 +235,7 @@ fn an_existing_file_is_never_overwritten() {
         .stderr_has("schemas.yaml already exists; floe import never overwrites a file");
     assert_eq!(project.read("resources/schemas.yaml"), kept);
     assert!(!project.path().join("resources/warehouses.yaml").exists());
-    project
-        .run(&["state", "list", "--env", "DEV"])
-        .code(0)
-        .stdout_has("records no resources");
+    assert_no_state(&project);
 }
 
 #[test]
@@ -240,10 +246,7 @@ fn out_writes_elsewhere_and_records_no_state() {
     let out = project.run(&["import", "--env", "DEV", "--out", &review_arg]);
     out.code(0).stdout_has("No state recorded (--out)");
     assert!(review.join("schemas.yaml").exists());
-    project
-        .run(&["state", "list", "--env", "DEV"])
-        .code(0)
-        .stdout_has("records no resources");
+    assert_no_state(&project);
 }
 
 #[test]
@@ -269,30 +272,23 @@ fn schema_limits_the_import_and_brings_only_the_warehouses_used() {
 
 #[test]
 fn objects_floe_cannot_declare_are_named_and_left_out() {
-    let project = Project::example();
-    remove_dir(&project, "resources");
-    for sql in [
+    let project = built_with(&[
         "CREATE SCHEMA OSS_SF_MLOPS.JOBS_DEV",
         "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.MANUAL AS SELECT 1",
         "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.AFTER_MANUAL AFTER OSS_SF_MLOPS.JOBS_DEV.MANUAL AS SELECT 2",
         "CREATE TASK OSS_SF_MLOPS.JOBS_DEV.\"every 5\" SCHEDULE = '5 MINUTES' AS SELECT 3",
-    ] {
-        exec(&project, sql);
-    }
+    ]);
     let text = import(&project);
-    assert!(text.contains("Not imported (floe cannot declare them as they are):\n  task.MANUAL: DEV: a root task (no `after`) needs a schedule\n"), "{text}");
-    assert!(
-        text.contains(
-            "  task.AFTER_MANUAL: DEV: `after` names the task `MANUAL`, which is not declared\n"
-        ),
-        "{text}"
-    );
-    assert!(
-        text.contains("`timeout_ms` and `suspend_after_failures` of 1 task(s)"),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "Not imported (floe cannot declare them as they are):\n  task.MANUAL: DEV: a root task (no `after`) needs a schedule\n",
+            "  task.AFTER_MANUAL: DEV: `after` names the task `MANUAL`, which is not declared\n",
+            "`timeout_ms` and `suspend_after_failures` of 1 task(s)",
+        ],
     );
     let tasks = project.read("resources/tasks/jobs.yaml");
-    assert!(tasks.contains("name: '\"every 5\"'\n"), "{tasks}");
+    assert_has(&tasks, &["name: '\"every 5\"'\n"]);
     assert!(!tasks.contains("MANUAL"), "{tasks}");
     assert_adopted(&project);
 }
@@ -300,15 +296,7 @@ fn objects_floe_cannot_declare_are_named_and_left_out() {
 #[test]
 fn a_held_lock_refuses_the_import_before_any_file_is_written() {
     let project = python_platform();
-    std::fs::create_dir_all(project.path().join("state")).unwrap();
-    // Held by this test process, which is alive.
-    let holder = serde_json::json!({
-        "who": "ci@build-7",
-        "pid": std::process::id(),
-        "started_at": "2026-11-28T09:00:00Z",
-        "command": "floe apply",
-    });
-    std::fs::write(project.path().join("state/DEV.lock"), holder.to_string()).unwrap();
+    project.hold_lock("DEV", "ci@build-7");
     project
         .run(&["import", "--env", "DEV"])
         .code(1)
@@ -359,9 +347,7 @@ fn import_reads_in_batches_whatever_the_number_of_objects() {
 
 #[test]
 fn a_feature_view_missing_a_feature_store_tag_is_declared_and_left_for_plan() {
-    let project = Project::example();
-    remove_dir(&project, "resources");
-    for sql in [
+    let project = built_with(&[
         "CREATE SCHEMA OSS_SF_MLOPS.FS_DEV",
         "CREATE TAG IF NOT EXISTS OSS_SF_MLOPS.FS_DEV.SNOWML_FEATURE_VIEW_METADATA",
         "CREATE TAG IF NOT EXISTS OSS_SF_MLOPS.FS_DEV.SNOWML_FEATURE_STORE_OBJECT",
@@ -370,21 +356,19 @@ fn a_feature_view_missing_a_feature_store_tag_is_declared_and_left_for_plan() {
             OSS_SF_MLOPS.FS_DEV.SNOWML_FEATURE_VIEW_METADATA = '{\"entities\": [\"POINT\"], \"timestamp_col\": \"NULL\"}',
             OSS_SF_MLOPS.FS_DEV.SNOWML_FEATURE_STORE_ENTITY_POINT = 'PUDO_ID')
          AS SELECT PUDO_ID FROM OSS_SF_MLOPS.SHARED_DATA.PARCELS",
-    ] {
-        exec(&project, sql);
-    }
+    ]);
     let text = import(&project);
-    assert!(
-        text.contains("Recorded 2 object(s) in the state of DEV."),
-        "{text}"
+    assert_has(
+        &text,
+        &[
+            "Recorded 2 object(s) in the state of DEV.",
+            "Not read back fully (declared, not recorded; plan will change them):\n  feature_view.HALF$V1: feature_store_tags\n",
+        ],
     );
-    assert!(text.contains("Not read back fully (declared, not recorded; plan will change them):\n  feature_view.HALF$V1: feature_store_tags\n"), "{text}");
     let features = project.read("resources/feature_store/fs.yaml");
-    assert!(
-        features.contains(
-            "# TODO: feature_view.HALF$V1 the object carries 1 of the two feature-store tags"
-        ),
-        "{features}"
+    assert_has(
+        &features,
+        &["# TODO: feature_view.HALF$V1 the object carries 1 of the two feature-store tags"],
     );
     project.run(&["validate"]).code(0);
     project

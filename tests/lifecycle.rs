@@ -307,14 +307,7 @@ fn without_a_terminal_apply_needs_auto_approve() {
 #[test]
 fn a_held_lock_refuses_a_second_apply() {
     let project = Project::example().applied(DEV);
-    // Held by this test process, which is alive.
-    let holder = serde_json::json!({
-        "who": "ci@build-7",
-        "pid": std::process::id(),
-        "started_at": "2026-11-28T09:00:00Z",
-        "command": "floe apply",
-    });
-    std::fs::write(project.path().join("state/DEV.lock"), holder.to_string()).unwrap();
+    project.hold_lock("DEV", "ci@build-7");
     project
         .on_branch(DEV, &["apply", "--auto-approve"])
         .code(1)

@@ -14,7 +14,7 @@ mod suspended;
 
 pub use events::{Event, FailedStep, Observer, Observers, SkippedStep, Summary};
 pub use guards::{GuardError, Regression, check_destroy, check_fresh, check_regression};
-pub use run::{ApplyOptions, DEFAULT_PARALLELISM, Interrupt, StateSink, apply};
+pub use run::{ApplyOptions, DEFAULT_PARALLELISM, Interrupt, StateSink, apply, planned_entry};
 pub use suspended::SuspendedTasks;
 
 #[cfg(test)]

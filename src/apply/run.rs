@@ -520,23 +520,31 @@ impl Recording<'_> {
 
     /// The entry the plan says state records for `address` once applied.
     fn planned_entry(&self, address: &Address) -> Result<StateEntry, StepError> {
-        let entry = self.changes.get(address).and_then(|c| {
-            Some(StateEntry {
-                kind: c.kind,
-                fqn: c.fqn.clone(),
-                declared_fingerprint: c.declared_fingerprint.clone()?,
-                live_fingerprint: c.expected_live_fingerprint.clone()?,
-                attributes: c.after.clone()?,
-                depends_on: c.depends_on.clone(),
-                applied_at: clock::now_rfc3339(),
-                git_commit: self.options.git_commit.clone(),
-            })
-        });
+        let entry = self
+            .changes
+            .get(address)
+            .and_then(|c| planned_entry(c, self.options.git_commit.clone()));
         entry.ok_or_else(|| StepError {
             statement: String::new(),
             message: format!("the plan has no attributes to record for {address}"),
         })
     }
+}
+
+/// The entry state records for `change` once it is applied (or, for a
+/// no-op, adopted), stamped now and with `git_commit`; `None` when the plan
+/// has no attributes for it (a delete).
+pub fn planned_entry(change: &ResourceChange, git_commit: Option<String>) -> Option<StateEntry> {
+    Some(StateEntry {
+        kind: change.kind,
+        fqn: change.fqn.clone(),
+        declared_fingerprint: change.declared_fingerprint.clone()?,
+        live_fingerprint: change.expected_live_fingerprint.clone()?,
+        attributes: change.after.clone()?,
+        depends_on: change.depends_on.clone(),
+        applied_at: clock::now_rfc3339(),
+        git_commit,
+    })
 }
 
 /// Replaces an entry's attributes and both fingerprints that derive from them.

@@ -17,10 +17,11 @@ use std::time::Instant;
 
 use super::engine::{self, Workspace, write};
 use super::{Context, ExitCode};
+use crate::apply::planned_entry;
 use crate::atomic_file::write_atomic;
 use crate::cli::ImportArgs;
 use crate::diag::{Diagnostic, Diagnostics};
-use crate::diff::{Action, Plan};
+use crate::diff::Action;
 use crate::ident::Ident;
 use crate::import::{self, ImportFile, ImportReport, Naming, Target, WrittenFile};
 use crate::kinds::reconciler::{Kinds, LiveObject, Scope};
@@ -294,7 +295,7 @@ fn record(
         if !imported.contains(&change.address) {
             continue;
         }
-        match planned_entry(&plan, &change.address, commit.clone()) {
+        match planned_entry(change, commit.clone()) {
             Some(entry) if change.action == Action::NoOp => {
                 state
                     .import(change.address.clone(), entry)
@@ -310,22 +311,6 @@ fn record(
     workspace.store.save(state).map_err(state_error)?;
     report.recorded = Some(recorded);
     Ok(())
-}
-
-/// The entry an apply of `plan` records for `address` (as apply's own
-/// `planned_entry`), `None` when the plan has no attributes for it.
-fn planned_entry(plan: &Plan, address: &Address, commit: Option<String>) -> Option<StateEntry> {
-    let c = plan.changes.iter().find(|c| &c.address == address)?;
-    Some(StateEntry {
-        kind: c.kind,
-        fqn: c.fqn.clone(),
-        declared_fingerprint: c.declared_fingerprint.clone()?,
-        live_fingerprint: c.expected_live_fingerprint.clone()?,
-        attributes: c.after.clone()?,
-        depends_on: c.depends_on.clone(),
-        applied_at: clock::now_rfc3339(),
-        git_commit: commit,
-    })
 }
 
 fn state_error(e: StateError) -> Diagnostics {

@@ -3,9 +3,9 @@
 //!
 //! The command reads the account with the same batched introspection as
 //! plan ([`crate::live::read`]); this module chooses from what was read
-//! and writes each object back as a document of its kind
-//! ([`documents`]), names carrying the environment interpolated
-//! ([`names`]). Files are one per kind and schema, documents sorted by
+//! and writes each object back as a document of its kind (each kind's
+//! `import` module, through [`crate::kinds::import_document`]), names
+//! carrying the environment interpolated ([`names`]). Files are one per kind and schema, documents sorted by
 //! address, each file headed by where and when it was imported. It does no
 //! I/O: the command writes the files and records state.
 //!
@@ -33,7 +33,6 @@ use crate::load::yaml::parse_documents;
 use crate::model::{Address, KindName};
 use crate::resolve::EnvSelection;
 
-pub mod documents;
 pub mod names;
 
 pub use names::Naming;
@@ -300,12 +299,12 @@ fn file(path: PathBuf, objects: &[&LiveObject], target: &Target, at: &str) -> Im
     );
     let kinds: BTreeSet<KindName> = objects.iter().map(|o| o.address.kind).collect();
     let mut todos = 0;
-    for note in kinds.into_iter().filter_map(documents::kind_note) {
+    for note in kinds.into_iter().filter_map(crate::kinds::import_note) {
         push_comment(&mut text, &format!("TODO: {note}"));
         todos += 1;
     }
     for (i, object) in objects.iter().enumerate() {
-        let doc = documents::document(object, &target.naming);
+        let doc = crate::kinds::import_document(object, &target.naming);
         text.push_str(if i == 0 { "\n" } else { "---\n" });
         for todo in &doc.todos {
             push_comment(&mut text, &format!("TODO: {} {todo}", object.address));

@@ -104,6 +104,16 @@ impl Naming {
     }
 }
 
+impl crate::kinds::import::Names for Naming {
+    fn name(&self, name: &str) -> String {
+        Naming::name(self, name)
+    }
+
+    fn text(&self, text: &str) -> String {
+        Naming::text(self, text)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,8 +197,9 @@ fn created() -> (Vec<Resource>, Vec<LiveObject>) {
     (env.resources, objects)
 }
 
-#[test]
-fn imported_files_declare_what_was_created() {
+/// The resources of `PLATFORM`, and the files importing what `created`
+/// read of them in the schemas `FS_DEV` and `APP_DEV`.
+fn imported() -> (Vec<Resource>, Vec<ImportFile>) {
     let (declared, objects) = created();
     let chosen = choose_objects(
         objects,
@@ -211,6 +212,12 @@ fn imported_files_declare_what_was_created() {
         &BTreeSet::new(),
     );
     let written = files(&chosen, &target(true), "2026-01-01T00:00:00Z");
+    (declared, written)
+}
+
+#[test]
+fn imported_files_declare_what_was_created() {
+    let (declared, written) = imported();
     let paths: Vec<String> = written
         .iter()
         .map(|f| f.path.display().to_string())
@@ -241,7 +248,8 @@ fn imported_files_declare_what_was_created() {
                 .unwrap()
             {
                 let name = version["name"].as_str().unwrap().to_string();
-                version["from"] = json!({"stage": documents::unknown_source("CHURN", &name)});
+                version["from"] =
+                    json!({"stage": crate::kinds::model::import::unknown_source("CHURN", &name)});
             }
         }
         assert_eq!(again.attributes, expected, "{}", original.address);
@@ -250,26 +258,9 @@ fn imported_files_declare_what_was_created() {
 
 #[test]
 fn names_of_the_environment_are_interpolated_and_notes_say_what_is_unknown() {
-    let (_, objects) = created();
-    let chosen = choose_objects(
-        objects,
-        &[
-            Ident::from_resolved("FS_DEV"),
-            Ident::from_resolved("APP_DEV"),
-        ],
-        &target(true),
-        false,
-        &BTreeSet::new(),
-    );
-    let written = files(&chosen, &target(true), "2026-01-01T00:00:00Z");
-    let file = |p: &str| {
-        written
-            .iter()
-            .find(|f| f.path == Path::new(p))
-            .map(|f| f.text.clone())
-            .unwrap()
-    };
-    let fs = file("feature_store/fs.yaml");
+    let (_, written) = imported();
+    let file = |p: &str| written.iter().find(|f| f.path == Path::new(p)).unwrap();
+    let fs = &file("feature_store/fs.yaml").text;
     assert!(fs.starts_with("# Imported by `floe import` from environment DEV (database ML_DB) at 2026-01-01T00:00:00Z."), "{fs}");
     assert!(fs.contains("schema: FS_${env.name}\n"), "{fs}");
     assert!(
@@ -277,23 +268,16 @@ fn names_of_the_environment_are_interpolated_and_notes_say_what_is_unknown() {
         "{fs}"
     );
     assert!(fs.contains("warehouse: WH_${env.name}\n"), "{fs}");
-    let model = file("registry/app.yaml");
+    let model = &file("registry/app.yaml").text;
     assert!(
         model.contains("# TODO: model.CHURN Snowflake does not record where"),
         "{model}"
     );
-    let tasks = file("tasks/app.yaml");
+    let tasks = &file("tasks/app.yaml").text;
     assert!(
         tasks.contains("# TODO: `timeout_ms` and `suspend_after_failures`"),
         "{tasks}"
     );
     assert!(tasks.contains("note: $${not interpolated}"), "{tasks}");
-    assert_eq!(
-        written
-            .iter()
-            .find(|f| f.path == Path::new("tasks/app.yaml"))
-            .unwrap()
-            .todos,
-        1
-    );
+    assert_eq!(file("tasks/app.yaml").todos, 1);
 }

@@ -4,7 +4,8 @@
 //! its address and canonical attributes, `declaration.rs` is its YAML side
 //! (a [`Declaration`]: fields, validation, canonical attributes),
 //! `json_schema.rs` the JSON Schema of its fields for editors
-//! ([`json_schema`]), and `reconciler.rs` its account side (a
+//! ([`json_schema`]), `import.rs` a live object back as a document for
+//! `floe import` ([`import`]), and `reconciler.rs` its account side (a
 //! [`Reconciler`]: introspection, SHOW parsing, SQL). The kinds are registered in one list,
 //! [`crate::kind_list::for_each_kind`], from which [`KindName`], [`Spec`]
 //! and [`reconciler_kinds`] derive.
@@ -22,6 +23,7 @@
 pub mod declaration;
 pub mod entity;
 pub mod feature_view;
+pub mod import;
 pub mod json_schema;
 pub mod model;
 pub mod reconciler;
@@ -52,6 +54,7 @@ use crate::load::Environment;
 use crate::load::de::Spanned;
 use crate::load::yaml::Node;
 use crate::model::{Address, KindName, Resource};
+use reconciler::LiveObject;
 
 /// Defines [`Spec`], its per-kind dispatch and [`reconciler_kinds`] from
 /// [`crate::kind_list::for_each_kind`]'s list.
@@ -92,6 +95,25 @@ macro_rules! kind_specs {
             json_schema::document_schema(vec![
                 $((KindName::$variant, $module::json_schema::schema()),)*
             ])
+        }
+
+        /// The document declaring the live `object`, its names written as
+        /// `names` says, for `floe import`.
+        pub fn import_document(object: &LiveObject, names: &dyn import::Names) -> import::Document {
+            let kind = object.address.kind;
+            let mut writer = import::Writer::new(kind.yaml_name(), &object.attributes, names);
+            match kind {
+                $(KindName::$variant => $module::import::write(&mut writer),)*
+            }
+            writer.finish()
+        }
+
+        /// The `# TODO:` note that holds for every imported object of `kind`
+        /// (what SHOW never shows for that kind), if any.
+        pub fn import_note(kind: KindName) -> Option<String> {
+            match kind {
+                $(KindName::$variant => $module::import::file_note(),)*
+            }
         }
 
         /// Every kind the reconciler can read, compare and change, for a plan.

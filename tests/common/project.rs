@@ -95,6 +95,22 @@ impl Project {
             .unwrap_or_else(|e| panic!("cannot remove {path}: {e}"));
     }
 
+    /// Writes the lock of `env`'s state as held by `who` running `floe
+    /// apply` in this test process, which is alive: floe must wait for it
+    /// or refuse, never take it as stale.
+    pub fn hold_lock(&self, env: &str, who: &str) {
+        let dir = self.path().join("state");
+        std::fs::create_dir_all(&dir).expect("the state folder can be created");
+        let holder = serde_json::json!({
+            "who": who,
+            "pid": std::process::id(),
+            "started_at": "2026-11-28T09:00:00Z",
+            "command": "floe apply",
+        });
+        std::fs::write(dir.join(format!("{env}.lock")), holder.to_string())
+            .expect("the lock can be written");
+    }
+
     /// Waits until the state of `env` (snapshot and journal, read as floe
     /// reads them) records at least `count` resources, failing if `child`
     /// (the apply writing it) ends first or two minutes pass.

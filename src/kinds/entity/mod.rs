@@ -24,6 +24,7 @@
 
 pub mod declaration;
 pub mod fields;
+pub mod import;
 pub mod json_schema;
 pub mod reconciler;
 

@@ -36,6 +36,7 @@
 
 pub mod declaration;
 pub mod fields;
+pub mod import;
 pub mod json_schema;
 pub mod reconciler;
 
