@@ -10,13 +10,14 @@
 //! tables come from the same code. A query reads a table's stored rows; a
 //! view or dynamic table is answered in describe-only mode (columns, no
 //! rows) and refused otherwise. [`dml`] evaluates INSERT, UPDATE and
-//! DELETE the same way. Nothing here changes the catalog.
+//! DELETE the same way, [`merge`] MERGE. Nothing here changes the catalog.
 
 mod cast;
 pub(crate) mod dml;
 mod entity_detail;
 mod expr;
 mod functions;
+pub(crate) mod merge;
 mod sources;
 pub mod value;
 
