@@ -553,6 +553,13 @@ pub enum Statement {
         /// The statement text, evaluated by [`crate::local::select`].
         text: String,
     },
+    /// `MERGE INTO t [alias] USING <source> ON ... WHEN [NOT] MATCHED ...`.
+    Merge {
+        /// The target table.
+        table: Name,
+        /// The statement text, evaluated by [`crate::local::select`].
+        text: String,
+    },
     /// `BEGIN`, `START TRANSACTION`, `COMMIT`, `ROLLBACK`.
     Transaction(TransactionControl),
 }
@@ -585,12 +592,15 @@ impl Statement {
         )
     }
 
-    /// True for INSERT, UPDATE and DELETE: the statements an explicit
-    /// transaction holds back until COMMIT.
+    /// True for INSERT, UPDATE, DELETE and MERGE: the statements an
+    /// explicit transaction holds back until COMMIT.
     pub fn is_dml(&self) -> bool {
         matches!(
             self,
-            Statement::Insert { .. } | Statement::Update { .. } | Statement::Delete { .. }
+            Statement::Insert { .. }
+                | Statement::Update { .. }
+                | Statement::Delete { .. }
+                | Statement::Merge { .. }
         )
     }
 }

@@ -208,3 +208,138 @@ fn insert_overwrite_replaces_the_rows_and_insert_select_copies_them() {
         strings(&[&["QA", "20"]])
     );
 }
+
+/// The upsert snowflake-ml-python's feature store sends, with the target
+/// and source aliased and a subquery as the source.
+const UPSERT: &str = "MERGE INTO D.S.HEAD AS target
+    USING (SELECT 'DEV' AS ENV, 5 AS SERIAL UNION ALL SELECT 'QA', 2) AS source
+    ON target.ENV = source.ENV
+    WHEN MATCHED THEN UPDATE SET SERIAL = source.SERIAL, NOTE = 'merged'
+    WHEN NOT MATCHED THEN INSERT (ENV, SERIAL) VALUES (source.ENV, source.SERIAL)";
+
+#[test]
+fn merge_updates_the_matched_rows_inserts_the_others_and_counts_both() {
+    let (_dir, acc) = scratch_account(SETUP);
+    run(
+        &acc,
+        "INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('DEV', 1), ('PROD', 7)",
+    );
+    assert_eq!(
+        table(&run(&acc, UPSERT)),
+        (
+            vec![
+                "number of rows inserted".into(),
+                "number of rows updated".into()
+            ],
+            strings(&[&["1", "1"]])
+        )
+    );
+    assert_eq!(
+        cells(&run(
+            &acc,
+            "SELECT ENV, SERIAL, NOTE FROM D.S.HEAD ORDER BY ENV"
+        )),
+        strings(&[
+            &["DEV", "5", "merged"],
+            &["PROD", "7", "none"],
+            &["QA", "2", "none"]
+        ])
+    );
+    assert_eq!(cells(&run(&acc, UPSERT)), strings(&[&["0", "2"]]));
+}
+
+#[test]
+fn merge_takes_the_first_clause_whose_predicate_holds_and_reports_its_kinds_only() {
+    let (_dir, acc) = scratch_account(SETUP);
+    run(&acc, "CREATE TABLE D.S.CHANGES (ENV VARCHAR, OP VARCHAR)");
+    run(
+        &acc,
+        "INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('DEV', 1), ('PROD', 7), ('QA', 3)",
+    );
+    run(
+        &acc,
+        "INSERT INTO D.S.CHANGES VALUES ('DEV', 'D'), ('QA', 'U'), ('NEW', 'U')",
+    );
+    let merged = run(
+        &acc,
+        "MERGE INTO D.S.HEAD h USING D.S.CHANGES ON h.ENV = CHANGES.ENV
+         WHEN MATCHED AND CHANGES.OP = 'D' THEN DELETE
+         WHEN MATCHED THEN UPDATE SET h.NOTE = CHANGES.OP",
+    );
+    assert_eq!(
+        table(&merged),
+        (
+            vec![
+                "number of rows updated".into(),
+                "number of rows deleted".into()
+            ],
+            strings(&[&["1", "1"]])
+        )
+    );
+    assert_eq!(
+        cells(&run(
+            &acc,
+            "SELECT ENV, NOTE FROM D.S.HEAD ORDER BY SERIAL DESC"
+        )),
+        strings(&[&["PROD", "none"], &["QA", "U"]])
+    );
+}
+
+#[test]
+fn a_refused_merge_changes_nothing() {
+    let (_dir, acc) = scratch_account(SETUP);
+    run(&acc, "INSERT INTO D.S.HEAD (ENV, SERIAL) VALUES ('DEV', 1)");
+    let twice = acc
+        .execute_sync(
+            "MERGE INTO D.S.HEAD t USING (SELECT 'DEV' AS ENV, 2 AS N UNION ALL SELECT 'DEV', 3) s
+             ON t.ENV = s.ENV WHEN MATCHED THEN UPDATE SET SERIAL = s.N
+             WHEN NOT MATCHED THEN INSERT (ENV) VALUES (s.ENV)",
+        )
+        .unwrap_err();
+    assert_eq!(
+        (twice.code.as_str(), twice.sql_state.as_str()),
+        ("100090", "42P18"),
+        "{twice}"
+    );
+    let target_in_insert = acc
+        .execute_sync(
+            "MERGE INTO D.S.HEAD t USING (SELECT 'QA' AS ENV) s ON t.ENV = s.ENV
+             WHEN NOT MATCHED THEN INSERT (ENV, SERIAL) VALUES (s.ENV, t.SERIAL)",
+        )
+        .unwrap_err();
+    assert_eq!(target_in_insert.code, "000904", "{target_in_insert}");
+    let by_source = acc
+        .execute_sync(
+            "MERGE INTO D.S.HEAD t USING (SELECT 'QA' AS ENV) s ON t.ENV = s.ENV
+             WHEN NOT MATCHED BY SOURCE THEN DELETE",
+        )
+        .unwrap_err();
+    assert_eq!(by_source.code, "000002", "{by_source}");
+    let view = acc
+        .execute_sync("CREATE VIEW D.S.V AS SELECT ENV FROM D.S.HEAD")
+        .and_then(|_| {
+            acc.execute_sync(
+                "MERGE INTO D.S.V USING (SELECT 'QA' AS ENV) s ON V.ENV = s.ENV
+                 WHEN MATCHED THEN DELETE",
+            )
+        })
+        .unwrap_err();
+    assert_eq!(view.code, "002203", "{view}");
+    assert_eq!(
+        cells(&run(&acc, "SELECT ENV, SERIAL, NOTE FROM D.S.HEAD")),
+        strings(&[&["DEV", "1", "none"]])
+    );
+}
+
+#[test]
+fn a_merge_in_a_transaction_is_undone_by_rollback() {
+    let (_dir, acc) = scratch_account(SETUP);
+    run(&acc, "BEGIN");
+    assert_eq!(cells(&run(&acc, UPSERT)), strings(&[&["2", "0"]]));
+    assert_eq!(
+        cells(&run(&acc, "SELECT COUNT(*) FROM D.S.HEAD")),
+        strings(&[&["2"]])
+    );
+    run(&acc, "ROLLBACK");
+    assert!(run(&acc, "SELECT * FROM D.S.HEAD").rows.is_empty());
+}

@@ -34,6 +34,17 @@ const DML_RESULTS: &[(u32, &[&str])] = &[
     ),
     (0x3300, &["number of rows deleted"]),
 ];
+/// The `statementTypeId` of MERGE, whose result has one count column per
+/// kind of clause it holds, in the order of [`MERGE_COLUMNS`]. A MERGE with
+/// only an INSERT (or only a DELETE) clause has INSERT's (DELETE's) result
+/// and is announced as one: clients count the rows of every DML type alike.
+const STATEMENT_TYPE_MERGE: u32 = 0x3400;
+/// The count columns a MERGE result takes its columns from, in order.
+const MERGE_COLUMNS: &[&str] = &[
+    "number of rows inserted",
+    "number of rows updated",
+    "number of rows deleted",
+];
 
 /// The `statementTypeId` of a result: a DML type when it is exactly one
 /// row of a DML statement's counts, a query otherwise.
@@ -41,10 +52,19 @@ fn statement_type(rows: &Rows) -> u32 {
     let names: Vec<&str> = rows.columns.iter().map(|c| c.name.as_str()).collect();
     let counts_only =
         rows.rows.len() == 1 && rows.columns.iter().all(|c| c.ty == ColumnType::Fixed);
-    DML_RESULTS
+    if let Some((id, _)) = DML_RESULTS
         .iter()
         .find(|(_, columns)| counts_only && names == *columns)
-        .map_or(STATEMENT_TYPE_SELECT, |(id, _)| *id)
+    {
+        return *id;
+    }
+    let mut merge_columns = MERGE_COLUMNS.iter();
+    let is_merge =
+        counts_only && !names.is_empty() && names.iter().all(|n| merge_columns.any(|m| m == n));
+    match is_merge {
+        true => STATEMENT_TYPE_MERGE,
+        false => STATEMENT_TYPE_SELECT,
+    }
 }
 /// Snowflake's reported length of an unbounded text column.
 const TEXT_LENGTH: u64 = 16_777_216;
@@ -461,6 +481,24 @@ mod tests {
         );
         assert_eq!(
             type_of(&counts(&["status"], ColumnType::Fixed)),
+            STATEMENT_TYPE_SELECT
+        );
+        assert_eq!(
+            type_of(&counts(MERGE_COLUMNS, ColumnType::Fixed)),
+            STATEMENT_TYPE_MERGE
+        );
+        assert_eq!(
+            type_of(&counts(
+                &[MERGE_COLUMNS[0], MERGE_COLUMNS[1]],
+                ColumnType::Fixed
+            )),
+            STATEMENT_TYPE_MERGE
+        );
+        assert_eq!(
+            type_of(&counts(
+                &[MERGE_COLUMNS[1], MERGE_COLUMNS[0]],
+                ColumnType::Fixed
+            )),
             STATEMENT_TYPE_SELECT
         );
     }

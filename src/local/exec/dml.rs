@@ -1,6 +1,7 @@
-//! INSERT, UPDATE and DELETE: the target table's rules (it exists, it is a
-//! table), the statement evaluated by [`crate::local::select::dml`], and
-//! Snowflake's row-count result columns.
+//! INSERT, UPDATE, DELETE and MERGE: the target table's rules (it exists,
+//! it is a table), the statement evaluated by [`crate::local::select::dml`]
+//! and [`crate::local::select::merge`], and Snowflake's row-count result
+//! columns.
 
 use std::hash::{BuildHasher, Hasher};
 
@@ -62,6 +63,52 @@ impl<'a> Exec<'a> {
         Ok(Outcome {
             rows: counts,
             changes: non_empty(ids, |ids| Change::DeleteRows { key, ids }),
+        })
+    }
+
+    /// `MERGE INTO t USING ...`: one count column per kind of clause the
+    /// statement has, in the order "number of rows inserted", "number of
+    /// rows updated", "number of rows deleted".
+    pub(super) fn merge(&mut self, table: &Name, text: &str) -> Result<Outcome, SqlError> {
+        let (key, t) = self.dml_target(table, "MERGE")?;
+        let merged = select::merge::merge(&self.context(), text, t, new_row_id)?;
+        let reported = [
+            (
+                merged.reports_inserted,
+                "number of rows inserted",
+                merged.inserted.len(),
+            ),
+            (
+                merged.reports_updated,
+                "number of rows updated",
+                merged.updated.len(),
+            ),
+            (
+                merged.reports_deleted,
+                "number of rows deleted",
+                merged.deleted.len(),
+            ),
+        ];
+        let (names, values): (Vec<&str>, Vec<usize>) = reported
+            .iter()
+            .filter(|(shown, _, _)| *shown)
+            .map(|(_, name, count)| (*name, *count))
+            .unzip();
+        let mut changes = non_empty(merged.inserted, |rows| Change::InsertRows {
+            key: key.clone(),
+            rows,
+        });
+        changes.extend(non_empty(merged.updated, |rows| Change::UpdateRows {
+            key: key.clone(),
+            rows,
+        }));
+        changes.extend(non_empty(merged.deleted, |ids| Change::DeleteRows {
+            key,
+            ids,
+        }));
+        Ok(Outcome {
+            rows: counts(&names, &values),
+            changes,
         })
     }
 

@@ -159,6 +159,7 @@ impl Exec<'_> {
             Statement::Insert { table, text } => self.insert(table, text),
             Statement::Update { table, text } => self.update(table, text),
             Statement::Delete { table, text } => self.delete(table, text),
+            Statement::Merge { table, text } => self.merge(table, text),
             // Transactions are the account's to keep (`crate::local`): a
             // statement reaching the executor runs outside one.
             Statement::Transaction(_) => Ok(Outcome::done(Vec::new())),

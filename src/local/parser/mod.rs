@@ -144,6 +144,8 @@ impl<'a> Parser<'a> {
             self.update()?
         } else if first.is_word("DELETE") {
             self.delete()?
+        } else if first.is_word("MERGE") {
+            self.merge()?
         } else if first.is_word("BEGIN")
             || first.is_word("START")
             || first.is_word("COMMIT")

@@ -1,6 +1,6 @@
 //! The SELECT forms floe sends (task graph enable, tag lookups), the DML
-//! statements (INSERT, UPDATE, DELETE: the table named, the text kept for
-//! the evaluator) and the transaction statements.
+//! statements (INSERT, UPDATE, DELETE, MERGE: the table named, the text
+//! kept for the evaluator) and the transaction statements.
 
 use super::Parser;
 use crate::ident::Ident;
@@ -380,6 +380,18 @@ impl Parser<'_> {
         }
         let text = self.text_between(start, self.position());
         Ok(Statement::Delete { table, text })
+    }
+
+    /// `MERGE INTO t ...`: the target table, and the whole text for the
+    /// evaluator.
+    pub(super) fn merge(&mut self) -> Result<Statement, SqlError> {
+        let start = self.position();
+        self.expect_word("MERGE")?;
+        self.expect_word("INTO")?;
+        let table = self.name()?;
+        self.rest_text()?;
+        let text = self.text_between(start, self.position());
+        Ok(Statement::Merge { table, text })
     }
 
     /// `BEGIN [WORK | TRANSACTION] [NAME n]`, `START TRANSACTION [NAME n]`,

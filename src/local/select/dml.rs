@@ -140,7 +140,7 @@ pub(crate) fn delete(
     Ok(ids)
 }
 
-fn parse_one(text: &str) -> Result<sql::Statement, SqlError> {
+pub(super) fn parse_one(text: &str) -> Result<sql::Statement, SqlError> {
     let mut statements = Parser::parse_sql(&SnowflakeDialect {}, text)
         .map_err(|e| error::parse_failed(&e.to_string()))?;
     match (statements.pop(), statements.is_empty()) {
@@ -150,7 +150,7 @@ fn parse_one(text: &str) -> Result<sql::Statement, SqlError> {
 }
 
 /// The name (or alias) the table's columns are reachable through.
-fn qualifier(relation: &TableFactor, table: &StoredTable) -> Option<String> {
+pub(super) fn qualifier(relation: &TableFactor, table: &StoredTable) -> Option<String> {
     match relation {
         TableFactor::Table {
             alias: Some(alias), ..
@@ -160,7 +160,7 @@ fn qualifier(relation: &TableFactor, table: &StoredTable) -> Option<String> {
 }
 
 /// The table's columns with their declared types (VARCHAR when untyped).
-fn table_columns(table: &StoredTable, qualifier: Option<String>) -> Vec<Col> {
+pub(super) fn table_columns(table: &StoredTable, qualifier: Option<String>) -> Vec<Col> {
     table
         .columns
         .iter()
@@ -177,7 +177,7 @@ fn column_type(declared: Option<&str>) -> Ty {
 }
 
 /// Every stored row as values of its column's type.
-fn row_values(table: &StoredTable, columns: &[Col]) -> Vec<Vec<Value>> {
+pub(super) fn row_values(table: &StoredTable, columns: &[Col]) -> Vec<Vec<Value>> {
     table
         .data
         .iter()
@@ -212,7 +212,10 @@ fn matches(
 
 /// The column index of each name of an INSERT column list (all columns
 /// in order when there is none).
-fn insert_targets(names: &[sql::ObjectName], columns: &[Col]) -> Result<Vec<usize>, SqlError> {
+pub(super) fn insert_targets(
+    names: &[sql::ObjectName],
+    columns: &[Col],
+) -> Result<Vec<usize>, SqlError> {
     if names.is_empty() {
         return Ok((0..columns.len()).collect());
     }
@@ -231,7 +234,7 @@ fn insert_targets(names: &[sql::ObjectName], columns: &[Col]) -> Result<Vec<usiz
 
 /// Each column's DEFAULT value (NULL when it has none), for the columns an
 /// INSERT does not name.
-fn defaults(
+pub(super) fn defaults(
     ctx: &Context<'_>,
     table: &StoredTable,
     columns: &[Col],
@@ -258,7 +261,7 @@ fn defaults(
 
 /// The cells stored for `values`: each cast to its column's type, NULL
 /// refused in a NOT NULL column.
-fn stored_cells(
+pub(super) fn stored_cells(
     table: &StoredTable,
     columns: &[Col],
     values: Vec<Value>,
@@ -284,7 +287,7 @@ fn not_null_violation() -> SqlError {
 }
 
 /// Snowflake's refusal of an INSERT whose values do not fit its column list.
-fn column_count_mismatch(expected: usize, got: usize) -> SqlError {
+pub(super) fn column_count_mismatch(expected: usize, got: usize) -> SqlError {
     SqlError {
         code: "002020".into(),
         sql_state: "21S01".into(),

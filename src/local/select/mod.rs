@@ -10,13 +10,14 @@
 //! tables come from the same code. A query reads a table's stored rows; a
 //! view or dynamic table is answered in describe-only mode (columns, no
 //! rows) and refused otherwise. [`dml`] evaluates INSERT, UPDATE and
-//! DELETE the same way. Nothing here changes the catalog.
+//! DELETE the same way, [`merge`] MERGE. Nothing here changes the catalog.
 
 mod cast;
 pub(crate) mod dml;
 mod entity_detail;
 mod expr;
 mod functions;
+pub(crate) mod merge;
 mod sources;
 pub mod value;
 
@@ -179,9 +180,12 @@ pub(crate) fn eval_query(
             env.ctes.push((name, table));
         }
     }
-    let mut table = eval_set_expr(ctx, &env, &query.body)?;
+    let (mut table, source) = match query.body.as_ref() {
+        SetExpr::Select(select) => eval_select_rows(ctx, &env, select)?,
+        body => (eval_set_expr(ctx, &env, body)?, None),
+    };
     if let Some(order_by) = &query.order_by {
-        order(&mut table, order_by)?;
+        order(ctx, &env, &mut table, source.as_ref(), order_by)?;
     }
     if let Some(limit) = &query.limit_clause {
         apply_limit(&mut table, limit)?;
@@ -247,6 +251,17 @@ fn dedup(rows: &mut Vec<Vec<Value>>) {
 }
 
 fn eval_select(ctx: &Context<'_>, env: &Env, select: &sql::Select) -> Result<Table, SqlError> {
+    Ok(eval_select_rows(ctx, env, select)?.0)
+}
+
+/// A SELECT's result and, when each result row comes from one source row
+/// (no grouping, no DISTINCT), the source rows in the same order, which
+/// ORDER BY may sort on.
+fn eval_select_rows(
+    ctx: &Context<'_>,
+    env: &Env,
+    select: &sql::Select,
+) -> Result<(Table, Option<Table>), SqlError> {
     let mut source = sources::from(ctx, env, &select.from)?;
     if let Some(condition) = &select.selection {
         expr::check_type(condition, &source.columns, ctx)?;
@@ -270,15 +285,19 @@ fn eval_select(ctx: &Context<'_>, env: &Env, select: &sql::Select) -> Result<Tab
             | SelectItem::ExprWithAliases { expr: e, .. } => expr::has_aggregate(e),
             _ => false,
         });
-    let mut table = if aggregated {
-        project_groups(ctx, env, &select.projection, &group_by, &source)?
-    } else {
-        project_rows(ctx, env, &select.projection, &source)?
-    };
+    if aggregated {
+        let mut table = project_groups(ctx, env, &select.projection, &group_by, &source)?;
+        if select.distinct.is_some() {
+            dedup(&mut table.rows);
+        }
+        return Ok((table, None));
+    }
+    let mut table = project_rows(ctx, env, &select.projection, &source)?;
     if select.distinct.is_some() {
         dedup(&mut table.rows);
+        return Ok((table, None));
     }
-    Ok(table)
+    Ok((table, Some(source)))
 }
 
 /// An output column: its name and type, and the expression computing it
@@ -408,34 +427,57 @@ fn project_groups(
     })
 }
 
-fn order(table: &mut Table, order_by: &sql::OrderBy) -> Result<(), SqlError> {
+/// One ORDER BY key: a result column, or an expression over the source
+/// row a result row came from.
+enum SortKey<'q> {
+    Output(usize),
+    Source(&'q Expr),
+}
+
+/// Sorts the result on ORDER BY: a position, a result column's name or
+/// alias, or (when `source` is aligned with the result) any expression
+/// over the source's columns, as in `SELECT A FROM t ORDER BY B`.
+fn order(
+    ctx: &Context<'_>,
+    env: &Env,
+    table: &mut Table,
+    source: Option<&Table>,
+    order_by: &sql::OrderBy,
+) -> Result<(), SqlError> {
     let sql::OrderByKind::Expressions(exprs) = &order_by.kind else {
         return Err(error::unsupported("ORDER BY ALL"));
     };
-    let mut keys: Vec<(usize, bool)> = Vec::new();
+    let mut keys: Vec<(SortKey<'_>, bool)> = Vec::new();
     for e in exprs {
-        let index = match &e.expr {
-            Expr::Value(v) => match &v.value {
-                sql::Value::Number(n, _) => n
-                    .parse::<usize>()
-                    .ok()
-                    .filter(|n| (1..=table.columns.len()).contains(n))
-                    .map(|n| n - 1),
-                _ => None,
-            },
-            Expr::Identifier(ident) => {
-                let name = resolve_ident(ident);
-                table.columns.iter().position(|c| c.name == name)
+        let key = match (output_index(table, &e.expr), source) {
+            (Some(i), _) => SortKey::Output(i),
+            (None, Some(source)) => {
+                expr::check_type(&e.expr, &source.columns, ctx)?;
+                SortKey::Source(&e.expr)
             }
-            _ => None,
+            (None, None) => return Err(error::unsupported("ORDER BY on an expression")),
         };
-        let index = index.ok_or_else(|| error::unsupported("ORDER BY on an expression"))?;
         let descending = matches!(e.options.sort, Some(sql::OrderBySort::Desc));
-        keys.push((index, descending));
+        keys.push((key, descending));
     }
-    table.rows.sort_by(|a, b| {
-        for (i, descending) in &keys {
-            let ordering = expr::compare(&a[*i], &b[*i]);
+    let mut sort_values = Vec::with_capacity(table.rows.len());
+    for (i, row) in std::mem::take(&mut table.rows).into_iter().enumerate() {
+        let mut values = Vec::with_capacity(keys.len());
+        for (key, _) in &keys {
+            values.push(match (key, source) {
+                (SortKey::Output(c), _) => row[*c].clone(),
+                (SortKey::Source(e), Some(source)) => {
+                    let scope = Scope::row(&source.columns, &source.rows[i]);
+                    expr::eval(ctx, env, e, &scope)?
+                }
+                (SortKey::Source(_), None) => Value::Null,
+            });
+        }
+        sort_values.push((values, row));
+    }
+    sort_values.sort_by(|(a, _), (b, _)| {
+        for (i, (_, descending)) in keys.iter().enumerate() {
+            let ordering = expr::compare(&a[i], &b[i]);
             let ordering = if *descending {
                 ordering.reverse()
             } else {
@@ -447,7 +489,27 @@ fn order(table: &mut Table, order_by: &sql::OrderBy) -> Result<(), SqlError> {
         }
         std::cmp::Ordering::Equal
     });
+    table.rows = sort_values.into_iter().map(|(_, row)| row).collect();
     Ok(())
+}
+
+/// The result column an ORDER BY item names: by position or by name.
+fn output_index(table: &Table, e: &Expr) -> Option<usize> {
+    match e {
+        Expr::Value(v) => match &v.value {
+            sql::Value::Number(n, _) => n
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=table.columns.len()).contains(n))
+                .map(|n| n - 1),
+            _ => None,
+        },
+        Expr::Identifier(ident) => {
+            let name = resolve_ident(ident);
+            table.columns.iter().position(|c| c.name == name)
+        }
+        _ => None,
+    }
 }
 
 fn apply_limit(table: &mut Table, limit: &sql::LimitClause) -> Result<(), SqlError> {

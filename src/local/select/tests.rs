@@ -339,3 +339,20 @@ fn dateadd_moves_timestamps_and_dates_by_time_parts() {
     let refused = eval("SELECT DATEADD(fortnight, 1, '2026-01-02'::DATE)").unwrap_err();
     assert_eq!(refused.code, "000002", "{refused}");
 }
+
+#[test]
+fn order_by_sorts_on_source_columns_left_out_of_the_select_list() {
+    let rows = eval(
+        "SELECT A FROM (SELECT $1 AS A, $2 AS B FROM VALUES (1, 'x'), (2, 'y'), (3, 'x')) \
+         ORDER BY B DESC, A DESC LIMIT 2",
+    )
+    .expect("supported query");
+    assert_eq!(names(&rows), vec!["A"]);
+    assert_eq!(cells(&rows), vec![vec![Some("2")], vec![Some("3")]]);
+    let e = eval("SELECT A FROM (SELECT $1 AS A FROM VALUES (1)) ORDER BY NOPE")
+        .expect_err("no such column");
+    assert_eq!(e.code, "000904");
+    let e = eval("SELECT DISTINCT A FROM (SELECT $1 AS A, $2 AS B FROM VALUES (1, 2)) ORDER BY B")
+        .expect_err("not emulated");
+    assert_eq!(e.code, "000002", "{}", e.message);
+}
