@@ -284,7 +284,9 @@ fn record(
                 adopted.attributes.insert(field.to_string(), value.clone());
             }
         }
-        kind.complete_live(&mut adopted.attributes, &declared.attributes);
+        if let Some(completed) = kind.complete_live(&adopted.attributes, &declared.attributes) {
+            adopted.attributes = completed;
+        }
         let entry = StateEntry::from_live(&adopted, declared.depends_on.clone(), None);
         provisional.resources.insert(address.clone(), entry);
     }

@@ -344,12 +344,17 @@ fn completed_live<'a>(
     state: Option<&StateEntry>,
 ) -> Option<Cow<'a, LiveObject>> {
     let live = live?;
-    let Some(recorded) = state.filter(|_| kind.completes_live()) else {
-        return Some(Cow::Borrowed(live));
-    };
-    let mut object = live.clone();
-    kind.complete_live(&mut object.attributes, &recorded.attributes);
-    Some(Cow::Owned(object))
+    let completed =
+        state.and_then(|recorded| kind.complete_live(&live.attributes, &recorded.attributes));
+    Some(match completed {
+        None => Cow::Borrowed(live),
+        Some(attributes) => Cow::Owned(LiveObject {
+            address: live.address.clone(),
+            fqn: live.fqn.clone(),
+            schema: live.schema.clone(),
+            attributes,
+        }),
+    })
 }
 
 /// Fingerprint of the attributes introspection can see, after

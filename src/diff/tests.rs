@@ -528,8 +528,12 @@ versions:
             "staleness is checked on what was read"
         );
         let recorded = &state.resources[&addr("model.PUDO")];
-        let mut completed = live.managed[&addr("model.PUDO")].attributes.clone();
-        ModelKind.complete_live(&mut completed, &recorded.attributes);
+        let completed = ModelKind
+            .complete_live(
+                &live.managed[&addr("model.PUDO")].attributes,
+                &recorded.attributes,
+            )
+            .unwrap();
         assert_eq!(
             recorded.live_fingerprint,
             super::super::build::visible_fingerprint(&ModelKind, &completed),

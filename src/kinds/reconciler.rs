@@ -151,20 +151,18 @@ pub trait Reconciler: Send + Sync {
         &[]
     }
 
-    /// Fills in, on a copy of the live attributes `live`, what introspection
-    /// cannot see, from the attributes state recorded at the last apply (a
+    /// A copy of the live attributes `live` with what introspection cannot
+    /// see filled in from the attributes state recorded at the last apply (a
     /// model version's `from`: Snowflake keeps no trace of where a version
-    /// was copied from). Called only when state has an entry for the
-    /// address. The completed copy is what the diff compares and what
-    /// [`Reconciler::plan_change`] receives as `current`; fingerprints of what was
-    /// read (the plan's live fingerprint, checked for staleness) are taken
-    /// on the attributes as read. The default fills in nothing.
-    fn complete_live(&self, _live: &mut Attributes, _recorded: &Attributes) {}
-
-    /// True when [`Reconciler::complete_live`] may fill anything in; when it
-    /// is false the diff compares the object as read, without copying it.
-    fn completes_live(&self) -> bool {
-        false
+    /// was copied from), or `None` when the kind fills in nothing, so the
+    /// diff compares the object as read without copying it. Called only
+    /// when state has an entry for the address. The completed copy is what
+    /// the diff compares and what [`Reconciler::plan_change`] receives as
+    /// `current`; fingerprints of what was read (the plan's live
+    /// fingerprint, checked for staleness) are taken on the attributes as
+    /// read. The default fills in nothing.
+    fn complete_live(&self, _live: &Attributes, _recorded: &Attributes) -> Option<Attributes> {
+        None
     }
 
     /// Recomputes, on the declared attributes, what this kind derives from

@@ -303,14 +303,11 @@ impl Reconciler for ModelKind {
         Ok(out)
     }
 
-    fn completes_live(&self) -> bool {
-        true
-    }
-
-    fn complete_live(&self, live: &mut Attributes, recorded: &Attributes) {
+    fn complete_live(&self, live: &Attributes, recorded: &Attributes) -> Option<Attributes> {
         let recorded = versions(recorded);
+        let mut live = live.clone();
         let Some(Value::Array(seen)) = live.get_mut(VERSIONS) else {
-            return;
+            return None;
         };
         for version in seen.iter_mut() {
             let from = find(recorded, name_of(version)).and_then(|r| r.get("from"));
@@ -325,6 +322,7 @@ impl Reconciler for ModelKind {
                 .unwrap_or(usize::MAX)
         };
         seen.sort_by_key(position);
+        Some(live)
     }
 
     fn plan_change(&self, declared: &Resource, current: &Attributes, changed: &[String]) -> Change {
@@ -680,9 +678,10 @@ versions:
     fn current(account: &LocalAccount, recorded: &Attributes) -> Attributes {
         let mut objects = live(&ModelKind, account);
         assert_eq!(objects.len(), 1, "{objects:?}");
-        let mut attributes = objects.remove(0).attributes;
-        ModelKind.complete_live(&mut attributes, recorded);
-        attributes
+        let attributes = objects.remove(0).attributes;
+        ModelKind
+            .complete_live(&attributes, recorded)
+            .unwrap_or(attributes)
     }
 
     /// The changed top-level fields, as the diff computes them.
@@ -841,9 +840,8 @@ versions:
             .into_iter()
             .find(|o| o.fqn == "ML_DB.PROD_REG.PUDO")
             .unwrap();
-        let mut attributes = promoted.attributes;
-        ModelKind.complete_live(&mut attributes, &target.attributes);
-        assert_eq!(attributes, target.attributes);
+        let completed = ModelKind.complete_live(&promoted.attributes, &target.attributes);
+        assert_eq!(completed.as_ref(), Some(&target.attributes));
     }
 
     #[test]
