@@ -6,6 +6,9 @@ mod common;
 
 use common::local::exec;
 use common::project::Project;
+use common::serve::{serve, write_connection};
+
+const PASSWORD: &str = "s3rved-secret";
 
 const DEV: &str = "dev";
 
@@ -101,4 +104,41 @@ fn a_lock_whose_lease_ran_out_is_reported_stale() {
         .code(1)
         .stderr_has("locked by ana@ci-runner")
         .stderr_has("the lock is stale");
+}
+
+#[test]
+fn a_second_checkout_on_the_same_account_sees_what_the_first_applied() {
+    let first = in_tables();
+    let (_server, port) = serve(&first, PASSWORD);
+    let second = in_tables();
+    for checkout in [&first, &second] {
+        write_connection(checkout, port, PASSWORD);
+    }
+    let served = ["--branch", DEV, "--connection", "served"];
+    let apply: Vec<&str> = ["apply", "--auto-approve"]
+        .into_iter()
+        .chain(served)
+        .collect();
+    first.run(&apply).code(0).stdout_has("Apply complete");
+    let plan: Vec<&str> = ["plan", "--detailed-exitcode"]
+        .into_iter()
+        .chain(served)
+        .collect();
+    second
+        .run(&plan)
+        .code(0)
+        .stdout_has("No changes. DEV matches the declarations.");
+    assert!(!second.path().join("state").exists());
+    assert!(!first.path().join("state").exists());
+}
+
+#[test]
+fn import_refuses_to_record_into_files_when_state_is_in_the_account() {
+    let project = in_tables();
+    project
+        .on_branch(DEV, &["import"])
+        .code(1)
+        .stderr_has("keeps its state in its account")
+        .stderr_has("floe import --out DIR");
+    assert!(!project.path().join("state").exists());
 }

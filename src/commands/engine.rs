@@ -85,6 +85,11 @@ impl Workspace {
         }
     }
 
+    /// True when the environment keeps its state in its account's tables.
+    pub fn state_in_account(&self) -> bool {
+        self.resolved.environment().state.backend == StateBackendKind::Snowflake
+    }
+
     /// The state backend for a command that reads no account otherwise:
     /// connects (as `args` choose) only when the state is in tables.
     pub async fn state_backend(&self, args: &ConnectionArgs) -> Result<Backend, Diagnostics> {
