@@ -24,6 +24,7 @@ use floe::live::{Live, introspect};
 use floe::local::LocalAccount;
 use floe::model::{Address, KindName, Lifecycle, Resource};
 use floe::session::Session;
+use floe::state::backend::Backend;
 use floe::state::{State, StateStore};
 
 const WAREHOUSES: usize = 1_000;
@@ -180,7 +181,7 @@ async fn timed_apply(latency: Duration, parallelism: usize) -> Duration {
         targets: &[],
     })
     .expect("a plan");
-    let store = StateStore::new(dir.path().join("state"), "BENCH");
+    let store = Backend::Files(StateStore::new(dir.path().join("state"), "BENCH"));
     let options = ApplyOptions {
         parallelism,
         ..ApplyOptions::default()

@@ -348,6 +348,7 @@ mod tests {
             connection: None,
             connection_span: None,
             vars: Node::new(Value::Null, Span::file("e")),
+            state: Default::default(),
             span: Span::file("e"),
         }
     }

@@ -13,7 +13,8 @@ use crate::diff::{Plan, ResourceChange, Step, StepId, StepPurpose, visible_finge
 use crate::kinds::reconciler::{Kinds, Reconciler};
 use crate::model::{Address, Attributes, fingerprint};
 use crate::session::Session;
-use crate::state::{State, StateEntry, StateStore, clock};
+use crate::state::backend::Backend;
+use crate::state::{State, StateEntry, clock};
 
 /// How many steps run statements at once unless told otherwise. Each step
 /// waits mostly on the network (a few hundred milliseconds a statement to
@@ -117,7 +118,7 @@ pub struct StateSink<'a> {
     /// The state, updated in memory after each step.
     pub state: &'a mut State,
     /// Where it is persisted after each step.
-    pub store: &'a StateStore,
+    pub store: &'a Backend,
     /// The kinds, which say what a step leaves true of a task graph
     /// ([`crate::kinds::reconciler::Reconciler::with_running`]).
     pub kinds: &'a Kinds,
@@ -212,7 +213,7 @@ pub async fn apply(
                 }
             }
         }
-        let saved = persist(&recorded, &walk.steps, sink.state, sink.store);
+        let saved = persist(&recorded, &walk.steps, sink.state, sink.store).await;
         results.extend(recorded.into_iter().map(|(id, _)| (id, saved.clone())));
         results.sort_by_key(|(id, _)| *id);
         for (id, result) in results {
@@ -226,9 +227,8 @@ pub async fn apply(
     // The journal holds this run's records; one snapshot write folds them in.
     if let Err(e) = sink.store.compact(sink.state) {
         walk.summary.state_warning = Some(format!(
-            "every step is recorded in {}, but it could not be folded into {}: {e}",
-            sink.store.journal_path().display(),
-            sink.store.path().display()
+            "every step is recorded in the journal beside {}, but it could not be folded into it: {e}",
+            sink.store.location()
         ));
     }
     observers.emit(&Event::Done {
@@ -557,11 +557,11 @@ fn set_attributes(entry: &mut StateEntry, kind: &dyn Reconciler, attributes: Att
 /// Records the steps that just ended with one journal write, unless none of
 /// them changed state (a suspend or resume of a task state already says
 /// so).
-fn persist(
+async fn persist(
     recorded: &[(StepId, bool)],
     steps: &BTreeMap<StepId, &Step>,
     state: &mut State,
-    store: &StateStore,
+    store: &Backend,
 ) -> Result<(), StepError> {
     let changed: Vec<&Address> = recorded
         .iter()
@@ -571,7 +571,7 @@ fn persist(
     if changed.is_empty() {
         return Ok(());
     }
-    store.record(state, &changed).map_err(|e| StepError {
+    store.record(state, &changed).await.map_err(|e| StepError {
         statement: String::new(),
         message: format!("applied, but the state could not be written: {e}"),
     })

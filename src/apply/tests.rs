@@ -94,9 +94,10 @@ async fn run_from(
         ..ApplyOptions::default()
     };
     let kinds = kinds();
+    let backend = crate::state::backend::Backend::Files(store.clone());
     let sink = StateSink {
         state: &mut state,
-        store: &store,
+        store: &backend,
         kinds: &kinds,
     };
     let session: Arc<dyn Session> = session;

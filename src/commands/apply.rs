@@ -36,14 +36,33 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
             .into());
     }
     let targets = engine::targets(&args.target)?;
-    let _lock = workspace
-        .store
-        .lock("floe apply")
-        .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
-    let mut state = workspace.load_state()?;
-    let kinds = reconciler_kinds();
     engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
+        let backend = workspace.backend(&session);
+        let account = Account {
+            session,
+            backend: &backend,
+        };
+        let body = locked_apply(ctx, &workspace, args, saved, &targets, account, out);
+        workspace.locked(&backend, "floe apply", body).await
+    })
+}
+
+/// The apply itself, under the environment's lock: read state and account,
+/// plan (or check the saved plan), confirm, execute.
+async fn locked_apply(
+    ctx: &Context,
+    workspace: &Workspace,
+    args: &ApplyArgs,
+    saved: Option<Plan>,
+    targets: &[crate::model::Address],
+    account: Account<'_>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Diagnostics> {
+    let Account { session, backend } = account;
+    let mut state = workspace.load_state_from(backend).await?;
+    let kinds = reconciler_kinds();
+    {
         let introspection = workspace
             .introspect(session.clone(), &kinds, &state)
             .await?;
@@ -61,7 +80,7 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
                 plan
             }
             None => {
-                let mut plan = workspace.plan(&kinds, &state, &introspection, &targets)?;
+                let mut plan = workspace.plan(&kinds, &state, &introspection, targets)?;
                 plan.origin = workspace.origin(&args.connection);
                 let options = TextOptions {
                     color: color_stdout(),
@@ -79,13 +98,13 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
         check_regression(&plan, args.allow_regression)
             .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
         if args.plan_file.is_none() && !args.auto_approve {
-            confirm(&workspace, out)?;
+            confirm(workspace, out)?;
         }
         let suspended = Arc::new(SuspendedTasks::default());
         let observers = observers(plan.steps.len(), suspended.clone());
         let left_behind = LeftBehind {
             environment: workspace.env_name().to_string(),
-            lock: workspace.store.lock_path(),
+            lock: PathBuf::from(backend.lock_location()),
             suspended,
         };
         let options = ApplyOptions {
@@ -95,7 +114,7 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
         };
         let sink = StateSink {
             state: &mut state,
-            store: &workspace.store,
+            store: backend,
             kinds: &kinds,
         };
         let summary = apply(&plan, session, sink, &observers, &options).await;
@@ -104,7 +123,13 @@ pub fn run(ctx: &Context, args: &ApplyArgs, out: &mut dyn Write) -> Result<ExitC
         }
         write(out, &format!("\n{}", render::summary_text(&summary)))?;
         Ok(if summary.is_success() { 0 } else { 1 })
-    })
+    }
+}
+
+/// The account of the run and the state kept for it.
+struct Account<'a> {
+    session: Arc<dyn crate::session::Session>,
+    backend: &'a crate::state::backend::Backend,
 }
 
 /// Reads a plan saved by `floe plan --out`.

@@ -18,10 +18,12 @@ use crate::render::{self, TextOptions};
 /// Runs `floe drift`.
 pub fn run(ctx: &Context, args: &DriftArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
     let workspace = Workspace::open(&ctx.project, &args.env)?;
-    let state = workspace.load_state()?;
     let kinds = reconciler_kinds();
     let plan = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
+        let state = workspace
+            .load_state_from(&workspace.backend(&session))
+            .await?;
         let introspection = workspace.introspect(session, &kinds, &state).await?;
         if ctx.verbose > 0 {
             eprint!("{}", render::introspection_text(&introspection));

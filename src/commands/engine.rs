@@ -21,6 +21,7 @@ use crate::kinds::reconciler::{Kinds, Scope};
 use crate::live::{self, Introspection, LiveError};
 use crate::load::Project;
 use crate::load::environments::ENVIRONMENTS_FILE;
+use crate::load::environments::StateBackendKind;
 use crate::local::project::Adoption;
 use crate::local::{self, LocalAccount};
 use crate::model::{Address, KindName};
@@ -28,6 +29,7 @@ use crate::render;
 use crate::resolve::{EnvSelection, ResolvedEnv};
 use crate::session::{ExecError, Session};
 use crate::snowflake::{SessionOptions, SnowflakeSession};
+use crate::state::backend::{Backend, TableStore, Taker};
 use crate::state::{State, StateStore};
 
 /// One environment's declarations and where its state lives.
@@ -66,6 +68,71 @@ impl Workspace {
             resolved,
             store,
         })
+    }
+
+    /// Where the environment keeps its state: its files, or its tables
+    /// through `session`.
+    pub fn backend(&self, session: &Arc<dyn Session>) -> Backend {
+        let env = self.resolved.environment();
+        match env.state.backend {
+            StateBackendKind::Files => Backend::Files(self.store.clone()),
+            StateBackendKind::Snowflake => Backend::Tables(TableStore::new(
+                session.clone(),
+                &env.database,
+                &env.state.schema,
+                &env.name,
+            )),
+        }
+    }
+
+    /// True when the environment keeps its state in its account's tables.
+    pub fn state_in_account(&self) -> bool {
+        self.resolved.environment().state.backend == StateBackendKind::Snowflake
+    }
+
+    /// The state backend for a command that reads no account otherwise:
+    /// connects (as `args` choose) only when the state is in tables.
+    pub async fn state_backend(&self, args: &ConnectionArgs) -> Result<Backend, Diagnostics> {
+        match self.resolved.environment().state.backend {
+            StateBackendKind::Files => Ok(Backend::Files(self.store.clone())),
+            StateBackendKind::Snowflake => Ok(self.backend(&self.connect(args).await?)),
+        }
+    }
+
+    /// The state in `backend` (empty before the first apply); warns when a
+    /// killed run left an unfinished journal line.
+    pub async fn load_state_from(&self, backend: &Backend) -> Result<State, Diagnostics> {
+        let loaded = backend
+            .load_reporting()
+            .await
+            .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
+        if let Some(warning) = &loaded.warning {
+            eprint!("{}", render::warning_text(warning));
+        }
+        Ok(loaded.state)
+    }
+
+    /// Runs `body` holding the environment's lock in `backend`, taken for
+    /// `command`, and frees it afterwards whatever `body` returned.
+    pub async fn locked<T>(
+        &self,
+        backend: &Backend,
+        command: &str,
+        body: impl std::future::Future<Output = Result<T, Diagnostics>>,
+    ) -> Result<T, Diagnostics> {
+        let git = &self.resolved.selection.git;
+        let taker = Taker {
+            command,
+            branch: self.files_branch.as_deref(),
+            commit: git.commit.as_deref(),
+        };
+        let held = backend
+            .lock(&taker)
+            .await
+            .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
+        let result = body.await;
+        held.release().await;
+        result
     }
 
     /// The environment's name.

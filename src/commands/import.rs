@@ -39,6 +39,15 @@ pub fn run(ctx: &Context, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit
     let target = target(&ctx.project, &workspace)?;
     // With --out the files are for review: no state, so no lock.
     let records = args.out.is_none();
+    if records && workspace.state_in_account() {
+        return Err(Diagnostic::error(format!(
+            "floe import records what it imports in state files, and {} keeps its state in its account",
+            workspace.env_name()
+        ))
+        .at(workspace.resolved.environment().span.clone())
+        .hint("write the declarations for review with `floe import --out DIR`, move them under resources/, then adopt each object with `floe state import ADDR`")
+        .into());
+    }
     let out_dir = args
         .out
         .clone()

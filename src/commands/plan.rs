@@ -21,21 +21,23 @@ use crate::render::{self, TextOptions};
 pub fn run(ctx: &Context, args: &PlanArgs, out: &mut dyn Write) -> Result<ExitCode, Diagnostics> {
     let mut workspace = Workspace::open(&ctx.project, &args.env)?;
     let targets = engine::targets(&args.target)?;
-    let state = workspace.load_state()?;
     let kinds = reconciler_kinds();
-    if let Some(run) =
-        leftovers::interrupted_run(&workspace.store, &workspace.resolved, &state, &kinds)
-    {
-        eprint!("{}", render::interrupted_run_text(&run));
-    }
     // From here on only the resources are compared: the declarations they
     // were read from go before the account's records and the plan come in.
     drop(std::mem::take(&mut workspace.resolved.specs));
-    let (mut plan, introspection) = engine::runtime()?.block_on(async {
+    let (mut plan, introspection, state) = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
+        let state = workspace
+            .load_state_from(&workspace.backend(&session))
+            .await?;
+        if let Some(run) =
+            leftovers::interrupted_run(&workspace.store, &workspace.resolved, &state, &kinds)
+        {
+            eprint!("{}", render::interrupted_run_text(&run));
+        }
         let introspection = workspace.introspect(session, &kinds, &state).await?;
         let plan = workspace.plan_moving_resources(&kinds, &state, &introspection, &targets)?;
-        Ok::<_, Diagnostics>((plan, introspection))
+        Ok::<_, Diagnostics>((plan, introspection, state))
     })?;
     plan.origin = workspace.origin(&args.connection);
     if ctx.verbose > 0 {

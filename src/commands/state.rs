@@ -9,11 +9,12 @@ use std::io::Write;
 
 use super::engine::{self, Workspace, write};
 use super::{Context, ExitCode};
-use crate::cli::{StateAddrArgs, StateCommand, StateImportArgs};
+use crate::cli::{ConnectionArgs, StateAddrArgs, StateCommand, StateImportArgs};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::reconciler_kinds;
 use crate::model::Address;
 use crate::render;
+use crate::state::backend::Backend;
 use crate::state::{StateEntry, StateError};
 
 /// Runs `floe state ...`.
@@ -25,14 +26,21 @@ pub fn run(
     match args {
         StateCommand::List(args) => {
             let workspace = Workspace::open(&ctx.project, &args.env)?;
-            write(out, &render::state_list_text(&workspace.load_state()?))?;
+            let state = engine::runtime()?.block_on(async {
+                let backend = workspace.state_backend(&ConnectionArgs::default()).await?;
+                workspace.load_state_from(&backend).await
+            })?;
+            write(out, &render::state_list_text(&state))?;
         }
         StateCommand::Show(args) => show(ctx, args, out)?,
         StateCommand::Rm(args) => rm(ctx, args, out)?,
         StateCommand::Import(args) => import(ctx, args, out)?,
         StateCommand::Unlock(args) => {
             let workspace = Workspace::open(&ctx.project, &args.env)?;
-            let removed = workspace.store.force_unlock().map_err(diagnostic)?;
+            let removed = engine::runtime()?.block_on(async {
+                let backend = workspace.state_backend(&ConnectionArgs::default()).await?;
+                backend.force_unlock().await.map_err(diagnostic)
+            })?;
             let text = render::unlock_text(workspace.env_name(), removed.as_ref());
             write(out, &text)?;
         }
@@ -51,7 +59,10 @@ fn address(text: &str) -> Result<Address, Diagnostics> {
 fn show(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
     let workspace = Workspace::open(&ctx.project, &args.env)?;
     let address = address(&args.address)?;
-    let state = workspace.load_state()?;
+    let state = engine::runtime()?.block_on(async {
+        let backend = workspace.state_backend(&ConnectionArgs::default()).await?;
+        workspace.load_state_from(&backend).await
+    })?;
     let entry = state.get(&address).ok_or_else(|| {
         diagnostic(StateError::NotInState {
             address: address.clone(),
@@ -64,10 +75,16 @@ fn show(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), 
 fn rm(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
     let workspace = Workspace::open(&ctx.project, &args.env)?;
     let address = address(&args.address)?;
-    let _lock = workspace.store.lock("floe state rm").map_err(diagnostic)?;
-    let mut state = workspace.load_state()?;
-    let entry = state.remove(&address).map_err(diagnostic)?;
-    workspace.store.save(&mut state).map_err(diagnostic)?;
+    let entry = engine::runtime()?.block_on(async {
+        let backend = workspace.state_backend(&ConnectionArgs::default()).await?;
+        let body = async {
+            let mut state = workspace.load_state_from(&backend).await?;
+            let entry = state.remove(&address).map_err(diagnostic)?;
+            backend.save(&mut state).await.map_err(diagnostic)?;
+            Ok(entry)
+        };
+        workspace.locked(&backend, "floe state rm", body).await
+    })?;
     write(out, &render::forgot_text(&address, &entry.fqn))
 }
 
@@ -83,17 +100,27 @@ fn import(ctx: &Context, args: &StateImportArgs, out: &mut dyn Write) -> Result<
             .hint("declare the resource under resources/ first, then import the existing object"),
         )
     })?;
-    let _lock = workspace
-        .store
-        .lock("floe state import")
-        .map_err(diagnostic)?;
-    let mut state = workspace.load_state()?;
-    let kinds = reconciler_kinds();
-    let introspection = engine::runtime()?.block_on(async {
+    engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
-        workspace.introspect(session, &kinds, &state).await
+        let backend = workspace.backend(&session);
+        let body = import_locked(&workspace, &address, declared, session, &backend);
+        workspace.locked(&backend, "floe state import", body).await
     })?;
-    let object = introspection.live.managed.get(&address).ok_or_else(|| {
+    write(out, &render::imported_text(&address, &declared.fqn))
+}
+
+/// `floe state import` under the environment's lock.
+async fn import_locked(
+    workspace: &Workspace,
+    address: &Address,
+    declared: &crate::model::Resource,
+    session: std::sync::Arc<dyn crate::session::Session>,
+    backend: &Backend,
+) -> Result<(), Diagnostics> {
+    let mut state = workspace.load_state_from(backend).await?;
+    let kinds = reconciler_kinds();
+    let introspection = workspace.introspect(session, &kinds, &state).await?;
+    let object = introspection.live.managed.get(address).ok_or_else(|| {
         Diagnostics::from(
             Diagnostic::error(format!(
                 "{} does not exist in the account of {}",
@@ -119,6 +146,5 @@ fn import(ctx: &Context, args: &StateImportArgs, out: &mut dyn Write) -> Result<
         workspace.resolved.selection.git.commit.clone(),
     );
     state.import(address.clone(), entry).map_err(diagnostic)?;
-    workspace.store.save(&mut state).map_err(diagnostic)?;
-    write(out, &render::imported_text(&address, &object.fqn))
+    backend.save(&mut state).await.map_err(diagnostic)
 }

@@ -338,6 +338,7 @@ pub(crate) mod testing {
             connection: None,
             connection_span: None,
             vars: Node::new(Yaml::Null, Span::file("e")),
+            state: Default::default(),
             span: Span::file("e"),
         };
         let ctx = ReadContext {

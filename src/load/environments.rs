@@ -3,8 +3,9 @@
 //! Reads the file into [`Environments`]: each environment's branch and tag
 //! patterns (with their places, so `floe env` can say which one matched),
 //! database, protection, connection and `vars`, plus the local account's seed
-//! files and the Snowflake edition it emulates. Matching a branch against the
-//! patterns is `resolve`'s job.
+//! files and the Snowflake edition it emulates, and where each environment's
+//! state is kept (`state:`, top level and per environment). Matching a branch
+//! against the patterns is `resolve`'s job.
 
 use std::path::{Path, PathBuf};
 
@@ -59,8 +60,103 @@ pub struct Environment {
     pub connection_span: Option<Span>,
     /// `vars:` (a mapping node, or null).
     pub vars: Node,
+    /// Where its state is kept: its own `state:` over the top-level one.
+    pub state: StateSetting,
     /// Where the environment's key is written.
     pub span: Span,
+}
+
+/// Where floe keeps an environment's state (`state:` in environments.yaml).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum StateBackendKind {
+    /// `files`: `state/<ENV>.json` and its journal and lock (the default).
+    #[default]
+    Files,
+    /// `snowflake`: tables in a schema of the environment's database.
+    Snowflake,
+}
+
+/// The schema of the state tables when `state.schema` is not written.
+pub const DEFAULT_STATE_SCHEMA: &str = "FLOE";
+
+/// An environment's `state:` setting, resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StateSetting {
+    /// `state.backend`.
+    pub backend: StateBackendKind,
+    /// `state.schema`: the schema, in the environment's database, holding
+    /// the state tables (created on first use).
+    pub schema: Ident,
+}
+
+impl Default for StateSetting {
+    fn default() -> Self {
+        StateSetting {
+            backend: StateBackendKind::Files,
+            schema: Ident::from_resolved(DEFAULT_STATE_SCHEMA),
+        }
+    }
+}
+
+/// `state:` as written, before the environment's is laid over the top level's.
+#[derive(Debug, Clone, Default)]
+struct PartialState {
+    backend: Option<StateBackendKind>,
+    schema: Option<Ident>,
+}
+
+impl PartialState {
+    /// `self` where written, `base` elsewhere.
+    fn over(&self, base: &PartialState) -> StateSetting {
+        let default = StateSetting::default();
+        StateSetting {
+            backend: self.backend.or(base.backend).unwrap_or(default.backend),
+            schema: self
+                .schema
+                .clone()
+                .or_else(|| base.schema.clone())
+                .unwrap_or(default.schema),
+        }
+    }
+}
+
+#[derive(Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawState {
+    #[serde(default)]
+    backend: Option<Spanned<String>>,
+    #[serde(default)]
+    schema: Option<Spanned<String>>,
+}
+
+impl RawState {
+    /// Validates the backend's name and the schema's identifier.
+    fn read(&self) -> Result<PartialState, Diagnostic> {
+        let backend = match &self.backend {
+            None => None,
+            Some(written) => Some(match written.value.to_ascii_lowercase().as_str() {
+                "files" => StateBackendKind::Files,
+                "snowflake" => StateBackendKind::Snowflake,
+                _ => {
+                    return Err(Diagnostic::error(format!(
+                        "`{}` is not a state backend",
+                        written.value
+                    ))
+                    .at(written.span.clone())
+                    .hint("write `backend: files` (state/ in the project, the default) or `backend: snowflake` (tables in the environment's database)"));
+                }
+            }),
+        };
+        let schema = match &self.schema {
+            None => None,
+            Some(written) => Some(Ident::parse(&written.value).map_err(|e| {
+                Diagnostic::error(format!("invalid state schema name: {e}"))
+                    .at(written.span.clone())
+                    .hint("write a Snowflake identifier, e.g. `schema: FLOE`")
+            })?),
+        };
+        Ok(PartialState { backend, schema })
+    }
 }
 
 #[derive(Deserialize)]
@@ -74,6 +170,8 @@ struct RawFile {
     _environments: IgnoredAny,
     #[serde(default)]
     local: Option<RawLocal>,
+    #[serde(default)]
+    state: Option<RawState>,
 }
 
 #[derive(Default, Deserialize)]
@@ -99,6 +197,8 @@ struct RawEnv {
     connection: Option<String>,
     #[serde(default, rename = "vars")]
     _vars: Option<IgnoredAny>,
+    #[serde(default)]
+    state: Option<RawState>,
 }
 
 impl Environments {
@@ -122,8 +222,18 @@ impl Environments {
         }
         let raw: RawFile = from_node(&doc)?;
         let mut problems = Diagnostics::new();
+        let state = raw
+            .state
+            .as_ref()
+            .map(RawState::read)
+            .transpose()
+            .unwrap_or_else(|d| {
+                problems.push(d);
+                None
+            })
+            .unwrap_or_default();
         let environments = match doc.get("environments") {
-            Some(node) => read_environments(node, &mut problems),
+            Some(node) => read_environments(node, &state, &mut problems),
             None => Vec::new(),
         };
         let local = raw.local.unwrap_or_default();
@@ -194,7 +304,11 @@ fn read_edition(written: Option<&Spanned<String>>, problems: &mut Diagnostics) -
     })
 }
 
-fn read_environments(node: &Node, problems: &mut Diagnostics) -> Vec<Environment> {
+fn read_environments(
+    node: &Node,
+    state: &PartialState,
+    problems: &mut Diagnostics,
+) -> Vec<Environment> {
     let Value::Map(entries) = &node.value else {
         problems.push(
             Diagnostic::error("`environments` must be a mapping of environment names")
@@ -236,7 +350,7 @@ fn read_environments(node: &Node, problems: &mut Diagnostics) -> Vec<Environment
             );
             continue;
         }
-        match read_environment(key.name.clone(), key.span.clone(), value) {
+        match read_environment(key.name.clone(), key.span.clone(), value, state) {
             Ok(env) => out.push(env),
             Err(d) => problems.push(d),
         }
@@ -244,8 +358,15 @@ fn read_environments(node: &Node, problems: &mut Diagnostics) -> Vec<Environment
     out
 }
 
-fn read_environment(name: String, span: Span, node: &Node) -> Result<Environment, Diagnostic> {
+fn read_environment(
+    name: String,
+    span: Span,
+    node: &Node,
+    top: &PartialState,
+) -> Result<Environment, Diagnostic> {
     let raw: RawEnv = from_node(node)?;
+    let state = raw.state.as_ref().map(RawState::read).transpose()?;
+    let state = state.unwrap_or_default().over(top);
     let database = Ident::parse(&raw.database.value).map_err(|e| {
         Diagnostic::error(format!("invalid database name: {e}"))
             .at(raw.database.span.clone())
@@ -278,6 +399,58 @@ fn read_environment(name: String, span: Span, node: &Node) -> Result<Environment
         connection: raw.connection,
         connection_span: node.get("connection").map(|n| n.span.clone()),
         vars,
+        state,
         span,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load(yaml: &str) -> Result<Environments, Diagnostics> {
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        std::fs::create_dir_all(dir.path().join("config")).expect("config/");
+        std::fs::write(dir.path().join(ENVIRONMENTS_FILE), yaml).expect("written");
+        Environments::load(dir.path())
+    }
+
+    #[test]
+    fn state_is_kept_in_files_unless_an_environment_or_the_top_level_says_otherwise() {
+        let envs = load(
+            "state: {backend: snowflake}\nenvironments:\n  DEV: {branches: [dev], database: D, state: {backend: files}}\n  PROD: {branches: [main], database: P, state: {schema: OPS}}\n",
+        )
+        .expect("valid");
+        let dev = &envs.get("DEV").expect("DEV").state;
+        assert_eq!(dev.backend, StateBackendKind::Files);
+        assert_eq!(dev.schema.as_str(), "FLOE");
+        let prod = &envs.get("PROD").expect("PROD").state;
+        assert_eq!(prod.backend, StateBackendKind::Snowflake);
+        assert_eq!(prod.schema.as_str(), "OPS");
+        let plain = load("environments:\n  DEV: {branches: [dev], database: D}\n").expect("valid");
+        assert_eq!(plain.environments[0].state, StateSetting::default());
+    }
+
+    #[test]
+    fn an_unknown_backend_is_refused_at_its_line_with_the_choices() {
+        let err = load(
+            "environments:\n  DEV:\n    branches: [dev]\n    database: D\n    state:\n      backend: s3\n",
+        )
+        .expect_err("refused")
+        .render(Path::new("."));
+        assert!(err.contains("`s3` is not a state backend"), "{err}");
+        assert!(err.contains(":6:"), "{err}");
+        assert!(err.contains("backend: snowflake"), "{err}");
+    }
+
+    #[test]
+    fn a_state_schema_that_is_no_identifier_is_refused_at_its_line() {
+        let err = load(
+            "state:\n  schema: \"a b\"\nenvironments:\n  DEV: {branches: [dev], database: D}\n",
+        )
+        .expect_err("refused")
+        .render(Path::new("."));
+        assert!(err.contains("invalid state schema name"), "{err}");
+        assert!(err.contains(":2:"), "{err}");
+    }
 }

@@ -58,6 +58,37 @@ pub enum StateError {
         /// The holder's process is gone from this host.
         stale: bool,
     },
+    /// Another run holds the environment's lock row in the state tables.
+    #[error("the state of this environment is locked by {} (pid {}, {}{} since {})", holder.who, holder.pid, holder.command, from_where(branch.as_deref(), commit.as_deref()), holder.started_at)]
+    LockedInTable {
+        /// The lock table.
+        table: String,
+        /// Who holds it.
+        holder: Box<LockInfo>,
+        /// The branch it applies from, when known.
+        branch: Option<String>,
+        /// The commit it applies, when known.
+        commit: Option<String>,
+        /// Its lease ran out: it stopped renewing it.
+        stale: bool,
+    },
+    /// The account refused or could not be reached while reading or
+    /// writing the state tables.
+    #[error("cannot {action} the state in {table}: {message}")]
+    Table {
+        /// What was being done (`read`, `write`, `lock`).
+        action: &'static str,
+        /// The table or schema.
+        table: String,
+        /// The account's answer.
+        message: String,
+    },
+    /// Someone else wrote the state since this run read it.
+    #[error("the state in {table} moved to another serial since this run read it")]
+    Moved {
+        /// The head table.
+        table: String,
+    },
     /// The address is not recorded.
     #[error("{address} is not in the state of {environment}")]
     NotInState {
@@ -104,6 +135,22 @@ impl StateError {
                     path.display()
                 ))
             }
+            StateError::LockedInTable { table, stale, .. } => {
+                let d = if *stale {
+                    d.caused_by("its lease ran out without being renewed: the lock is stale")
+                } else {
+                    d
+                };
+                d.hint(format!(
+                    "wait for it to finish; if no run is in progress, remove the lock with `floe state unlock` (the environment's row in {table})"
+                ))
+            }
+            StateError::Table { .. } => d.hint(
+                "check that the account is reachable and the role may create and write tables in the state schema (`state.schema` in config/environments.yaml)",
+            ),
+            StateError::Moved { .. } => d.hint(
+                "another run wrote the state without holding the lock: run `floe plan` again to see the account as it is now",
+            ),
             StateError::NotInState { address, .. } => d
                 .at_address(address.to_string())
                 .hint("`floe state list` shows the recorded addresses"),
@@ -112,4 +159,19 @@ impl StateError {
                 .hint("remove it first with `floe state rm` to import it again"),
         }
     }
+}
+
+/// ` on BRANCH at COMMIT`, as much of it as is known.
+fn from_where(branch: Option<&str>, commit: Option<&str>) -> String {
+    let mut out = String::new();
+    if let Some(branch) = branch {
+        out.push_str(&format!(" on {branch}"));
+    }
+    if let Some(commit) = commit {
+        out.push_str(&format!(
+            " at {}",
+            commit.chars().take(12).collect::<String>()
+        ));
+    }
+    out
 }

@@ -18,8 +18,11 @@
 //! a kill between the two leaves lines the snapshot already holds, which
 //! replay skips. A corrupt or newer-format snapshot, or a damaged journal
 //! line before the last, is an error naming the file; state is never reset.
-//! This module does not talk to accounts and does not decide plans.
+//! [`backend`] keeps the same records in tables of the environment's
+//! account instead, through its session, when `state.backend` says so.
+//! This module does not decide plans.
 
+pub mod backend;
 pub mod clock;
 mod error;
 pub mod journal;

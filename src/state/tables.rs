@@ -87,6 +87,10 @@ pub struct LockRow {
     pub holder: Option<LockInfo>,
     /// The holder's lease ran out: it stopped renewing.
     pub stale: bool,
+    /// The branch the holder applied from, when it said.
+    pub branch: Option<String>,
+    /// The commit the holder applied, when it said.
+    pub commit: Option<String>,
 }
 
 impl StateTables {
@@ -329,7 +333,7 @@ impl StateTables {
     /// Reads the lock row: [`StateTables::lock_row`] parses it.
     pub fn read_lock(&self) -> String {
         format!(
-            "SELECT HOLDER, PID, COMMAND, TO_VARCHAR(SINCE) AS SINCE, LEASE_UNTIL < CURRENT_TIMESTAMP() AS STALE FROM {} WHERE {}",
+            "SELECT HOLDER, PID, COMMAND, TO_VARCHAR(SINCE) AS SINCE, LEASE_UNTIL < CURRENT_TIMESTAMP() AS STALE, BRANCH, GIT_COMMIT FROM {} WHERE {}",
             self.table("FLOE_STATE_LOCK"),
             self.env()
         )
@@ -346,6 +350,8 @@ impl StateTables {
                 started_at: cell(row, 3).unwrap_or_default().to_string(),
             }),
             stale: held.is_some_and(|row| cell(row, 4) == Some("true")),
+            branch: held.and_then(|row| cell(row, 5)).map(str::to_string),
+            commit: held.and_then(|row| cell(row, 6)).map(str::to_string),
         }
     }
 }
