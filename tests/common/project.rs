@@ -235,10 +235,15 @@ impl Project {
     /// (see the module documentation) and `env` on top.
     pub fn command(&self, args: &[&str], env: &[(&str, &str)]) -> Command {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_floe"));
-        cmd.arg("-C")
-            .arg(self.path())
-            .args(args)
-            .current_dir(self.path());
+        cmd.arg("-C").arg(self.path()).args(args);
+        self.isolate(&mut cmd, env);
+        cmd
+    }
+
+    /// Runs `cmd` in the project with the test environment: the variables
+    /// a user's shell could leak cleared, a home of its own, `env` on top.
+    fn isolate(&self, cmd: &mut Command, env: &[(&str, &str)]) {
+        cmd.current_dir(self.path());
         for var in CLEARED {
             cmd.env_remove(var);
         }
@@ -248,7 +253,6 @@ impl Project {
         for (k, v) in env {
             cmd.env(k, v);
         }
-        cmd
     }
 }
 
@@ -289,20 +293,11 @@ impl Project {
         dirs.extend(std::env::split_paths(&path));
         let mut cmd = Command::new("bash");
         cmd.args(["--noprofile", "--norc", "-eo", "pipefail", "-c", script])
-            .current_dir(self.path())
             .env(
                 "PATH",
                 std::env::join_paths(dirs).expect("PATH entries join"),
             );
-        for var in CLEARED {
-            cmd.env_remove(var);
-        }
-        let home: PathBuf = self.path().join(".home");
-        cmd.env("HOME", &home)
-            .env("SNOWFLAKE_HOME", home.join(".snowflake"));
-        for (k, v) in env {
-            cmd.env(k, v);
-        }
+        self.isolate(&mut cmd, env);
         let out = cmd.output().expect("bash runs");
         Output {
             code: out.status.code().unwrap_or(-1),

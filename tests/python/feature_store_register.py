@@ -18,7 +18,6 @@ description of VIEW/VERSION, that the entity and both feature views are still
 listed; prints `checked` at the end.
 """
 
-import os
 import sys
 
 try:
@@ -32,6 +31,9 @@ except ImportError as missing:
     )
     sys.exit(2)
 
+from served import connection_options
+
+
 ENTITY = "POINT"
 MANAGED = "POINT_VOLUME"
 VIEW = "POINT_SIZES"
@@ -40,17 +42,7 @@ VERSION = "V1"
 
 def session(port, database, schema, warehouse):
     return Session.builder.configs(
-        {
-            "account": "local",
-            "user": os.environ["FLOE_WIRE_USER"],
-            "password": os.environ["FLOE_WIRE_PASSWORD"],
-            "host": "127.0.0.1",
-            "port": port,
-            "protocol": "http",
-            "database": database,
-            "warehouse": warehouse,
-            "login_timeout": 30,
-        }
+        connection_options(port, database=database, warehouse=warehouse)
     ).create()
 
 

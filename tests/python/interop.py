@@ -15,17 +15,11 @@ import sys
 import snowflake.connector
 from snowflake.connector.errors import DatabaseError, ProgrammingError
 
+from served import checker, connection_options
+
 
 def connect(port, password):
-    return snowflake.connector.connect(
-        user=os.environ["FLOE_WIRE_USER"],
-        password=password,
-        account="local",
-        host="127.0.0.1",
-        port=port,
-        protocol="http",
-        login_timeout=30,
-    )
+    return snowflake.connector.connect(**connection_options(port, password=password))
 
 
 def show_warehouses(cursor):
@@ -34,10 +28,7 @@ def show_warehouses(cursor):
     return names, [dict(zip(names, row)) for row in cursor.fetchall()]
 
 
-def check(condition, message):
-    if not condition:
-        print(f"interop check failed: {message}", file=sys.stderr)
-        sys.exit(1)
+check = checker("interop")
 
 
 def main():

@@ -19,7 +19,6 @@ exception the library raised) before the script exits non-zero. Prints
 """
 
 import json
-import os
 import sys
 
 try:
@@ -34,6 +33,8 @@ except ImportError as missing:
     )
     sys.exit(2)
 
+
+from served import connection_options
 
 # Aliases Snowflake gives versions by itself (SHOW VERSIONS IN MODEL lists them too).
 SYSTEM_ALIASES = {"DEFAULT", "FIRST", "LAST"}
@@ -108,19 +109,13 @@ class Calls:
         return result
 
 
-def connection_options(port, declared):
-    return {
-        "account": "local",
-        "user": os.environ["FLOE_WIRE_USER"],
-        "password": os.environ["FLOE_WIRE_PASSWORD"],
-        "host": "127.0.0.1",
-        "port": port,
-        "protocol": "http",
-        "database": declared.database,
-        "schema": declared.feature_store,
-        "warehouse": declared.feature_warehouse,
-        "login_timeout": 30,
-    }
+def declared_options(port, declared):
+    return connection_options(
+        port,
+        database=declared.database,
+        schema=declared.feature_store,
+        warehouse=declared.feature_warehouse,
+    )
 
 
 def check_context(session, declared):
@@ -294,7 +289,7 @@ def main():
     calls = Calls()
     session = calls.run(
         "Session.builder.configs(...).create()",
-        lambda: Session.builder.configs(connection_options(port, declared)).create(),
+        lambda: Session.builder.configs(declared_options(port, declared)).create(),
     )
     if session is None:
         sys.exit(1)

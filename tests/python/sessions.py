@@ -13,32 +13,19 @@ Snowflake does, so that Snowpark sessions open and close. Prints
 `sessions ok` at the end; a failed check exits non-zero with the reason.
 """
 
-import os
 import sys
 
 import snowflake.connector
 from snowflake.connector.errors import ProgrammingError
 
+from served import checker, connection_options
+
 
 def settings(port):
-    return {
-        "user": os.environ["FLOE_WIRE_USER"],
-        "password": os.environ["FLOE_WIRE_PASSWORD"],
-        "account": "local",
-        "host": "127.0.0.1",
-        "port": port,
-        "protocol": "http",
-        "login_timeout": 30,
-        "database": "conf_db",
-        "schema": "raw",
-        "warehouse": "conf_wh",
-    }
+    return connection_options(port, database="conf_db", schema="raw", warehouse="conf_wh")
 
 
-def check(condition, message):
-    if not condition:
-        print(f"sessions check failed: {message}", file=sys.stderr)
-        sys.exit(1)
+check = checker("sessions")
 
 
 def one(cursor, sql, **options):

@@ -13,31 +13,18 @@ failed check exits non-zero with the reason.
 
 import datetime
 import decimal
-import os
 import sys
 
 import snowflake.connector
 
+from served import checker, connection_options
+
 
 def settings(port):
-    return {
-        "user": os.environ["FLOE_WIRE_USER"],
-        "password": os.environ["FLOE_WIRE_PASSWORD"],
-        "account": "local",
-        "host": "127.0.0.1",
-        "port": port,
-        "protocol": "http",
-        "login_timeout": 30,
-        "database": "team",
-        "schema": "floe",
-        "warehouse": "team_wh",
-    }
+    return connection_options(port, database="team", schema="floe", warehouse="team_wh")
 
 
-def check(condition, message):
-    if not condition:
-        print(f"tables check failed: {message}", file=sys.stderr)
-        sys.exit(1)
+check = checker("tables")
 
 
 def rows(cursor, sql, params=None):
