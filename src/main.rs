@@ -8,8 +8,10 @@ use clap::Parser;
 use floe::cli::Cli;
 
 /// A plan reads, builds and compares hundreds of thousands of small strings
-/// and maps; mimalloc serves them with less CPU and less memory held
-/// between threads than the system allocator.
+/// and maps; with the system allocator, malloc and free took about a
+/// quarter of a large plan's CPU. mimalloc serves them with less CPU and,
+/// from about 10,000 objects up, less peak memory (it keeps a reserve that
+/// small projects see as a few more megabytes; README "Scale").
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
