@@ -331,26 +331,14 @@ impl<'a> SqlTargets<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diag::Span;
-    use crate::kinds::ReadContext;
+    use crate::kinds::{ReadContext, testing};
     use crate::load::Environment;
-    use crate::load::yaml::{Node, Value, parse_documents};
+    use crate::load::yaml::parse_documents;
     use crate::model::KindName;
     use std::path::Path;
 
     fn env() -> Environment {
-        Environment {
-            name: "DEV".into(),
-            branches: vec![],
-            tags: vec![],
-            database: Ident::from_resolved("DB"),
-            protected: false,
-            connection: None,
-            connection_span: None,
-            vars: Node::new(Value::Null, Span::file("e")),
-            state: Default::default(),
-            span: Span::file("e"),
-        }
+        testing::environment("DEV", "DB")
     }
 
     fn specs(yaml: &str) -> Vec<Spec> {

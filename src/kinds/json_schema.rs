@@ -321,26 +321,13 @@ pub(crate) mod testing {
 
     use serde_json::Value;
 
-    use crate::diag::{Diagnostics, Span};
-    use crate::ident::Ident;
-    use crate::kinds::{ReadContext, Spec};
-    use crate::load::Environment;
-    use crate::load::yaml::{Node, Value as Yaml, parse_single};
+    use crate::diag::Diagnostics;
+    use crate::kinds::{ReadContext, Spec, testing};
+    use crate::load::yaml::parse_single;
     use crate::model::KindName;
 
     fn read(kind: KindName, yaml: &str) -> Result<Spec, Diagnostics> {
-        let env = Environment {
-            name: "DEV".into(),
-            branches: vec![],
-            tags: vec![],
-            database: Ident::from_resolved("DB"),
-            protected: false,
-            connection: None,
-            connection_span: None,
-            vars: Node::new(Yaml::Null, Span::file("e")),
-            state: Default::default(),
-            span: Span::file("e"),
-        };
+        let env = testing::environment("DEV", "DB");
         let ctx = ReadContext {
             env: &env,
             env_names: &["DEV", "PROD"],

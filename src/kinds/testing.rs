@@ -7,13 +7,32 @@ use std::path::Path;
 
 use serde_json::Value;
 
+use crate::diag::Span;
 use crate::ident::Ident;
 use crate::kinds::reconciler::{LiveObject, ParseError, Reconciler, Scope};
-use crate::load::Project;
+use crate::load::yaml::{Node, Value as Yaml};
+use crate::load::{Environment, Project};
 use crate::local::LocalAccount;
 use crate::model::{Attributes, Resource};
 use crate::resolve::{EnvSelection, ResolvedEnv};
 use crate::session::Rows;
+
+/// An environment `name` in `database` with nothing else set, as
+/// environments.yaml would read it, for reading resource documents.
+pub(crate) fn environment(name: &str, database: &str) -> Environment {
+    Environment {
+        name: name.into(),
+        branches: vec![],
+        tags: vec![],
+        database: Ident::from_resolved(database),
+        protected: false,
+        connection: None,
+        connection_span: None,
+        vars: Node::new(Yaml::Null, Span::file("environments.yaml")),
+        state: Default::default(),
+        span: Span::file("environments.yaml"),
+    }
+}
 
 /// Resolves `resources` in environment DEV (database `ML_DB`).
 pub(crate) fn resolve(resources: &str) -> ResolvedEnv {
