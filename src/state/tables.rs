@@ -202,13 +202,10 @@ impl StateTables {
         };
         let mut resources = Vec::new();
         let mut history = Vec::new();
+        let mut replaced = Vec::new();
         for c in changed {
             let address = sql_string(&c.address.to_string());
-            rest.push(format!(
-                "DELETE FROM {} WHERE {} AND ADDRESS = {address}",
-                self.table("FLOE_STATE_RESOURCES"),
-                self.env()
-            ));
+            replaced.push(format!("ADDRESS = {address}"));
             if c.after.is_some() {
                 resources.push(format!("({env}, {address}, {next}, {})", json(c.after)?));
             }
@@ -216,6 +213,16 @@ impl StateTables {
                 "({env}, {next}, {address}, {}, {}, {who}, CURRENT_TIMESTAMP())",
                 json(c.before)?,
                 json(c.after)?
+            ));
+        }
+        // One statement removes every changed address's row, whatever the
+        // batch's size: a statement costs a round trip to the account.
+        if !replaced.is_empty() {
+            rest.push(format!(
+                "DELETE FROM {} WHERE {} AND ({})",
+                self.table("FLOE_STATE_RESOURCES"),
+                self.env(),
+                replaced.join(" OR ")
             ));
         }
         if !resources.is_empty() {
