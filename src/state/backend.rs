@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::tables::{Changed, Head, StateTables, rows_changed};
+use super::tables::{Changed, Head, HistoryRow, StateTables, rows_changed};
 use super::{Loaded, LockInfo, State, StateEntry, StateError, StateLock, StateStore};
 use crate::ident::Ident;
 use crate::model::Address;
@@ -29,6 +29,12 @@ const HISTORY_KEPT: u64 = 100;
 
 /// Snowflake's code for an object that does not exist or is not authorized.
 const DOES_NOT_EXIST: &str = "002003";
+
+/// The oldest serial the kept history can return the state to when the
+/// state is at `serial`: every later serial must still be kept.
+pub fn oldest_restorable(serial: u64) -> u64 {
+    serial.saturating_sub(HISTORY_KEPT)
+}
 
 /// Where one environment's state is kept for this run.
 pub enum Backend {
@@ -130,6 +136,16 @@ impl Backend {
         }
     }
 
+    /// The kept history, newest serial first, of every address or of
+    /// `address` only (`floe state history`, `restore`). The files keep
+    /// none: an error saying where history is kept.
+    pub async fn history(&self, address: Option<&Address>) -> Result<Vec<HistoryRow>, StateError> {
+        match self {
+            Backend::Files(store) => Err(StateError::NoHistory { path: store.path() }),
+            Backend::Tables(tables) => tables.history(address).await,
+        }
+    }
+
     /// Removes the lock whoever holds it (`floe state unlock`); returns the
     /// holder it removed.
     pub async fn force_unlock(&self) -> Result<Option<LockInfo>, StateError> {
@@ -172,6 +188,13 @@ impl TableStore {
             environment: environment.to_string(),
             written: tokio::sync::Mutex::default(),
         }
+    }
+
+    /// The statements that remove the environment's records, head and
+    /// history from the tables, for the user to run once the records live
+    /// elsewhere.
+    pub fn forget_statements(&self) -> Vec<String> {
+        self.tables.forget()
     }
 
     fn resources_table(&self) -> String {
@@ -352,6 +375,22 @@ impl TableStore {
             release: self.tables.release(Some(&id)),
             renewer,
         })
+    }
+
+    /// The kept history in one statement; none before the tables exist.
+    async fn history(&self, address: Option<&Address>) -> Result<Vec<HistoryRow>, StateError> {
+        let rows = match self
+            .session
+            .execute(&self.tables.read_history(address))
+            .await
+        {
+            Ok(rows) => rows,
+            Err(ExecError::Sql(e)) if e.code == DOES_NOT_EXIST => return Ok(Vec::new()),
+            Err(e) => return Err(self.failed("read", &e)),
+        };
+        self.tables
+            .history(&rows)
+            .map_err(|e| self.failed("read", &e))
     }
 
     async fn force_unlock(&self) -> Result<Option<LockInfo>, StateError> {

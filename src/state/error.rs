@@ -97,6 +97,12 @@ pub enum StateError {
         /// The environment.
         environment: String,
     },
+    /// The state files keep no history of earlier serials.
+    #[error("{} keeps no history of earlier serials: the journal is folded into it after every apply", path.display())]
+    NoHistory {
+        /// The state file.
+        path: PathBuf,
+    },
     /// The address is already recorded.
     #[error("{address} is already in the state of {environment}")]
     AlreadyInState {
@@ -154,6 +160,9 @@ impl StateError {
             StateError::NotInState { address, .. } => d
                 .at_address(address.to_string())
                 .hint("`floe state list` shows the recorded addresses"),
+            StateError::NoHistory { .. } => d.hint(
+                "history is kept with `state: {backend: snowflake}` in config/environments.yaml (move the state there with `floe state migrate --to snowflake`); the files keep only the previous run's state, as <ENV>.json.backup",
+            ),
             StateError::AlreadyInState { address, .. } => d
                 .at_address(address.to_string())
                 .hint("remove it first with `floe state rm` to import it again"),

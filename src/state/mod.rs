@@ -25,6 +25,7 @@
 pub mod backend;
 pub mod clock;
 mod error;
+pub mod history;
 pub mod journal;
 mod lock;
 pub mod tables;
@@ -417,6 +418,34 @@ impl StateStore {
         }
         self.backed_up.store(true, Ordering::SeqCst);
         Ok(())
+    }
+
+    /// `state/<ENV>.json.migrated`: what the files held when `floe state
+    /// migrate` moved them into the account.
+    pub fn migrated_path(&self) -> PathBuf {
+        self.dir.join(format!("{}.json.migrated", self.environment))
+    }
+
+    /// Keeps `state` (snapshot and journal as read) as
+    /// `<ENV>.json.migrated`, then removes the journal and the snapshot, so
+    /// that no later run reads records that now live elsewhere. Returns
+    /// the file kept.
+    pub fn retire(&self, state: &State) -> Result<PathBuf, StateError> {
+        let kept = self.migrated_path();
+        let mut text = serde_json::to_string_pretty(state).map_err(|e| StateError::Io {
+            path: kept.clone(),
+            source: std::io::Error::other(e),
+        })?;
+        text.push('\n');
+        write_atomic(&kept, text.as_bytes()).map_err(io(&kept))?;
+        for path in [self.journal_path(), self.path()] {
+            match std::fs::remove_file(&path) {
+                Ok(()) => journal::sync_dir(&path),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(source) => return Err(StateError::Io { path, source }),
+            }
+        }
+        Ok(kept)
     }
 
     /// Takes the environment's lock for `command`; fails at once when held.

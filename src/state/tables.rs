@@ -276,6 +276,65 @@ impl StateTables {
         Ok(out)
     }
 
+    /// Reads the kept history, newest serial first, of every address or of
+    /// `address` only: [`StateTables::history`] parses it.
+    pub fn read_history(&self, address: Option<&Address>) -> String {
+        let only = address.map_or_else(String::new, |a| {
+            format!(" AND ADDRESS = {}", sql_string(&a.to_string()))
+        });
+        format!(
+            "SELECT SERIAL, ADDRESS, ENTRY_BEFORE, ENTRY_AFTER, WRITTEN_BY, TO_VARCHAR(WRITTEN_AT) AS WRITTEN_AT FROM {} WHERE {}{only} ORDER BY SERIAL DESC, ADDRESS",
+            self.table("FLOE_STATE_HISTORY"),
+            self.env()
+        )
+    }
+
+    /// The history rows in `rows` (from [`StateTables::read_history`]).
+    pub fn history(&self, rows: &Rows) -> Result<Vec<HistoryRow>, RowError> {
+        let bad = |message: String| RowError {
+            table: self.table("FLOE_STATE_HISTORY"),
+            message,
+        };
+        let entry = |text: Option<&str>, what: &str, address: &Address| {
+            text.map(serde_json::from_str::<StateEntry>)
+                .transpose()
+                .map_err(|e| bad(format!("{what} of {address}: {e}")))
+        };
+        let mut out = Vec::new();
+        for row in &rows.rows {
+            let serial = cell(row, 0)
+                .and_then(|s| s.parse().ok())
+                .ok_or_else(|| bad("SERIAL is not a number".into()))?;
+            let address: Address = cell(row, 1)
+                .ok_or_else(|| bad("no ADDRESS".into()))?
+                .parse()
+                .map_err(|e: crate::model::AddressError| bad(e.to_string()))?;
+            out.push(HistoryRow {
+                serial,
+                before: entry(cell(row, 2), "ENTRY_BEFORE", &address)?,
+                after: entry(cell(row, 3), "ENTRY_AFTER", &address)?,
+                written_by: cell(row, 4).unwrap_or_default().to_string(),
+                written_at: cell(row, 5).unwrap_or_default().to_string(),
+                address,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Removes the environment's records, head and history (never run by
+    /// floe: `floe state migrate --to files` tells the user these once the
+    /// records live in files). The lock row stays.
+    pub fn forget(&self) -> Vec<String> {
+        [
+            "FLOE_STATE_RESOURCES",
+            "FLOE_STATE_HISTORY",
+            "FLOE_STATE_HEAD",
+        ]
+        .iter()
+        .map(|t| format!("DELETE FROM {} WHERE {}", self.table(t), self.env()))
+        .collect()
+    }
+
     /// Adds the environment's free lock row when it has none. Two runs
     /// adding it at once leave two free rows, which [`StateTables::acquire`]
     /// takes together.
@@ -361,6 +420,45 @@ impl StateTables {
             commit: held.and_then(|row| cell(row, 6)).map(str::to_string),
         }
     }
+}
+
+/// One address changed by one serial, as `FLOE_STATE_HISTORY` keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HistoryRow {
+    /// The serial that changed it.
+    pub serial: u64,
+    /// The address.
+    pub address: Address,
+    /// Its entry before that serial (`None`: not recorded).
+    pub before: Option<StateEntry>,
+    /// Its entry after that serial (`None`: forgotten).
+    pub after: Option<StateEntry>,
+    /// Who wrote the serial.
+    pub written_by: String,
+    /// When, as the account renders the timestamp.
+    pub written_at: String,
+}
+
+/// The entries as they were right after `serial`: `current` (the state at
+/// the newest serial) with every later serial in `history` undone, each
+/// address taking its entry from before the first later serial that
+/// changed it. `history` must hold every serial after `serial`.
+pub fn as_of(
+    current: &BTreeMap<Address, StateEntry>,
+    history: &[HistoryRow],
+    serial: u64,
+) -> BTreeMap<Address, StateEntry> {
+    let mut later: Vec<&HistoryRow> = history.iter().filter(|r| r.serial > serial).collect();
+    // Newest first, so the oldest later serial's `before` is set last.
+    later.sort_by_key(|r| std::cmp::Reverse(r.serial));
+    let mut out = current.clone();
+    for row in later {
+        match &row.before {
+            Some(entry) => out.insert(row.address.clone(), entry.clone()),
+            None => out.remove(&row.address),
+        };
+    }
+    out
 }
 
 /// How many rows a DML result says it inserted, updated or deleted (the

@@ -183,3 +183,109 @@ fn the_lock_has_one_holder_a_lease_and_can_be_removed() {
     assert_eq!(rows_changed(&run(&acc, &t.renew("lock-1", 120))), 0);
     assert_eq!(take("lock-2", &second), 1);
 }
+
+#[test]
+fn history_reads_back_newest_first_and_filters_to_one_address() {
+    let (_dir, acc) = account();
+    run(&acc, &tables().create_head("lineage-1", "me@laptop"));
+    let (a, b) = (addr("warehouse.WH"), addr("warehouse.OTHER"));
+    let (small, large) = (
+        entry("warehouse.WH", "SMALL"),
+        entry("warehouse.WH", "LARGE"),
+    );
+    let other = entry("warehouse.OTHER", "XSMALL");
+    let first = [
+        Changed {
+            address: &a,
+            before: None,
+            after: Some(&small),
+        },
+        Changed {
+            address: &b,
+            before: None,
+            after: Some(&other),
+        },
+    ];
+    assert!(write(&acc, &head(&acc).unwrap(), &first, 10));
+    let second = [
+        Changed {
+            address: &a,
+            before: Some(&small),
+            after: Some(&large),
+        },
+        Changed {
+            address: &b,
+            before: Some(&other),
+            after: None,
+        },
+    ];
+    assert!(write(&acc, &head(&acc).unwrap(), &second, 10));
+
+    let t = tables();
+    let all = t.history(&run(&acc, &t.read_history(None))).unwrap();
+    let order: Vec<(u64, String)> = all
+        .iter()
+        .map(|r| (r.serial, r.address.to_string()))
+        .collect();
+    assert_eq!(
+        order,
+        [
+            (2, "warehouse.OTHER".to_string()),
+            (2, "warehouse.WH".to_string()),
+            (1, "warehouse.OTHER".to_string()),
+            (1, "warehouse.WH".to_string()),
+        ]
+    );
+    assert_eq!(all[0].before.as_ref(), Some(&other));
+    assert_eq!(all[0].after, None);
+    assert_eq!(all[1].after.as_ref(), Some(&large));
+    assert_eq!(all[1].written_by, "ci@runner");
+    assert!(!all[1].written_at.is_empty());
+
+    let only = t.history(&run(&acc, &t.read_history(Some(&a)))).unwrap();
+    assert!(only.iter().all(|r| r.address == a));
+    assert_eq!(only.len(), 2);
+}
+
+#[test]
+fn the_state_as_of_a_serial_undoes_every_later_serial() {
+    let (a, b, c) = (
+        addr("warehouse.A"),
+        addr("warehouse.B"),
+        addr("warehouse.C"),
+    );
+    let e = |size: &str| entry("warehouse.A", size);
+    let row = |serial, address: &Address, before: Option<StateEntry>, after| HistoryRow {
+        serial,
+        address: address.clone(),
+        before,
+        after,
+        written_by: "me".into(),
+        written_at: "now".into(),
+    };
+    // Serial 1 added A (S) and B; serial 2 changed A to M and added C;
+    // serial 3 changed A to L and removed B.
+    let history = vec![
+        row(3, &a, Some(e("M")), Some(e("L"))),
+        row(3, &b, Some(e("B")), None),
+        row(2, &a, Some(e("S")), Some(e("M"))),
+        row(2, &c, None, Some(e("C"))),
+        row(1, &a, None, Some(e("S"))),
+        row(1, &b, None, Some(e("B"))),
+    ];
+    let current: BTreeMap<Address, StateEntry> = [(a.clone(), e("L")), (c.clone(), e("C"))].into();
+    let after_one = as_of(&current, &history, 1);
+    assert_eq!(after_one, [(a.clone(), e("S")), (b.clone(), e("B"))].into());
+    let after_two = as_of(&current, &history, 2);
+    assert_eq!(
+        after_two,
+        [
+            (a.clone(), e("M")),
+            (b.clone(), e("B")),
+            (c.clone(), e("C"))
+        ]
+        .into()
+    );
+    assert_eq!(as_of(&current, &history, 3), current);
+    assert!(as_of(&current, &history, 0).is_empty());
+}
