@@ -133,12 +133,41 @@ fn a_second_checkout_on_the_same_account_sees_what_the_first_applied() {
 }
 
 #[test]
-fn import_refuses_to_record_into_files_when_state_is_in_the_account() {
-    let project = in_tables();
+fn import_records_into_the_tables_when_state_is_in_the_account() {
+    let project = in_tables().applied(DEV);
+    // The declarations and the records are lost; the objects remain.
+    std::fs::remove_dir_all(project.path().join("resources")).expect("remove resources/");
+    for table in ["RESOURCES", "HISTORY", "HEAD"] {
+        exec(
+            &project,
+            &format!("DELETE FROM OSS_SF_MLOPS.FLOE.FLOE_STATE_{table} WHERE ENVIRONMENT = 'DEV'"),
+        );
+    }
     project
-        .on_branch(DEV, &["import"])
-        .code(1)
-        .stderr_has("keeps its state in its account")
-        .stderr_has("floe import --out DIR");
+        .run(&["import", "--env", "DEV"])
+        .code(0)
+        .stdout_has("Recorded 30 object(s) in the state of DEV.");
     assert!(!project.path().join("state").exists());
+    let recorded = exec(
+        &project,
+        "SELECT COUNT(*) AS RECORDED FROM OSS_SF_MLOPS.FLOE.FLOE_STATE_RESOURCES WHERE ENVIRONMENT = 'DEV'",
+    );
+    assert_eq!(
+        recorded.lines().last().map(str::trim),
+        Some("30"),
+        "{recorded}"
+    );
+    let lock = exec(
+        &project,
+        "SELECT COUNT(*) AS HELD FROM OSS_SF_MLOPS.FLOE.FLOE_STATE_LOCK WHERE ENVIRONMENT = 'DEV' AND LOCK_ID IS NOT NULL",
+    );
+    assert_eq!(
+        lock.lines().last().map(str::trim),
+        Some("0"),
+        "the import freed its lock: {lock}"
+    );
+    project
+        .run(&["plan", "--env", "DEV", "--detailed-exitcode"])
+        .code(0)
+        .stdout_has("No changes. DEV matches the declarations.");
 }

@@ -140,19 +140,6 @@ impl Workspace {
         &self.resolved.environment().name
     }
 
-    /// The environment's state (empty before the first apply), snapshot
-    /// and journal; warns when a killed run left an unfinished journal line.
-    pub fn load_state(&self) -> Result<State, Diagnostics> {
-        let loaded = self
-            .store
-            .load_reporting()
-            .map_err(|e| Diagnostics::from(e.to_diagnostic()))?;
-        if let Some(warning) = &loaded.warning {
-            eprint!("{}", render::warning_text(warning));
-        }
-        Ok(loaded.state)
-    }
-
     /// What a plan of this run compares: the branch and commit its
     /// declarations come from, and the connection of the account.
     pub fn origin(&self, args: &ConnectionArgs) -> PlanOrigin {

@@ -30,6 +30,7 @@ use crate::live::{self, Introspection};
 use crate::load::resources::RESOURCES_DIR;
 use crate::model::{Address, KindName};
 use crate::render;
+use crate::state::backend::Backend;
 use crate::state::{State, StateEntry, StateError, clock};
 
 /// Runs `floe import`.
@@ -37,77 +38,104 @@ pub fn run(ctx: &Context, args: &ImportArgs, out: &mut dyn Write) -> Result<Exit
     let workspace = Workspace::open(&ctx.project, &args.env)?;
     let wanted = wanted_schemas(&args.schemas)?;
     let target = target(&ctx.project, &workspace)?;
-    // With --out the files are for review: no state, so no lock.
-    let records = args.out.is_none();
-    if records && workspace.state_in_account() {
-        return Err(Diagnostic::error(format!(
-            "floe import records what it imports in state files, and {} keeps its state in its account",
-            workspace.env_name()
-        ))
-        .at(workspace.resolved.environment().span.clone())
-        .hint("write the declarations for review with `floe import --out DIR`, move them under resources/, then adopt each object with `floe state import ADDR`")
-        .into());
-    }
-    let out_dir = args
-        .out
-        .clone()
-        .unwrap_or_else(|| ctx.project.join(RESOURCES_DIR));
-    let _lock = match records {
-        true => Some(workspace.store.lock("floe import").map_err(state_error)?),
-        false => None,
-    };
-    let mut state = workspace.load_state()?;
-    let kinds = reconciler_kinds();
-    let started = Instant::now();
-    let (objects, schemas, stats) = engine::runtime()?.block_on(async {
+    let report = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
-        read(&workspace, session, &kinds, &target, &wanted).await
-    })?;
-    let skip = live::managed_addresses(&workspace.resolved.resources, &state);
-    let chosen = import::choose_objects(
-        objects.clone(),
-        &schemas,
-        &target,
-        !wanted.is_empty(),
-        &skip,
-    );
-    let (chosen, files, refused) = declarable(&ctx.project, chosen, &target)?;
-    write_files(&out_dir, &files)?;
-    let skipped = objects
-        .iter()
-        .filter(|o| skip.contains(&o.address))
-        .map(|o| o.address.clone())
-        .collect();
-    let mut report = ImportReport {
-        environment: target.name.clone(),
-        out_dir,
-        files: files.iter().map(WrittenFile::from).collect(),
-        skipped,
-        recorded: None,
-        refused,
-        unseen: import::unseen(&chosen),
-        not_read_back: Vec::new(),
-    };
-    let introspection = Introspection {
-        live: live::Live::default(),
-        stats,
-        elapsed: started.elapsed(),
-    };
-    if ctx.verbose > 0 {
-        eprint!("{}", render::introspection_text(&introspection));
-    }
-    if records && !chosen.is_empty() {
-        let imported: Vec<Address> = chosen.iter().map(|o| o.address.clone()).collect();
-        let reloaded = Workspace::open(&ctx.project, &args.env)?;
-        let read = Read {
-            objects,
-            introspection,
-            imported: &imported,
+        let backend = workspace.backend(&session);
+        let import = Import {
+            ctx,
+            args,
+            workspace: &workspace,
+            wanted: &wanted,
+            target: &target,
         };
-        record(&reloaded, &kinds, &mut state, read, &mut report)?;
-    }
+        // With --out the files are for review: no state, so no lock.
+        match args.out {
+            Some(_) => import.run(session, &backend).await,
+            None => {
+                let body = import.run(session, &backend);
+                workspace.locked(&backend, "floe import", body).await
+            }
+        }
+    })?;
     write(out, &render::import_text(&report))?;
     Ok(0)
+}
+
+/// One `floe import` run: what it was asked, and of which environment.
+struct Import<'a> {
+    ctx: &'a Context,
+    args: &'a ImportArgs,
+    workspace: &'a Workspace,
+    wanted: &'a [Ident],
+    target: &'a Target,
+}
+
+impl Import<'_> {
+    /// Reads the account, writes the files and, without `--out`, records
+    /// the imported objects in the environment's state backend (its lock
+    /// held by the caller).
+    async fn run(
+        &self,
+        session: Arc<dyn crate::session::Session>,
+        backend: &Backend,
+    ) -> Result<ImportReport, Diagnostics> {
+        let Import {
+            ctx,
+            args,
+            workspace,
+            wanted,
+            target,
+        } = *self;
+        let records = args.out.is_none();
+        let out_dir = args
+            .out
+            .clone()
+            .unwrap_or_else(|| ctx.project.join(RESOURCES_DIR));
+        let mut state = workspace.load_state_from(backend).await?;
+        let kinds = reconciler_kinds();
+        let started = Instant::now();
+        let (objects, schemas, stats) = read(workspace, session, &kinds, target, wanted).await?;
+        let skip = live::managed_addresses(&workspace.resolved.resources, &state);
+        let chosen =
+            import::choose_objects(objects.clone(), &schemas, target, !wanted.is_empty(), &skip);
+        let (chosen, files, refused) = declarable(&ctx.project, chosen, target)?;
+        write_files(&out_dir, &files)?;
+        let skipped = objects
+            .iter()
+            .filter(|o| skip.contains(&o.address))
+            .map(|o| o.address.clone())
+            .collect();
+        let mut report = ImportReport {
+            environment: target.name.clone(),
+            out_dir,
+            files: files.iter().map(WrittenFile::from).collect(),
+            skipped,
+            recorded: None,
+            refused,
+            unseen: import::unseen(&chosen),
+            not_read_back: Vec::new(),
+        };
+        let introspection = Introspection {
+            live: live::Live::default(),
+            stats,
+            elapsed: started.elapsed(),
+        };
+        if ctx.verbose > 0 {
+            eprint!("{}", render::introspection_text(&introspection));
+        }
+        if records && !chosen.is_empty() {
+            let imported: Vec<Address> = chosen.iter().map(|o| o.address.clone()).collect();
+            let reloaded = Workspace::open(&ctx.project, &args.env)?;
+            let read = Read {
+                objects,
+                introspection,
+                imported: &imported,
+            };
+            record(&reloaded, &kinds, &mut state, read, &mut report)?;
+            backend.save(&mut state).await.map_err(state_error)?;
+        }
+        Ok(report)
+    }
 }
 
 /// What was read, and what of it was imported.
@@ -259,8 +287,9 @@ fn write_files(out_dir: &Path, files: &[ImportFile]) -> Result<(), Diagnostics> 
     Ok(())
 }
 
-/// Records in state each imported object that the written declarations
+/// Adds to `state` each imported object that the written declarations
 /// match, with the record an apply of their plan writes; lists the others.
+/// The caller writes `state` to its backend.
 fn record(
     workspace: &Workspace,
     kinds: &Kinds,
@@ -319,7 +348,6 @@ fn record(
             )),
         }
     }
-    workspace.store.save(state).map_err(state_error)?;
     report.recorded = Some(recorded);
     Ok(())
 }
