@@ -282,6 +282,69 @@ pub enum StateCommand {
     Import(StateImportArgs),
     /// Remove a stale apply lock.
     Unlock(StateArgs),
+    /// List the kept serials, newest first, and the addresses each changed.
+    History(StateHistoryArgs),
+    /// Put the recorded state back as it was right after a serial (state only: the account is not touched).
+    Restore(StateRestoreArgs),
+    /// Move the environment's state to the other backend, files or snowflake, verified by reading it back.
+    Migrate(StateMigrateArgs),
+}
+
+/// `floe state history`.
+#[derive(Debug, Args)]
+pub struct StateHistoryArgs {
+    /// Only the serials that changed this address, e.g. `warehouse.ML_TRAINING_WH_DEV`.
+    #[arg(value_name = "ADDR")]
+    pub address: Option<String>,
+    /// Show at most N serials.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    pub limit: usize,
+    /// Environment selection.
+    #[command(flatten)]
+    pub env: EnvArgs,
+    /// Connection selection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `floe state restore`.
+#[derive(Debug, Args)]
+pub struct StateRestoreArgs {
+    /// The serial to return to, from `floe state history`.
+    #[arg(value_name = "SERIAL")]
+    pub serial: u64,
+    /// Do not ask for confirmation.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Environment selection.
+    #[command(flatten)]
+    pub env: EnvArgs,
+    /// Connection selection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// `floe state migrate`.
+#[derive(Debug, Args)]
+pub struct StateMigrateArgs {
+    /// The backend to move the state into; it is read from the other one.
+    #[arg(long, value_enum, value_name = "BACKEND")]
+    pub to: StateBackendArg,
+    /// Environment selection.
+    #[command(flatten)]
+    pub env: EnvArgs,
+    /// Connection selection.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
+}
+
+/// A state backend, as `state.backend` in environments.yaml names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StateBackendArg {
+    /// `state/<ENV>.json` in the project.
+    Files,
+    /// Tables in the environment's database.
+    Snowflake,
 }
 
 /// Arguments shared by the state commands.

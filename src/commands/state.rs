@@ -1,21 +1,29 @@
 //! `floe state`: inspect and repair an environment's state.
 //!
-//! `list` and `show` only read. `rm`, `import` and `unlock` change the
-//! record, never the account: `rm` forgets an address (the object stays),
-//! `import` adopts a declared object that already exists, `unlock` removes
-//! the lock a crashed apply left. Writers take the environment's lock.
+//! `list`, `show` and `history` only read. `rm`, `import`, `unlock`,
+//! `restore` and `migrate` change the record, never the account: `rm`
+//! forgets an address (the object stays), `import` adopts a declared
+//! object that already exists, `unlock` removes the lock a crashed apply
+//! left, `restore` writes the records as a kept serial had them (as one
+//! new serial), `migrate` moves the records to the other backend and
+//! reads them back before it retires the source. Writers take the
+//! environment's lock (`migrate` both backends').
 
-use std::io::Write;
+use std::io::{BufRead, IsTerminal, Write};
 
 use super::engine::{self, Workspace, write};
 use super::{Context, ExitCode};
-use crate::cli::{ConnectionArgs, StateAddrArgs, StateCommand, StateImportArgs};
+use crate::cli::{
+    ConnectionArgs, StateAddrArgs, StateBackendArg, StateCommand, StateHistoryArgs,
+    StateImportArgs, StateMigrateArgs, StateRestoreArgs,
+};
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::reconciler_kinds;
 use crate::model::Address;
 use crate::render;
-use crate::state::backend::Backend;
-use crate::state::{StateEntry, StateError};
+use crate::state::backend::{Backend, TableStore, oldest_restorable};
+use crate::state::history::record_changes;
+use crate::state::{StateEntry, StateError, StateStore, tables};
 
 /// Runs `floe state ...`.
 pub fn run(
@@ -44,6 +52,9 @@ pub fn run(
             let text = render::unlock_text(workspace.env_name(), removed.as_ref());
             write(out, &text)?;
         }
+        StateCommand::History(args) => history(ctx, args, out)?,
+        StateCommand::Restore(args) => restore(ctx, args, out)?,
+        StateCommand::Migrate(args) => migrate(ctx, args, out)?,
     }
     Ok(0)
 }
@@ -147,4 +158,199 @@ async fn import_locked(
     );
     state.import(address.clone(), entry).map_err(diagnostic)?;
     backend.save(&mut state).await.map_err(diagnostic)
+}
+
+fn history(ctx: &Context, args: &StateHistoryArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let address = args.address.as_deref().map(address).transpose()?;
+    let rows = engine::runtime()?.block_on(async {
+        let backend = workspace.state_backend(&args.connection).await?;
+        backend.history(address.as_ref()).await.map_err(diagnostic)
+    })?;
+    let text = render::history_text(workspace.env_name(), &rows, address.as_ref(), args.limit);
+    write(out, &text)
+}
+
+fn restore(ctx: &Context, args: &StateRestoreArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    engine::runtime()?.block_on(async {
+        let backend = workspace.state_backend(&args.connection).await?;
+        let body = restore_locked(&workspace, args, &backend, &mut *out);
+        workspace.locked(&backend, "floe state restore", body).await
+    })
+}
+
+/// `floe state restore` under the environment's lock: the records as of
+/// the serial, from the kept history, written as one new serial.
+async fn restore_locked(
+    workspace: &Workspace,
+    args: &StateRestoreArgs,
+    backend: &Backend,
+    out: &mut dyn Write,
+) -> Result<(), Diagnostics> {
+    let env = workspace.env_name();
+    let rows = backend.history(None).await.map_err(diagnostic)?;
+    let mut state = workspace.load_state_from(backend).await?;
+    let oldest = oldest_restorable(state.serial);
+    if args.serial > state.serial {
+        return Err(Diagnostic::error(format!(
+            "serial {} is newer than the state of {env}, which is at serial {}",
+            args.serial, state.serial
+        ))
+        .hint("`floe state history` lists the serials that can be restored")
+        .into());
+    }
+    if args.serial < oldest {
+        return Err(Diagnostic::error(format!(
+            "serial {} is older than the history kept for {env}: the oldest serial it can restore is {oldest}",
+            args.serial
+        ))
+        .hint("the last 100 serials are kept; `floe state history` lists them")
+        .into());
+    }
+    let restored = tables::as_of(&state.resources, &rows, args.serial);
+    let changes = record_changes(&state.resources, &restored);
+    if changes.is_empty() {
+        return write(out, &render::nothing_to_restore_text(env, args.serial));
+    }
+    write(out, &render::restore_plan_text(env, args.serial, &changes))?;
+    if !args.auto_approve {
+        confirm(env, out)?;
+    }
+    state.resources = restored;
+    backend.save(&mut state).await.map_err(diagnostic)?;
+    write(out, &render::restored_text(env, args.serial, state.serial))
+}
+
+/// Asks on the terminal; without one, refuses (the run needs `--auto-approve`).
+fn confirm(env: &str, out: &mut dyn Write) -> Result<(), Diagnostics> {
+    if !std::io::stdin().is_terminal() {
+        return Err(Diagnostic::error(format!(
+            "restoring the state of {env} needs a confirmation, and there is no terminal to ask on"
+        ))
+        .hint("review the records above, then run again with --auto-approve")
+        .into());
+    }
+    write(out, &render::restore_prompt(env))?;
+    let _ = out.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Diagnostic::error(format!("cannot read the confirmation: {e}")))?;
+    if answer.trim() == "yes" {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!("restore of {env} cancelled: nothing was written")).into())
+    }
+}
+
+fn migrate(ctx: &Context, args: &StateMigrateArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
+    let workspace = Workspace::open(&ctx.project, &args.env)?;
+    let text = engine::runtime()?.block_on(async {
+        let session = workspace.connect(&args.connection).await?;
+        let env = workspace.resolved.environment();
+        let tables =
+            || TableStore::new(session.clone(), &env.database, &env.state.schema, &env.name);
+        let files = || StateStore::new(workspace.root.join("state"), &env.name);
+        let (source, target) = match args.to {
+            StateBackendArg::Snowflake => (Backend::Files(files()), Backend::Tables(tables())),
+            StateBackendArg::Files => (Backend::Tables(tables()), Backend::Files(files())),
+        };
+        // A fresh reader of the target, so the check reads what landed,
+        // not what the writer remembers writing.
+        let reader = match args.to {
+            StateBackendArg::Snowflake => Backend::Tables(tables()),
+            StateBackendArg::Files => Backend::Files(files()),
+        };
+        let command = "floe state migrate";
+        let body = migrate_locked(&workspace, args.to, [&source, &target, &reader]);
+        let inner = workspace.locked(&target, command, body);
+        workspace.locked(&source, command, inner).await
+    })?;
+    write(out, &text)
+}
+
+/// `floe state migrate` under both locks: copy every record from `source`
+/// to an empty `target`, read it back through `reader`, and only then
+/// retire the source files (tables are left, with how to remove them).
+async fn migrate_locked(
+    workspace: &Workspace,
+    to: StateBackendArg,
+    [source, target, reader]: [&Backend; 3],
+) -> Result<String, Diagnostics> {
+    let env = workspace.env_name();
+    let state = workspace.load_state_from(source).await?;
+    let backend = match to {
+        StateBackendArg::Snowflake => "snowflake",
+        StateBackendArg::Files => "files",
+    };
+    let configured = match to {
+        StateBackendArg::Snowflake => workspace.state_in_account(),
+        StateBackendArg::Files => !workspace.state_in_account(),
+    };
+    if state.resources.is_empty() {
+        let already = if configured {
+            format!(
+                "config/environments.yaml already keeps the state of {env} in `{backend}`: there is nothing to move"
+            )
+        } else {
+            "apply the environment first, or check --env/--branch".to_string()
+        };
+        return Err(Diagnostic::error(format!(
+            "{} records nothing for {env} to migrate",
+            source.location()
+        ))
+        .hint(already)
+        .into());
+    }
+    let existing = workspace.load_state_from(target).await?;
+    if !existing.resources.is_empty() {
+        return Err(Diagnostic::error(format!(
+            "{} already records {} resources of {env}; floe state migrate never writes over records",
+            target.location(),
+            existing.resources.len()
+        ))
+        .hint(match target {
+            Backend::Tables(tables) => format!(
+                "if they are stale, remove them first with: {}",
+                tables.forget_statements().join("; ")
+            ),
+            Backend::Files(store) => format!(
+                "if it is stale, move {} away first",
+                store.path().display()
+            ),
+        })
+        .into());
+    }
+    let mut written = state.clone();
+    target.save(&mut written).await.map_err(diagnostic)?;
+    let read_back = workspace.load_state_from(reader).await?;
+    if read_back.resources != state.resources {
+        return Err(Diagnostic::error(format!(
+            "{} does not read back the {} records written to it; the source {} was left as it was",
+            target.location(),
+            state.resources.len(),
+            source.location()
+        ))
+        .hint("run `floe state migrate` again; if it fails again, keep the source and report the mismatch")
+        .into());
+    }
+    let (kept, drop_rows) = match source {
+        Backend::Files(store) => {
+            let kept = store.retire(&state).map_err(diagnostic)?;
+            (Some(kept.display().to_string()), None)
+        }
+        Backend::Tables(tables) => (None, Some(tables.forget_statements().join("; "))),
+    };
+    Ok(render::migrated_text(&render::Migration {
+        environment: env,
+        records: state.resources.len(),
+        from: source.location(),
+        to: target.location(),
+        kept,
+        drop_rows,
+        backend,
+        configured,
+    }))
 }

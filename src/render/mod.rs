@@ -41,7 +41,11 @@ pub use leftovers::{
 pub use local::{adopted_account_text, ignored_accounts_text, reset_text, rows_json, rows_table};
 pub use markdown::{MARKDOWN_LIMIT, plan_markdown};
 pub use progress::{LogObserver, ProgressObserver};
-pub use state::{forgot_text, imported_text, state_list_text, state_show_text, unlock_text};
+pub use state::{
+    Migration, forgot_text, history_text, imported_text, migrated_text, nothing_to_restore_text,
+    restore_plan_text, restore_prompt, restored_text, state_list_text, state_show_text,
+    unlock_text,
+};
 pub use summary::{introspection_text, summary_text};
 pub use text::{plan_saved_text, plan_text};
 pub use validate::validate_line;
