@@ -238,3 +238,17 @@ fn migrate_never_writes_over_records_and_refuses_an_empty_source() {
         .code(1)
         .stderr_has("DEV.json already records 30 resources of DEV");
 }
+
+#[test]
+fn a_migration_that_cannot_write_its_target_leaves_the_source() {
+    let project = in_tables().applied(DEV);
+    // `state` is a file, so no state folder can be made.
+    std::fs::write(project.path().join("state"), "not a folder\n").expect("write state");
+    project
+        .on_branch(DEV, &["state", "migrate", "--to", "files"])
+        .code(1)
+        .stderr_has("cannot access")
+        .stderr_has("state");
+    let out = project.on_branch(DEV, &["state", "list"]);
+    assert_eq!(out.code(0).stdout.lines().count(), 30, "{}", out.stdout);
+}
