@@ -290,6 +290,9 @@ pub struct StateArgs {
     /// Environment selection.
     #[command(flatten)]
     pub env: EnvArgs,
+    /// Connection selection, for state kept in the account.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// A state command about one address.
@@ -301,6 +304,9 @@ pub struct StateAddrArgs {
     /// Environment selection.
     #[command(flatten)]
     pub env: EnvArgs,
+    /// Connection selection, for state kept in the account.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// `floe state import`.
