@@ -45,8 +45,7 @@ fn head_commit(project: &Project) -> String {
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
-/// `args` against the served account: `--connection served` where the
-/// command takes it, `FLOE_CONNECTION` for the state commands.
+/// `floe <args> --connection served`: against the served account.
 fn served(project: &Project, args: &[&str]) -> common::Output {
     let all: Vec<&str> = args
         .iter()
@@ -54,12 +53,6 @@ fn served(project: &Project, args: &[&str]) -> common::Output {
         .chain(["--connection", "served"])
         .collect();
     project.run(&all)
-}
-
-/// `floe state <args>` against the served account.
-fn state(project: &Project, args: &[&str]) -> common::Output {
-    let all: Vec<&str> = ["state"].into_iter().chain(args.iter().copied()).collect();
-    project.run_with_env(&all, &[("FLOE_CONNECTION", "served")])
 }
 
 /// Starts the checkout's apply, one step at a time, its log piped.
@@ -120,7 +113,7 @@ fn a_killed_apply_is_taken_over_by_a_second_checkout_that_converges() {
         .code(1)
         .stderr_has(&holder)
         .stderr_lacks("stale");
-    state(&bob, &["unlock"])
+    served(&bob, &["state", "unlock"])
         .code(0)
         .stdout_has(&format!("(pid {pid}, `floe apply`"));
     served(&bob, &["apply", "--auto-approve"])
