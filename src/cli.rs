@@ -353,6 +353,9 @@ pub struct StateArgs {
     /// Environment selection.
     #[command(flatten)]
     pub env: EnvArgs,
+    /// Connection selection, for state kept in the account.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// A state command about one address.
@@ -364,6 +367,9 @@ pub struct StateAddrArgs {
     /// Environment selection.
     #[command(flatten)]
     pub env: EnvArgs,
+    /// Connection selection, for state kept in the account.
+    #[command(flatten)]
+    pub connection: ConnectionArgs,
 }
 
 /// `floe state import`.

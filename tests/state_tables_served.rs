@@ -133,3 +133,64 @@ async fn state_written_through_the_driver_is_compared_and_swapped_and_locked() {
         1
     );
 }
+
+#[tokio::test]
+async fn a_write_left_open_by_a_killed_client_is_not_seen_and_the_next_write_lands() {
+    let project = project();
+    let (_server, port) = serve(&project, PASSWORD);
+    let (killed, next) = (connect(port).await, connect(port).await);
+    let t = tables();
+    for sql in t.create() {
+        run(&killed, &sql).await;
+    }
+    run(&killed, &t.create_head("lineage-1", "me@laptop")).await;
+    let start = t.head(&run(&killed, &t.read_head()).await).unwrap();
+    let start = start.expect("the head row is there");
+    let address: Address = "warehouse.ML_WH".parse().unwrap();
+    let small = entry(&address, "SMALL");
+    let cut_short = t
+        .write(
+            &start,
+            &[Changed {
+                address: &address,
+                before: None,
+                after: Some(&small),
+            }],
+            "ci@runner",
+            10,
+        )
+        .expect("entries serialize");
+    run(&killed, "BEGIN").await;
+    assert_eq!(rows_changed(&run(&killed, &cut_short.swap).await), 1);
+    for sql in &cut_short.rest {
+        run(&killed, sql).await;
+    }
+    // Killed before COMMIT: no COMMIT, no ROLLBACK, no logout.
+    drop(killed);
+
+    // Read committed: the open transaction's rows are nobody else's.
+    let head = t.head(&run(&next, &t.read_head()).await).unwrap();
+    let head = head.expect("the head row is there");
+    assert_eq!(head.serial, start.serial);
+    let resources = t.resources(&run(&next, &t.read_resources()).await).unwrap();
+    assert!(resources.is_empty(), "{resources:?}");
+    let large = entry(&address, "LARGE");
+    let landed = write(
+        &next,
+        &head,
+        &[Changed {
+            address: &address,
+            before: None,
+            after: Some(&large),
+        }],
+    )
+    .await;
+    assert!(
+        landed,
+        "the next writer moves the serial the killed one read"
+    );
+    let resources = t.resources(&run(&next, &t.read_resources()).await).unwrap();
+    assert_eq!(resources.get(&address), Some(&large));
+    let head = t.head(&run(&next, &t.read_head()).await).unwrap();
+    assert_eq!(head.map(|h| h.serial), Some(start.serial + 1));
+}

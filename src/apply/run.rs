@@ -473,7 +473,10 @@ impl Recording<'_> {
     /// task is suspended (Snowflake creates tasks suspended), an updated one
     /// runs as it did before, and only a resume step records it running. So
     /// a run stopped between a task's creation and its resume leaves state
-    /// saying the task is suspended, as it is.
+    /// saying the task is suspended, as it is. A record step runs nothing:
+    /// the plan found the account as declared, running state included, so
+    /// it records the declaration (a run killed after a resume but before
+    /// recording it left state saying suspended).
     fn record(&self, step: &Step, state: &mut State) -> Result<bool, StepError> {
         let address = &step.address;
         let kind = self.kinds.get(address.kind).map(AsRef::as_ref);
@@ -501,6 +504,7 @@ impl Recording<'_> {
                 let mut entry = self.planned_entry(address)?;
                 let running = match step.purpose {
                     StepPurpose::Create | StepPurpose::Replace => Some(false),
+                    StepPurpose::Record => None,
                     _ => state
                         .resources
                         .get(address)

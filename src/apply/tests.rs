@@ -487,3 +487,34 @@ fn a_gated_regression_is_refused_unless_allowed_and_names_both_values() {
     plan.changes[0].model_metrics = None;
     assert!(check_regression(&plan, false).is_ok());
 }
+
+#[tokio::test]
+async fn a_task_recorded_suspended_but_found_running_is_recorded_running() {
+    // A run killed after a task's resume ran but before it was recorded:
+    // state says suspended, the account says running, as declared.
+    let (root, root_live) = task("ROOT", &[], "select 1");
+    let mut suspended = root_live.clone();
+    suspended.attributes.insert("enabled".into(), json!(false));
+    let mut before = State::new("DEV");
+    let entry = crate::state::StateEntry::from_live(&suspended, vec![], None);
+    before.import(root_live.address.clone(), entry).unwrap();
+    let live_now = Live {
+        managed: [(root_live.address.clone(), root_live)].into(),
+        unmanaged: vec![],
+    };
+    let declared = [root];
+    let plan = plan_of(&declared, &before, &live_now);
+    let purposes: Vec<StepPurpose> = plan.steps.iter().map(|s| s.purpose).collect();
+    assert_eq!(purposes, [StepPurpose::Record], "{plan:?}");
+    let session = FakeSession::new();
+    let result = run_from(Some(before), &plan, session.clone(), 1).await;
+    assert!(result.summary.is_success(), "{:?}", result.summary);
+    assert!(session.executed().is_empty());
+    let saved = result.store.load().unwrap();
+    assert_eq!(
+        saved.resources[&addr("task.ROOT")].attributes["enabled"],
+        json!(true)
+    );
+    let again = plan_of(&declared, &saved, &live_now);
+    assert!(again.steps.is_empty(), "{:?}", again.steps);
+}

@@ -14,8 +14,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use super::engine::{self, Workspace, write};
 use super::{Context, ExitCode};
 use crate::cli::{
-    ConnectionArgs, StateAddrArgs, StateBackendArg, StateCommand, StateHistoryArgs,
-    StateImportArgs, StateMigrateArgs, StateRestoreArgs,
+    StateAddrArgs, StateBackendArg, StateCommand, StateHistoryArgs, StateImportArgs,
+    StateMigrateArgs, StateRestoreArgs,
 };
 use crate::diag::{Diagnostic, Diagnostics};
 use crate::kinds::reconciler_kinds;
@@ -35,7 +35,7 @@ pub fn run(
         StateCommand::List(args) => {
             let workspace = Workspace::open(&ctx.project, &args.env)?;
             let state = engine::runtime()?.block_on(async {
-                let backend = workspace.state_backend(&ConnectionArgs::default()).await?;
+                let backend = workspace.state_backend(&args.connection).await?;
                 workspace.load_state_from(&backend).await
             })?;
             write(out, &render::state_list_text(&state))?;
@@ -46,7 +46,7 @@ pub fn run(
         StateCommand::Unlock(args) => {
             let workspace = Workspace::open(&ctx.project, &args.env)?;
             let removed = engine::runtime()?.block_on(async {
-                let backend = workspace.state_backend(&ConnectionArgs::default()).await?;
+                let backend = workspace.state_backend(&args.connection).await?;
                 backend.force_unlock().await.map_err(diagnostic)
             })?;
             let text = render::unlock_text(workspace.env_name(), removed.as_ref());
@@ -71,7 +71,7 @@ fn show(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), 
     let workspace = Workspace::open(&ctx.project, &args.env)?;
     let address = address(&args.address)?;
     let state = engine::runtime()?.block_on(async {
-        let backend = workspace.state_backend(&ConnectionArgs::default()).await?;
+        let backend = workspace.state_backend(&args.connection).await?;
         workspace.load_state_from(&backend).await
     })?;
     let entry = state.get(&address).ok_or_else(|| {
@@ -87,7 +87,7 @@ fn rm(ctx: &Context, args: &StateAddrArgs, out: &mut dyn Write) -> Result<(), Di
     let workspace = Workspace::open(&ctx.project, &args.env)?;
     let address = address(&args.address)?;
     let entry = engine::runtime()?.block_on(async {
-        let backend = workspace.state_backend(&ConnectionArgs::default()).await?;
+        let backend = workspace.state_backend(&args.connection).await?;
         let body = async {
             let mut state = workspace.load_state_from(&backend).await?;
             let entry = state.remove(&address).map_err(diagnostic)?;

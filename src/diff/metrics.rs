@@ -6,7 +6,10 @@
 //! The new default's metrics are the declared ones (what floe writes to
 //! the version); the baseline's are what introspection read from the live
 //! default version's metadata. A new model has no baseline and is never a
-//! regression.
+//! regression. A live default version with no metrics at all, which is
+//! also declared, is judged by its declared metrics, which this apply
+//! writes onto it: so is a model whose create was cut short after `CREATE
+//! MODEL` and before its versions' metadata.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -135,19 +138,23 @@ fn default_change(
     live: Option<(&crate::model::Attributes, &[&Value])>,
 ) -> Option<DefaultChange> {
     let version = declared.attributes.get(DEFAULT_VERSION)?.as_str()?;
-    let new = versions(declared.attributes.get(VERSIONS))
-        .into_iter()
-        .find(|v| name(v) == version)
-        .map(metrics_of)
-        .unwrap_or_default();
+    let declared_metrics = |version: &str| {
+        versions(declared.attributes.get(VERSIONS))
+            .into_iter()
+            .find(|v| name(v) == version)
+            .map(metrics_of)
+            .unwrap_or_default()
+    };
     let baseline = live.and_then(|(attributes, versions)| {
         let name_served = attributes.get(DEFAULT_VERSION)?.as_str()?;
         let served = versions.iter().find(|v| name(v) == name_served);
-        Some((
-            name_served.to_string(),
-            served.map(|v| metrics_of(v)).unwrap_or_default(),
-        ))
+        let metrics = served.map(|v| metrics_of(v)).unwrap_or_default();
+        if metrics.is_empty() {
+            return Some((name_served.to_string(), declared_metrics(name_served)));
+        }
+        Some((name_served.to_string(), metrics))
     });
+    let new = declared_metrics(version);
     let metrics = compare(&new, baseline.as_ref().map(|(_, m)| m));
     let gate = declared.gate.clone();
     let verdict = match (&gate, &baseline) {
@@ -361,6 +368,38 @@ mod tests {
         );
         let preview = model_metrics(Some(&better), Some(&served(&live_r2, "V1")), true).unwrap();
         assert_eq!(preview.default_version.unwrap().verdict, Verdict::Passes);
+    }
+
+    #[test]
+    fn a_live_default_without_metrics_is_judged_by_its_declared_ones() {
+        // A create cut short after CREATE MODEL: V1 holds no metadata yet.
+        let declared = model(
+            &[
+                ("V1", stage("@S/v1"), json!({"r2": 0.74})),
+                ("V2", stage("@S/v2"), json!({"r2": 0.82})),
+            ],
+            "V2",
+            Some(R2),
+        );
+        let cut_short = model(&[("V1", stage("@S/v1"), json!({}))], "V1", Some(R2));
+        let preview =
+            model_metrics(Some(&declared), Some(&served(&cut_short, "V1")), true).unwrap();
+        let default = preview.default_version.unwrap();
+        assert_eq!(default.baseline.as_deref(), Some("V1"));
+        assert_eq!(default.verdict, Verdict::Passes);
+        assert_eq!(default.gated().unwrap().baseline, Some(json!(0.74)));
+
+        // Declared worse than what it would replace, it is still refused.
+        let worse = model(
+            &[
+                ("V1", stage("@S/v1"), json!({"r2": 0.74})),
+                ("V2", stage("@S/v2"), json!({"r2": 0.5})),
+            ],
+            "V2",
+            Some(R2),
+        );
+        let preview = model_metrics(Some(&worse), Some(&served(&cut_short, "V1")), true).unwrap();
+        assert!(preview.default_version.unwrap().verdict.refuses());
     }
 
     #[test]
