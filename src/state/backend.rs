@@ -13,6 +13,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::tables::{Changed, Head, StateTables, rows_changed};
@@ -151,6 +152,8 @@ pub struct TableStore {
     /// first needed (a run that only reads never logs in twice); boxed to
     /// keep [`Backend`] small.
     writer: Box<tokio::sync::OnceCell<Arc<dyn Session>>>,
+    /// Whether this run created the schema and tables already.
+    created: AtomicBool,
     tables: StateTables,
     schema: String,
     environment: String,
@@ -177,6 +180,7 @@ impl TableStore {
         TableStore {
             session,
             writer: Box::default(),
+            created: AtomicBool::new(false),
             tables: StateTables::new(database, schema, environment),
             schema: format!("{}.{}", database.to_sql(), schema.to_sql()),
             environment: environment.to_string(),
@@ -251,11 +255,16 @@ impl TableStore {
         Ok(state)
     }
 
-    /// Creates the schema and tables when missing.
+    /// Creates the schema and tables when missing, once a run: each
+    /// statement is a round trip, and the lock already created them.
     async fn create(&self) -> Result<(), StateError> {
+        if self.created.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         for sql in self.tables.create() {
             self.run("create", &sql).await?;
         }
+        self.created.store(true, Ordering::SeqCst);
         Ok(())
     }
 

@@ -106,3 +106,54 @@ async fn a_step_ddl_on_the_run_session_does_not_commit_half_a_state_write() {
         "a write cut short leaves the state as the last whole write left it"
     );
 }
+
+/// A session that keeps every statement it and its siblings ran.
+struct Counting {
+    inner: Arc<dyn Session>,
+    log: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Session for Counting {
+    fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
+        self.log.lock().unwrap().push(sql.to_string());
+        self.inner.execute(sql)
+    }
+
+    fn open_sibling(&self) -> BoxFuture<'_, Result<Arc<dyn Session>, ExecError>> {
+        Box::pin(async move {
+            let sibling: Arc<dyn Session> = Arc::new(Counting {
+                inner: self.inner.open_sibling().await?,
+                log: self.log.clone(),
+            });
+            Ok(sibling)
+        })
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+#[tokio::test]
+async fn a_run_that_locks_then_writes_creates_the_tables_once() {
+    let (_dir, account) = scratch_account(&["CREATE DATABASE TEAM"]);
+    let log = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let tables = store(Arc::new(Counting {
+        inner: Arc::new(account),
+        log: log.clone(),
+    }));
+    let held = tables.lock(&Taker::default()).await.unwrap();
+    let mut state = tables.load().await.unwrap();
+    let a = addr("warehouse.A");
+    let entry = StateEntry::from_live(&live("warehouse.A", json!({})), vec![], None);
+    state.resources.insert(a.clone(), entry);
+    tables.record(&mut state, &[&a]).await.unwrap();
+    held.release().await;
+    let creates = log
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|sql| sql.starts_with("CREATE "))
+        .count();
+    assert_eq!(creates, 5, "the schema and its four tables, once each");
+}
