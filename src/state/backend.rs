@@ -9,7 +9,8 @@
 //! session's open transaction, never ends a state write's transaction
 //! early. Every record is one compare-and-swap write of the changed
 //! addresses, compaction has nothing to do, and the lock is a row with a
-//! lease that a background task renews while the lock is held.
+//! lease that a background task renews (on the run's session, outside any
+//! write's transaction) while the lock is held.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -374,7 +375,10 @@ impl TableStore {
                 stale: row.stale,
             });
         }
-        let session = self.writer("lock").await?.clone();
+        // Renewals run on the run's session, which never holds an explicit
+        // transaction: on the writing session one could land inside a state
+        // write's transaction and be rolled back with it.
+        let session = self.session.clone();
         let renew = self.tables.renew(&id, LEASE_SECONDS);
         let renewer = tokio::spawn(async move {
             loop {
