@@ -219,7 +219,9 @@ async fn schedule<'p, 'o>(
             Some(first) = running.tasks.join_next_with_id() => {
                 let done = walk.ended(running.ended(first));
                 unrecorded += done.len();
-                if let Err(unsent) = to_writer.send(done) {
+                if !done.is_empty()
+                    && let Err(unsent) = to_writer.send(done)
+                {
                     unrecorded -= unsent.0.len();
                     walk.finish_all(unwritten(&unsent.0));
                 }
