@@ -19,11 +19,15 @@
 //!
 //! CPU is user + system time of the child process (`wait4`), so other work
 //! on the machine does not inflate it; ratios between sizes follow the table.
-//! Then it loads a config of 100,000 keys, and applies 4,000 independent
-//! warehouse creates at 300 ms per statement without flags.
+//! Then it loads a config of 100,000 keys, and applies independent
+//! warehouse creates (1,000 by default) at 300 ms per statement without
+//! flags, once with state in files and once with state in the account's
+//! tables (`state: {backend: snowflake}`), and prints the overhead of the
+//! tables as a ratio and per create.
 //!
-//! `FLOE_BENCH_BASELINE=<path of another floe binary>` measures validate and
-//! plan with that binary too, side by side, for before/after ratios.
+//! `FLOE_BENCH_BASELINE=<path of another floe binary>` measures validate,
+//! plan and the creates with that binary too, side by side, for
+//! before/after ratios.
 //!
 //! Run with `cargo bench --bench scale`. Environment:
 //! `FLOE_BENCH_SIZES` (default `1000,4000,10000`; add `50000` for the large
@@ -32,8 +36,12 @@
 //! `FLOE_BENCH_KEEP` (keep each project folder, applied, for profiling),
 //! `FLOE_BENCH_SKIP` (comma list of `config`, `baseline-config`, `creates`
 //! to leave out),
+//! `FLOE_BENCH_CREATES` (how many independent creates, default 1000; 4000
+//! is the figure the README reports), `FLOE_BENCH_CREATES_LATENCY_MS`
+//! (their latency per statement, default 300),
 //! `FLOE_BENCH_CREATES_PARALLELISM` (more `--parallelism` values for the
-//! 4,000 creates, e.g. `16,32,64,128`).
+//! creates, e.g. `16,32,64,128`). Only the creates:
+//! `FLOE_BENCH_SIZES= FLOE_BENCH_SKIP=config cargo bench --bench scale`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -71,7 +79,7 @@ fn main() {
         }
     }
     if !skip.contains("creates") {
-        independent_creates();
+        independent_creates(baseline.as_deref());
     }
 }
 
@@ -279,24 +287,31 @@ fn big_config(binary: &Path, which: &str) {
 
 /// 4,000 independent warehouse creates at 300 ms per statement, without
 /// flags, then with each `--parallelism` of `FLOE_BENCH_CREATES_PARALLELISM`.
-fn independent_creates() {
-    const COUNT: usize = 4_000;
-    const LATENCY_MS: u64 = 300;
+/// Where a run keeps its state, as `state.backend` in environments.yaml says.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum StateIn {
+    Files,
+    Tables,
+}
+
+fn independent_creates(baseline: Option<&Path>) {
+    let count = env_number("FLOE_BENCH_CREATES", 1_000) as usize;
+    let latency = env_number("FLOE_BENCH_CREATES_LATENCY_MS", 300);
     let dir = tempfile::tempdir().expect("a temporary folder");
     let root = dir.path();
-    write_environments(root);
     let mut text = String::new();
-    for i in 0..COUNT {
+    for i in 0..count {
         let _ = write!(
             text,
             "kind: Warehouse\nname: CREATE_WH_{i:05}\nsize: XSMALL\ninitially_suspended: true\n---\n"
         );
     }
     write(root, "resources/warehouses.yaml", &text);
-    let serial_floor = Duration::from_millis(LATENCY_MS * COUNT as u64);
+    let serial_floor = Duration::from_millis(latency * count as u64);
     println!(
-        "\n{COUNT} independent creates at {LATENCY_MS} ms per statement \
-         (--parallelism 1 needs at least {COUNT} x {LATENCY_MS} ms = {} of latency alone):",
+        "\n{count} independent creates at {latency} ms per statement \
+         (--parallelism 1 needs at least {count} x {latency} ms = {} of latency alone), \
+         with state in files and in the account's tables:",
         secs(serial_floor)
     );
     let mut runs: Vec<Option<String>> = vec![None];
@@ -305,25 +320,56 @@ fn independent_creates() {
             .into_iter()
             .map(|p| Some(p.to_string())),
     );
+    let current = current();
+    let mut binaries = vec![("this build", current.as_path())];
+    binaries.extend(baseline.map(|b| ("baseline", b)));
     for parallelism in runs {
-        let elapsed = fresh_apply(
-            root,
-            &parallelism
-                .as_deref()
-                .map(|p| vec!["--parallelism", p])
-                .unwrap_or_default(),
-            LATENCY_MS,
-        );
+        let extra = parallelism
+            .as_deref()
+            .map(|p| vec!["--parallelism", p])
+            .unwrap_or_default();
         let label = match &parallelism {
             Some(p) => format!("--parallelism {p}"),
             None => "without flags".to_string(),
         };
-        println!(
-            "  {label:<18} {:>9}  at least {:.0}x faster than --parallelism 1",
-            secs(elapsed),
-            serial_floor.as_secs_f64() / elapsed.as_secs_f64()
-        );
+        for (name, binary) in &binaries {
+            let files = fresh_apply_with(binary, root, &extra, latency, StateIn::Files);
+            let tables = fresh_apply_with(binary, root, &extra, latency, StateIn::Tables);
+            let overhead = tables.saturating_sub(files);
+            println!(
+                "  {label:<18} {name:<10} files {:>9}, tables {:>9}: tables take {:.2}x, \
+                 {:.1} ms more per create; files at least {:.0}x faster than --parallelism 1",
+                secs(files),
+                secs(tables),
+                tables.as_secs_f64() / files.as_secs_f64(),
+                overhead.as_secs_f64() * 1e3 / count as f64,
+                serial_floor.as_secs_f64() / files.as_secs_f64()
+            );
+        }
     }
+}
+
+/// An apply from scratch by `binary`, state kept as `state` says.
+fn fresh_apply_with(
+    binary: &Path,
+    root: &Path,
+    extra: &[&str],
+    latency: u64,
+    state: StateIn,
+) -> Duration {
+    write_environments(root);
+    if state == StateIn::Tables {
+        let path = root.join("config/environments.yaml");
+        let text = fs::read_to_string(&path).expect("environments.yaml");
+        fs::write(&path, format!("{text}state:\n  backend: snowflake\n")).expect("a file");
+    }
+    let _ = fs::remove_dir_all(root.join(".floe"));
+    let _ = fs::remove_dir_all(root.join("state"));
+    let mut args = vec!["apply", "--auto-approve"];
+    args.extend_from_slice(extra);
+    let (out, usage) = floe(binary, root, &args, latency);
+    assert_eq!(out.code, 0, "apply {extra:?} fails:\n{}", out.stderr);
+    usage.wall
 }
 
 /// Writes a project of about `size` objects under `root`; the object count.

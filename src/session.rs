@@ -243,6 +243,21 @@ pub trait Session: Send + Sync {
         self.execute(sql)
     }
 
+    /// Opens another session of the same account, logged in as this one
+    /// was, that shares no transaction with it: Snowflake ties a
+    /// transaction to one session, and a DDL statement commits its
+    /// session's open transaction, so work that must stay atomic while
+    /// other statements run uses a session of its own. Sessions that
+    /// cannot log in again refuse.
+    fn open_sibling(&self) -> BoxFuture<'_, Result<Arc<dyn Session>, ExecError>> {
+        Box::pin(async move {
+            Err(ExecError::Connection {
+                message: format!("{} cannot open another session", self.describe()),
+                transient: false,
+            })
+        })
+    }
+
     /// A short description for messages, e.g. `local account DEV` or
     /// `connection prod (acme-xy12345)`. Never contains secrets.
     fn describe(&self) -> String;

@@ -28,7 +28,7 @@ async fn connect(port: u16) -> SnowflakeSession {
         .expect("the served account accepts the test credentials")
 }
 
-async fn run(session: &SnowflakeSession, sql: &str) -> Rows {
+async fn run(session: &(impl Session + ?Sized), sql: &str) -> Rows {
     session
         .execute(sql)
         .await
@@ -193,4 +193,29 @@ async fn a_write_left_open_by_a_killed_client_is_not_seen_and_the_next_write_lan
     assert_eq!(resources.get(&address), Some(&large));
     let head = t.head(&run(&next, &t.read_head()).await).unwrap();
     assert_eq!(head.map(|h| h.serial), Some(start.serial + 1));
+}
+
+#[tokio::test]
+async fn a_sibling_session_keeps_its_transaction_while_the_first_runs_ddl() {
+    let project = project();
+    let (_server, port) = serve(&project, PASSWORD);
+    let first = connect(port).await;
+    let sibling = first
+        .open_sibling()
+        .await
+        .expect("a second login with the same connection");
+    run(&first, "CREATE SCHEMA TEAM.S").await;
+    run(&first, "CREATE TABLE TEAM.S.T (V NUMBER)").await;
+    run(sibling.as_ref(), "BEGIN").await;
+    sibling
+        .execute("INSERT INTO TEAM.S.T (V) VALUES (1)")
+        .await
+        .expect("the insert runs");
+    // DDL commits the open transaction of its own session only.
+    run(&first, "CREATE SCHEMA TEAM.MADE_MEANWHILE").await;
+    let seen = run(&first, "SELECT COUNT(*) AS N FROM TEAM.S.T").await;
+    assert_eq!(seen.rows, [[Some("0".to_string())]], "not committed yet");
+    run(sibling.as_ref(), "ROLLBACK").await;
+    let after = run(&first, "SELECT COUNT(*) AS N FROM TEAM.S.T").await;
+    assert_eq!(after.rows, [[Some("0".to_string())]], "rolled back");
 }

@@ -1,11 +1,12 @@
 //! The step walk: dependencies decide when a step may start, a semaphore
-//! limits only how many run statements at once.
+//! limits only how many run statements at once, and one writer beside the
+//! walk records finished steps in state, a batch per write.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use tokio::sync::{Notify, Semaphore};
+use tokio::sync::{Notify, Semaphore, mpsc};
 use tokio::task::JoinSet;
 
 use super::events::{Event, FailedStep, Observers, SkippedStep, Summary};
@@ -126,14 +127,19 @@ pub struct StateSink<'a> {
 
 /// Executes the plan's steps and records each success in state.
 ///
-/// A step starts when all its dependencies succeeded. After a failure no new
-/// step starts (running ones finish); dependents of a failed step are
-/// skipped with the cause; a resume that compensates a suspend still runs
-/// once its dependencies have finished, when that suspend succeeded. State
-/// is recorded after every successful step, from this one task, so writes
-/// never interleave; steps that end together share one journal write, made
-/// before any step that waits on them starts. At the end the journal is
-/// folded into the state snapshot. An [`Interrupt`] stops the walk as a failure does. Guards (destroy, staleness) are the caller's, before.
+/// A step starts when all its dependencies succeeded and were recorded.
+/// After a failure no new step starts (running ones finish); dependents of
+/// a failed step are skipped with the cause; a resume that compensates a
+/// suspend still runs once its dependencies have finished, when that
+/// suspend succeeded. State is written by one writer beside the walk, so
+/// writes never interleave and never hold the walk up: while one write is
+/// in flight, independent steps keep starting, and the steps that end
+/// meanwhile are recorded together by the next write (group commit). A
+/// step is done, and its dependents may start, once its write is durable;
+/// a failed write fails the steps it held and stops the walk. At the end
+/// the journal is folded into the state snapshot. An [`Interrupt`] stops
+/// the walk as a failure does. Guards (destroy, staleness) are the
+/// caller's, before.
 pub async fn apply(
     plan: &Plan,
     session: Arc<dyn Session>,
@@ -141,7 +147,7 @@ pub async fn apply(
     observers: &Observers,
     options: &ApplyOptions,
 ) -> Summary {
-    let mut walk = Walk {
+    let walk = Walk {
         steps: plan.steps.iter().map(|s| (s.id, s)).collect(),
         status: plan.steps.iter().map(|s| (s.id, Status::Pending)).collect(),
         dependents: dependents(plan),
@@ -153,76 +159,25 @@ pub async fn apply(
     };
     let changes: HashMap<&Address, &ResourceChange> =
         plan.changes.iter().map(|c| (&c.address, c)).collect();
-    let semaphore = Arc::new(Semaphore::new(options.parallelism.max(1)));
-    let stopped = Arc::new(AtomicBool::new(false));
-    let mut running = JoinSet::new();
-    let mut task_step = BTreeMap::new();
-    loop {
-        walk.skip_what_cannot_run();
-        for step in walk.ready() {
-            let work = run_step(
-                step.clone(),
-                session.clone(),
-                semaphore.clone(),
-                observers.clone(),
-                stopped.clone(),
-            );
-            task_step.insert(running.spawn(work).id(), step.id);
-        }
-        let joined = tokio::select! {
-            joined = running.join_next_with_id() => joined,
-            () = options.interrupt.raised(), if walk.stop.is_none() => {
-                walk.stop = Some("the apply was interrupted".into());
-                stopped.store(true, Ordering::SeqCst);
-                continue;
-            }
-        };
-        let Some(first) = joined else {
-            break;
-        };
-        // Every step that has ended by now is recorded with one state write:
-        // under load, steps finish together, and each write is the whole file.
-        let mut ended = vec![first];
-        while let Some(more) = running.try_join_next_with_id() {
-            ended.push(more);
-        }
-        let mut results = Vec::new();
-        let mut recorded = Vec::new();
-        for joined in ended {
-            let (id, outcome) = match joined {
-                Ok((task, outcome)) => (task_step[&task], outcome),
-                Err(e) => (task_step[&e.id()], Outcome::crashed(&e)),
-            };
-            match outcome {
-                Outcome::Done => {
-                    let recording = Recording {
-                        changes: &changes,
-                        kinds: sink.kinds,
-                        options,
-                    };
-                    match recording.record(walk.steps[&id], &mut *sink.state) {
-                        Ok(changed) => recorded.push((id, changed)),
-                        Err(e) => results.push((id, Err(e))),
-                    }
-                }
-                Outcome::Failed(e) => results.push((id, Err(e))),
-                // Back to pending: the next pass skips it with the cause.
-                Outcome::NotStarted => {
-                    walk.status.insert(id, Status::Pending);
-                    walk.candidates.insert(id);
-                }
-            }
-        }
-        let saved = persist(&recorded, &walk.steps, sink.state, sink.store).await;
-        results.extend(recorded.into_iter().map(|(id, _)| (id, saved.clone())));
-        results.sort_by_key(|(id, _)| *id);
-        for (id, result) in results {
-            walk.finish(id, result);
-        }
-        if walk.stop.is_some() {
-            stopped.store(true, Ordering::SeqCst);
-        }
-    }
+    let recording = Recording {
+        changes: &changes,
+        kinds: sink.kinds,
+        options,
+    };
+    let running = Running {
+        tasks: JoinSet::new(),
+        task_step: HashMap::new(),
+        session,
+        semaphore: Arc::new(Semaphore::new(options.parallelism.max(1))),
+        observers: observers.clone(),
+        stopped: Arc::new(AtomicBool::new(false)),
+    };
+    let (to_writer, batches) = mpsc::unbounded_channel();
+    let (to_walk, written) = mpsc::unbounded_channel();
+    let (mut walk, ()) = tokio::join!(
+        schedule(walk, running, to_writer, written, &options.interrupt),
+        write_state(batches, to_walk, &recording, &mut *sink.state, sink.store),
+    );
     walk.skip_unreachable();
     // The journal holds this run's records; one snapshot write folds them in.
     if let Err(e) = sink.store.compact(sink.state) {
@@ -235,6 +190,130 @@ pub async fn apply(
         summary: walk.summary.clone(),
     });
     walk.summary
+}
+
+/// How the steps of one state write ended: recorded, or why not.
+type Written = Vec<(StepId, Result<(), StepError>)>;
+
+/// Starts steps as they become ready and finishes them as they end (a
+/// failure) or as their state write answers (a success), until nothing
+/// runs and nothing waits to be recorded. Returns the walk for its summary.
+async fn schedule<'p, 'o>(
+    mut walk: Walk<'p, 'o>,
+    mut running: Running,
+    to_writer: mpsc::UnboundedSender<Vec<&'p Step>>,
+    mut written: mpsc::UnboundedReceiver<Written>,
+    interrupt: &Interrupt,
+) -> Walk<'p, 'o> {
+    // Steps that ended well and wait for the write that records them.
+    let mut unrecorded = 0;
+    loop {
+        walk.skip_what_cannot_run();
+        for step in walk.ready() {
+            running.start(step);
+        }
+        if running.tasks.is_empty() && unrecorded == 0 {
+            break;
+        }
+        tokio::select! {
+            Some(first) = running.tasks.join_next_with_id() => {
+                let done = walk.ended(running.ended(first));
+                unrecorded += done.len();
+                if !done.is_empty()
+                    && let Err(unsent) = to_writer.send(done)
+                {
+                    unrecorded -= unsent.0.len();
+                    walk.finish_all(unwritten(&unsent.0));
+                }
+            }
+            Some(results) = written.recv() => {
+                unrecorded -= results.len();
+                walk.finish_all(results);
+            }
+            () = interrupt.raised(), if walk.stop.is_none() => {
+                walk.stop = Some("the apply was interrupted".into());
+            }
+            else => break,
+        }
+        if walk.stop.is_some() {
+            running.stopped.store(true, Ordering::SeqCst);
+        }
+    }
+    walk
+}
+
+/// Steps whose record can no longer be written: the writer has stopped.
+fn unwritten(steps: &[&Step]) -> Written {
+    let error = StepError {
+        statement: String::new(),
+        message: "applied, but the state could not be written: the state writer stopped".into(),
+    };
+    steps.iter().map(|s| (s.id, Err(error.clone()))).collect()
+}
+
+/// The state writer: records each batch of ended steps with one write,
+/// taking together every batch that arrived while the last write ran, and
+/// answers with how each step's record went. Ends when the walk does.
+async fn write_state(
+    mut batches: mpsc::UnboundedReceiver<Vec<&Step>>,
+    to_walk: mpsc::UnboundedSender<Written>,
+    recording: &Recording<'_>,
+    state: &mut State,
+    store: &Backend,
+) {
+    while let Some(mut ended) = batches.recv().await {
+        while let Ok(more) = batches.try_recv() {
+            ended.extend(more);
+        }
+        let results = recording.record_all(&ended, state, store).await;
+        if to_walk.send(results).is_err() {
+            return;
+        }
+    }
+}
+
+/// The steps' tasks and what each one needs to run.
+struct Running {
+    tasks: JoinSet<Outcome>,
+    task_step: HashMap<tokio::task::Id, StepId>,
+    session: Arc<dyn Session>,
+    semaphore: Arc<Semaphore>,
+    observers: Observers,
+    /// Raised when the walk stops: steps not yet past the semaphore do not start.
+    stopped: Arc<AtomicBool>,
+}
+
+impl Running {
+    /// Spawns the task running `step`.
+    fn start(&mut self, step: &Step) {
+        let work = run_step(
+            step.clone(),
+            self.session.clone(),
+            self.semaphore.clone(),
+            self.observers.clone(),
+            self.stopped.clone(),
+        );
+        self.task_step.insert(self.tasks.spawn(work).id(), step.id);
+    }
+
+    /// The step that just ended (`first`) and every other one that has
+    /// ended by now: under load steps end together, and share one write.
+    fn ended(
+        &mut self,
+        first: Result<(tokio::task::Id, Outcome), tokio::task::JoinError>,
+    ) -> Vec<(StepId, Outcome)> {
+        let mut ended = vec![first];
+        while let Some(more) = self.tasks.try_join_next_with_id() {
+            ended.push(more);
+        }
+        ended
+            .into_iter()
+            .map(|joined| match joined {
+                Ok((task, outcome)) => (self.task_step[&task], outcome),
+                Err(e) => (self.task_step[&e.id()], Outcome::crashed(&e)),
+            })
+            .collect()
+    }
 }
 
 /// The steps waiting on each step: its dependents, and the resume that
@@ -282,6 +361,34 @@ impl<'p> Walk<'p, '_> {
             self.status.insert(step.id, Status::Running);
         }
         ready
+    }
+
+    /// Takes in steps that just ended: failures finish now, steps that
+    /// did not start go back to pending (the next pass skips them with the
+    /// cause); returns the steps that ran, to be recorded.
+    fn ended(&mut self, ended: Vec<(StepId, Outcome)>) -> Vec<&'p Step> {
+        let mut done = Vec::new();
+        let mut failed = Vec::new();
+        for (id, outcome) in ended {
+            match outcome {
+                Outcome::Done => done.push(self.steps[&id]),
+                Outcome::Failed(e) => failed.push((id, Err(e))),
+                Outcome::NotStarted => {
+                    self.status.insert(id, Status::Pending);
+                    self.candidates.insert(id);
+                }
+            }
+        }
+        self.finish_all(failed);
+        done
+    }
+
+    /// Finishes steps in the order of their ids.
+    fn finish_all(&mut self, mut results: Written) {
+        results.sort_by_key(|(id, _)| *id);
+        for (id, result) in results {
+            self.finish(id, result);
+        }
     }
 
     /// Records how a step ended and tells the observers.
@@ -465,6 +572,28 @@ struct Recording<'a> {
 }
 
 impl Recording<'_> {
+    /// Records the steps that ended in `state` and writes them to `store`
+    /// with one write, unless none of them changed state (a suspend or
+    /// resume of a task state already says so).
+    async fn record_all(&self, ended: &[&Step], state: &mut State, store: &Backend) -> Written {
+        let mut results = Vec::new();
+        let mut recorded = Vec::new();
+        let mut changed = Vec::new();
+        for step in ended {
+            match self.record(step, state) {
+                Ok(true) => {
+                    recorded.push(step.id);
+                    changed.push(&step.address);
+                }
+                Ok(false) => recorded.push(step.id),
+                Err(e) => results.push((step.id, Err(e))),
+            }
+        }
+        let saved = persist(&changed, state, store).await;
+        results.extend(recorded.into_iter().map(|id| (id, saved.clone())));
+        results
+    }
+
     /// Updates the state in memory after a successful step; returns whether
     /// it changed.
     ///
@@ -558,24 +687,16 @@ fn set_attributes(entry: &mut StateEntry, kind: &dyn Reconciler, attributes: Att
     entry.attributes = attributes;
 }
 
-/// Records the steps that just ended with one journal write, unless none of
-/// them changed state (a suspend or resume of a task state already says
-/// so).
+/// Writes the `changed` addresses as `state` holds them, when there are any.
 async fn persist(
-    recorded: &[(StepId, bool)],
-    steps: &BTreeMap<StepId, &Step>,
+    changed: &[&Address],
     state: &mut State,
     store: &Backend,
 ) -> Result<(), StepError> {
-    let changed: Vec<&Address> = recorded
-        .iter()
-        .filter(|(_, changed)| *changed)
-        .map(|(id, _)| &steps[id].address)
-        .collect();
     if changed.is_empty() {
         return Ok(());
     }
-    store.record(state, &changed).await.map_err(|e| StepError {
+    store.record(state, changed).await.map_err(|e| StepError {
         statement: String::new(),
         message: format!("applied, but the state could not be written: {e}"),
     })

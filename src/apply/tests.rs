@@ -1,5 +1,6 @@
 use std::io::Write;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use serde_json::json;
 
@@ -517,4 +518,233 @@ async fn a_task_recorded_suspended_but_found_running_is_recorded_running() {
     );
     let again = plan_of(&declared, &saved, &live_now);
     assert!(again.steps.is_empty(), "{:?}", again.steps);
+}
+
+/// A state session of a local account whose COMMITs wait for the test to
+/// release them (or fail when told), logging into the steps' session log
+/// so that steps and state writes can be ordered.
+struct GatedWrites {
+    inner: Arc<dyn Session>,
+    steps: Arc<FakeSession>,
+    release: Arc<tokio::sync::Semaphore>,
+    fail: bool,
+}
+
+impl GatedWrites {
+    fn log(&self, line: &str) {
+        self.steps.log.lock().unwrap().push(line.to_string());
+    }
+}
+
+impl Session for GatedWrites {
+    fn execute<'a>(
+        &'a self,
+        sql: &'a str,
+    ) -> crate::session::BoxFuture<'a, Result<crate::session::Rows, crate::session::ExecError>>
+    {
+        Box::pin(async move {
+            if sql != "COMMIT" {
+                return self.inner.execute(sql).await;
+            }
+            self.log("state:commit-waits");
+            let permit = self.release.acquire().await.unwrap();
+            permit.forget();
+            if self.fail {
+                return Err(crate::session::ExecError::Connection {
+                    message: "the account went away".into(),
+                    transient: false,
+                });
+            }
+            let rows = self.inner.execute(sql).await?;
+            self.log("state:committed");
+            Ok(rows)
+        })
+    }
+
+    fn open_sibling(
+        &self,
+    ) -> crate::session::BoxFuture<'_, Result<Arc<dyn Session>, crate::session::ExecError>> {
+        Box::pin(async move {
+            let sibling: Arc<dyn Session> = Arc::new(GatedWrites {
+                inner: self.inner.open_sibling().await?,
+                steps: self.steps.clone(),
+                release: self.release.clone(),
+                fail: self.fail,
+            });
+            Ok(sibling)
+        })
+    }
+
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+}
+
+/// Steps whose statements (those not naming `first`) wait until a state
+/// write is in flight before running on the fake session.
+struct AfterFirstWrite {
+    steps: Arc<FakeSession>,
+    first: String,
+}
+
+impl Session for AfterFirstWrite {
+    fn execute<'a>(
+        &'a self,
+        sql: &'a str,
+    ) -> crate::session::BoxFuture<'a, Result<crate::session::Rows, crate::session::ExecError>>
+    {
+        Box::pin(async move {
+            if !sql.contains(&self.first) {
+                logged(&self.steps, "state:commit-waits", 1).await;
+            }
+            self.steps.execute(sql).await
+        })
+    }
+
+    fn describe(&self) -> String {
+        self.steps.describe()
+    }
+}
+
+/// Applies `plan` with steps on `steps` and state in the tables of a
+/// local account, written through a [`GatedWrites`] session; `check` runs
+/// beside the apply, then every write is let through.
+async fn apply_gated<F: std::future::Future<Output = ()>>(
+    plan: &Plan,
+    steps: Arc<FakeSession>,
+    run_on: Option<Arc<dyn Session>>,
+    parallelism: usize,
+    fail: bool,
+    check: impl FnOnce(Arc<tokio::sync::Semaphore>) -> F,
+) -> Summary {
+    let (_dir, account) = crate::local::scratch_account(&["CREATE DATABASE TEAM"]);
+    let release = Arc::new(tokio::sync::Semaphore::new(0));
+    let gated: Arc<dyn Session> = Arc::new(GatedWrites {
+        inner: Arc::new(account),
+        steps: steps.clone(),
+        release: release.clone(),
+        fail,
+    });
+    let backend = crate::state::backend::Backend::Tables(crate::state::backend::TableStore::new(
+        gated,
+        &crate::ident::Ident::from_resolved("TEAM"),
+        &crate::ident::Ident::from_resolved("FLOE"),
+        "DEV",
+    ));
+    let mut state = backend.load_reporting().await.unwrap().state;
+    let kinds = kinds();
+    let sink = StateSink {
+        state: &mut state,
+        store: &backend,
+        kinds: &kinds,
+    };
+    let options = ApplyOptions {
+        parallelism,
+        ..ApplyOptions::default()
+    };
+    let observers = Observers::new(vec![]);
+    let steps: Arc<dyn Session> = run_on.unwrap_or(steps);
+    let applying = apply(plan, steps, sink, &observers, &options);
+    let checking = async {
+        check(release.clone()).await;
+        release.add_permits(1_000);
+    };
+    let (summary, ()) = tokio::time::timeout(Duration::from_secs(30), async {
+        tokio::join!(applying, checking)
+    })
+    .await
+    .expect("the apply ends once its writes are let through");
+    summary
+}
+
+/// Waits until the log holds `count` lines equal to `line`.
+async fn logged(session: &FakeSession, line: &str, count: usize) {
+    let seen = || {
+        session
+            .log
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|l| *l == line)
+            .count()
+    };
+    tokio::time::timeout(Duration::from_secs(10), async {
+        while seen() < count {
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+    })
+    .await
+    .unwrap_or_else(|_| panic!("`{line}` was never logged {count} times"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dependent_starts_only_once_its_dependency_is_recorded() {
+    let declared = [wh("A", &[]), wh("B", &["warehouse.A"])];
+    let plan = plan_of(&declared, &State::new("DEV"), &Live::default());
+    let session = FakeSession::new();
+    let summary = apply_gated(&plan, session.clone(), None, 8, false, |release| {
+        let session = session.clone();
+        async move {
+            logged(&session, "state:commit-waits", 1).await;
+            assert!(
+                !session.executed().contains(&create_sql("B")),
+                "B started while A's record was not written"
+            );
+            release.add_permits(1);
+        }
+    })
+    .await;
+    assert!(summary.is_success(), "{summary:?}");
+    let pos = |line: String| session.position(&line).unwrap();
+    assert!(pos("state:committed".into()) < pos(format!("start:{}", create_sql("B"))));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn independent_steps_run_while_a_state_write_is_in_flight() {
+    let declared = [wh("A", &[]), wh("C", &[]), wh("D", &[])];
+    let plan = plan_of(&declared, &State::new("DEV"), &Live::default());
+    let session = FakeSession::new();
+    let steps: Arc<dyn Session> = Arc::new(AfterFirstWrite {
+        steps: session.clone(),
+        first: create_sql("A"),
+    });
+    let summary = apply_gated(&plan, session.clone(), Some(steps), 3, false, |_release| {
+        let session = session.clone();
+        async move {
+            // A's write waits; C and D send their statements only then,
+            // and end before it is let through.
+            logged(&session, "state:commit-waits", 1).await;
+            for name in ["A", "C", "D"] {
+                logged(&session, &format!("end:{}", create_sql(name)), 1).await;
+            }
+            assert_eq!(session.position("state:committed"), None);
+        }
+    })
+    .await;
+    assert!(summary.is_success(), "{summary:?}");
+    assert_eq!(summary.succeeded.len(), 3);
+    // The steps that ended during the first write share the next one.
+    let log = session.log.lock().unwrap().clone();
+    let commits = log.iter().filter(|l| *l == "state:committed").count();
+    assert_eq!(commits, 2, "{log:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_failed_state_write_fails_its_steps_and_starts_nothing_new() {
+    let declared = [wh("A", &[]), wh("B", &["warehouse.A"])];
+    let plan = plan_of(&declared, &State::new("DEV"), &Live::default());
+    let session = FakeSession::new();
+    let summary = apply_gated(&plan, session.clone(), None, 8, true, |_| async {}).await;
+    assert_eq!(summary.failed.len(), 1, "{summary:?}");
+    assert_eq!(summary.failed[0].address, addr("warehouse.A"));
+    assert!(
+        summary.failed[0]
+            .message
+            .starts_with("applied, but the state could not be written"),
+        "{}",
+        summary.failed[0].message
+    );
+    assert_eq!(summary.skipped.len(), 1);
+    assert_eq!(summary.skipped[0].address, addr("warehouse.B"));
+    assert_eq!(session.executed(), [create_sql("A")]);
 }

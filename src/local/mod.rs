@@ -26,6 +26,7 @@ pub mod store;
 pub mod time;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -168,6 +169,9 @@ struct Shared {
     latency: Option<Duration>,
     opened: Opened,
     data: Mutex<Data>,
+    /// The id of the next session [`Session::open_sibling`] opens (the
+    /// default session is 0).
+    next_session: AtomicU64,
 }
 
 struct Data {
@@ -194,6 +198,7 @@ impl LocalAccount {
             label,
             latency,
             opened,
+            next_session: AtomicU64::new(1),
             data: Mutex::new(Data {
                 store,
                 catalog,
@@ -476,6 +481,18 @@ impl Session for LocalAccount {
                 .run(sql, &Parameters::new(), Mode::DescribeOnly)
                 .map_err(ExecError::Sql)?;
             Ok(results.pop().unwrap_or_default())
+        })
+    }
+
+    /// A new session of the same account, logged in with what is current
+    /// in this one, as a second login of the same user would be.
+    fn open_sibling(&self) -> BoxFuture<'_, Result<Arc<dyn Session>, ExecError>> {
+        Box::pin(async move {
+            let login = context_of(&self.session());
+            let id = self.shared.next_session.fetch_add(1, Ordering::Relaxed);
+            let state = self.login_state(id, &login).map_err(ExecError::Sql)?;
+            let sibling: Arc<dyn Session> = Arc::new(self.session_with(state));
+            Ok(sibling)
         })
     }
 

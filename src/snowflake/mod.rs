@@ -114,6 +114,20 @@ impl Session for SnowflakeSession {
         Box::pin(self.run(sql))
     }
 
+    /// A second login with the same connection, as its own session.
+    fn open_sibling(&self) -> BoxFuture<'_, Result<Arc<dyn Session>, ExecError>> {
+        Box::pin(async move {
+            let session = login(&self.client, &self.label, self.options.retry).await?;
+            let sibling: Arc<dyn Session> = Arc::new(SnowflakeSession {
+                label: self.label.clone(),
+                client: self.client.clone(),
+                current: Mutex::new(Arc::new(session)),
+                options: self.options,
+            });
+            Ok(sibling)
+        })
+    }
+
     fn describe(&self) -> String {
         self.label.clone()
     }

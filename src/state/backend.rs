@@ -2,14 +2,19 @@
 //! tables of a schema in the environment's account, behind one interface.
 //!
 //! [`Backend::Files`] is [`StateStore`] (snapshot, journal, lock file).
-//! [`Backend::Tables`] runs [`StateTables`]' statements through the
-//! environment's [`Session`], the same connection as the rest of the run:
-//! every record is one compare-and-swap write of the changed addresses,
-//! compaction has nothing to do, and the lock is a row with a lease that a
-//! background task renews while the lock is held.
+//! [`Backend::Tables`] runs [`StateTables`]' statements in the
+//! environment's account: reads through the run's [`Session`], writes and
+//! the lock through a session of their own opened from it
+//! ([`Session::open_sibling`]), so that a step's DDL, which commits its
+//! session's open transaction, never ends a state write's transaction
+//! early. Every record is one compare-and-swap write of the changed
+//! addresses, compaction has nothing to do, and the lock is a row with a
+//! lease that a background task renews (on the run's session, outside any
+//! write's transaction) while the lock is held.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use super::tables::{Changed, Head, HistoryRow, StateTables, rows_changed};
@@ -158,7 +163,14 @@ impl Backend {
 
 /// The state tables of one environment, through its session.
 pub struct TableStore {
+    /// The run's session: reads.
     session: Arc<dyn Session>,
+    /// The session of writes and the lock, opened from `session` when
+    /// first needed (a run that only reads never logs in twice); boxed to
+    /// keep [`Backend`] small.
+    writer: Box<tokio::sync::OnceCell<Arc<dyn Session>>>,
+    /// Whether this run created the schema and tables already.
+    created: AtomicBool,
     tables: StateTables,
     schema: String,
     environment: String,
@@ -174,7 +186,8 @@ struct Written {
 }
 
 impl TableStore {
-    /// The tables of `environment` in `database.schema`, through `session`.
+    /// The tables of `environment` in `database.schema`, read through
+    /// `session` and written through a sibling of it.
     pub fn new(
         session: Arc<dyn Session>,
         database: &Ident,
@@ -183,6 +196,8 @@ impl TableStore {
     ) -> Self {
         TableStore {
             session,
+            writer: Box::default(),
+            created: AtomicBool::new(false),
             tables: StateTables::new(database, schema, environment),
             schema: format!("{}.{}", database.to_sql(), schema.to_sql()),
             environment: environment.to_string(),
@@ -205,11 +220,29 @@ impl TableStore {
         format!("{}.FLOE_STATE_LOCK", self.schema)
     }
 
+    /// The session that writes state, opened on first use.
+    async fn writer(&self, action: &'static str) -> Result<&Arc<dyn Session>, StateError> {
+        self.writer
+            .get_or_try_init(|| self.session.open_sibling())
+            .await
+            .map_err(|e| self.failed(action, &e))
+    }
+
+    /// Runs `sql` on the writing session.
     async fn run(&self, action: &'static str, sql: &str) -> Result<Rows, StateError> {
-        self.session
+        self.writer(action)
+            .await?
             .execute(sql)
             .await
             .map_err(|e| self.failed(action, &e))
+    }
+
+    /// Runs `sql` on the run's session.
+    async fn read(&self, sql: &str) -> Result<Rows, StateError> {
+        self.session
+            .execute(sql)
+            .await
+            .map_err(|e| self.failed("read", &e))
     }
 
     fn failed(&self, action: &'static str, e: &dyn std::fmt::Display) -> StateError {
@@ -232,7 +265,7 @@ impl TableStore {
         };
         let mut state = State::new(&self.environment);
         if let Some(head) = &head {
-            let rows = self.run("read", &self.tables.read_resources()).await?;
+            let rows = self.read(&self.tables.read_resources()).await?;
             state.resources = self
                 .tables
                 .resources(&rows)
@@ -246,11 +279,16 @@ impl TableStore {
         Ok(state)
     }
 
-    /// Creates the schema and tables when missing.
+    /// Creates the schema and tables when missing, once a run: each
+    /// statement is a round trip, and the lock already created them.
     async fn create(&self) -> Result<(), StateError> {
+        if self.created.load(Ordering::SeqCst) {
+            return Ok(());
+        }
         for sql in self.tables.create() {
             self.run("create", &sql).await?;
         }
+        self.created.store(true, Ordering::SeqCst);
         Ok(())
     }
 
@@ -300,7 +338,7 @@ impl TableStore {
         }
         for sql in &write.rest {
             if let Err(e) = self.run("write", sql).await {
-                let _ = self.session.execute("ROLLBACK").await;
+                let _ = self.run("write", "ROLLBACK").await;
                 return Err(e);
             }
         }
@@ -360,6 +398,9 @@ impl TableStore {
                 stale: row.stale,
             });
         }
+        // Renewals run on the run's session, which never holds an explicit
+        // transaction: on the writing session one could land inside a state
+        // write's transaction and be rolled back with it.
         let session = self.session.clone();
         let renew = self.tables.renew(&id, LEASE_SECONDS);
         let renewer = tokio::spawn(async move {
@@ -371,7 +412,7 @@ impl TableStore {
             }
         });
         Ok(TableLock {
-            session: self.session.clone(),
+            session: self.writer("lock").await?.clone(),
             release: self.tables.release(Some(&id)),
             renewer,
         })
@@ -394,7 +435,12 @@ impl TableStore {
     }
 
     async fn force_unlock(&self) -> Result<Option<LockInfo>, StateError> {
-        let rows = match self.session.execute(&self.tables.read_lock()).await {
+        let rows = match self
+            .writer("unlock")
+            .await?
+            .execute(&self.tables.read_lock())
+            .await
+        {
             Ok(rows) => rows,
             Err(ExecError::Sql(e)) if e.code == DOES_NOT_EXIST => return Ok(None),
             Err(e) => return Err(self.failed("unlock", &e)),
@@ -422,3 +468,6 @@ impl TableLock {
         let _ = self.session.execute(&self.release).await;
     }
 }
+
+#[cfg(test)]
+mod tests;
