@@ -371,8 +371,7 @@ impl TableStore {
     }
 
     async fn lock(&self, taker: &Taker<'_>) -> Result<TableLock, StateError> {
-        self.create().await?;
-        let rows = self.run("lock", &self.tables.read_lock()).await?;
+        let rows = self.lock_rows().await?;
         if let Some(sql) = self.tables.create_lock_row(&rows) {
             self.run("lock", &sql).await?;
         }
@@ -432,6 +431,28 @@ impl TableStore {
         self.tables
             .history(&rows)
             .map_err(|e| self.failed("read", &e))
+    }
+
+    /// Reads the lock table, creating the tables first only when it is
+    /// missing: it is created last, so once it exists the others do, and a
+    /// run after the first spends no round trip on creating them.
+    async fn lock_rows(&self) -> Result<Rows, StateError> {
+        match self
+            .writer("lock")
+            .await?
+            .execute(&self.tables.read_lock())
+            .await
+        {
+            Ok(rows) => {
+                self.created.store(true, Ordering::SeqCst);
+                Ok(rows)
+            }
+            Err(ExecError::Sql(e)) if e.code == DOES_NOT_EXIST => {
+                self.create().await?;
+                self.run("lock", &self.tables.read_lock()).await
+            }
+            Err(e) => Err(self.failed("lock", &e)),
+        }
     }
 
     async fn force_unlock(&self) -> Result<Option<LockInfo>, StateError> {

@@ -135,25 +135,31 @@ impl Session for Counting {
 }
 
 #[tokio::test]
-async fn a_run_that_locks_then_writes_creates_the_tables_once() {
+async fn runs_create_the_tables_once_and_later_runs_never() {
     let (_dir, account) = scratch_account(&["CREATE DATABASE TEAM"]);
+    let account: Arc<dyn Session> = Arc::new(account);
     let log = Arc::new(std::sync::Mutex::new(Vec::new()));
-    let tables = store(Arc::new(Counting {
-        inner: Arc::new(account),
-        log: log.clone(),
-    }));
-    let held = tables.lock(&Taker::default()).await.unwrap();
-    let mut state = tables.load().await.unwrap();
     let a = addr("warehouse.A");
-    let entry = StateEntry::from_live(&live("warehouse.A", json!({})), vec![], None);
-    state.resources.insert(a.clone(), entry);
-    tables.record(&mut state, &[&a]).await.unwrap();
-    held.release().await;
-    let creates = log
-        .lock()
-        .unwrap()
-        .iter()
-        .filter(|sql| sql.starts_with("CREATE "))
-        .count();
-    assert_eq!(creates, 5, "the schema and its four tables, once each");
+    for (run, created) in [("first", 5), ("second", 0)] {
+        let tables = store(Arc::new(Counting {
+            inner: account.clone(),
+            log: log.clone(),
+        }));
+        let held = tables.lock(&Taker::default()).await.unwrap();
+        let mut state = tables.load().await.unwrap();
+        let attributes = json!({ "run": run });
+        let entry = StateEntry::from_live(&live("warehouse.A", attributes), vec![], None);
+        state.resources.insert(a.clone(), entry);
+        tables.record(&mut state, &[&a]).await.unwrap();
+        held.release().await;
+        let statements = std::mem::take(&mut *log.lock().unwrap());
+        let creates = statements
+            .iter()
+            .filter(|sql| sql.starts_with("CREATE "))
+            .count();
+        assert_eq!(
+            creates, created,
+            "the {run} run: the schema and its four tables once, then never again"
+        );
+    }
 }
