@@ -7,13 +7,17 @@
 //! line with a caret, then causes and hints.
 
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
+use std::sync::Arc;
 
 /// A position in a project file, 1-based line and column.
+///
+/// The file is shared: every value read from one file points at the same
+/// path, so a span costs no allocation of its own.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Span {
     /// The file, relative to the project root where possible.
-    pub file: PathBuf,
+    pub file: Arc<Path>,
     /// 1-based line.
     pub line: usize,
     /// 1-based column.
@@ -22,16 +26,22 @@ pub struct Span {
 
 impl Span {
     /// A span at `line:column` of `file`.
-    pub fn new(file: impl Into<PathBuf>, line: usize, column: usize) -> Self {
+    pub fn new(file: impl AsRef<Path>, line: usize, column: usize) -> Self {
+        Span::in_file(&Arc::from(file.as_ref()), line, column)
+    }
+
+    /// A span at `line:column` of `file`, sharing its path with every other
+    /// span of that file.
+    pub fn in_file(file: &Arc<Path>, line: usize, column: usize) -> Self {
         Span {
-            file: file.into(),
+            file: Arc::clone(file),
             line,
             column,
         }
     }
 
     /// A span that names a whole file (line 1, column 1).
-    pub fn file(file: impl Into<PathBuf>) -> Self {
+    pub fn file(file: impl AsRef<Path>) -> Self {
         Span::new(file, 1, 1)
     }
 }
@@ -144,7 +154,7 @@ impl fmt::Display for Diagnostic {
 
 fn source_line(root: &Path, span: &Span) -> Option<String> {
     let path = if span.file.is_absolute() {
-        span.file.clone()
+        span.file.to_path_buf()
     } else {
         root.join(&span.file)
     };

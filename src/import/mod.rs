@@ -225,7 +225,7 @@ fn culprit(problem: &Diagnostic, starts: &[(PathBuf, usize, Address)]) -> Option
     };
     starts
         .iter()
-        .filter(|(file, line, _)| *file == span.file && *line <= span.line)
+        .filter(|(file, line, _)| file.as_path() == &*span.file && *line <= span.line)
         .max_by_key(|(_, line, _)| *line)
         .map(|(_, _, address)| address.clone())
 }

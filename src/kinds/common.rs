@@ -149,7 +149,8 @@ pub fn read_document<T: DeserializeOwned>(node: &Node) -> Result<(RawCommon, T),
                     .cloned()
                     .collect(),
             ),
-            ..node.clone()
+            span: node.span.clone(),
+            style: node.style,
         },
         _ => node.clone(),
     };

@@ -200,6 +200,11 @@ impl<'a> World<'a> {
         self.index.get(address).map(|&i| &self.specs[i])
     }
 
+    /// Where the declaration at `address` is in the `specs` this world indexes.
+    pub fn position(&self, address: &Address) -> Option<usize> {
+        self.index.get(address).copied()
+    }
+
     /// The declared entity `name`.
     pub fn entity(&self, name: &Ident) -> Option<&'a entity::Entity> {
         match self.get(&Address::new(KindName::Entity, name.clone())) {

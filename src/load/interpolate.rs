@@ -25,31 +25,29 @@ pub fn interpolate(node: &Node, context: &Node) -> Result<Node, Diagnostics> {
 }
 
 fn walk(node: &Node, context: &Node, problems: &mut Diagnostics) -> Node {
-    match &node.value {
+    let value = match &node.value {
         Value::Str(text) => match interpolate_str(text, node, context) {
-            Ok(value) => Node {
-                value,
-                ..node.clone()
-            },
+            Ok(value) => value,
             Err(d) => {
                 problems.push(d);
-                node.clone()
+                node.value.clone()
             }
         },
-        Value::Seq(items) => Node {
-            value: Value::Seq(items.iter().map(|n| walk(n, context, problems)).collect()),
-            ..node.clone()
-        },
-        Value::Map(entries) => Node {
-            value: Value::Map(
-                entries
-                    .iter()
-                    .map(|(k, v)| (k.clone(), walk(v, context, problems)))
-                    .collect(),
-            ),
-            ..node.clone()
-        },
-        _ => node.clone(),
+        Value::Seq(items) => Value::Seq(items.iter().map(|n| walk(n, context, problems)).collect()),
+        Value::Map(entries) => Value::Map(
+            entries
+                .iter()
+                .map(|(k, v)| (k.clone(), walk(v, context, problems)))
+                .collect(),
+        ),
+        other => other.clone(),
+    };
+    // Only the value is rebuilt: cloning the whole node first would copy
+    // every subtree once per level above it.
+    Node {
+        value,
+        span: node.span.clone(),
+        style: node.style,
     }
 }
 
@@ -193,7 +191,7 @@ fn place_in(node: &Node, text: &str, offset: usize) -> Span {
     match node.style {
         Some(Style::Plain) | Some(Style::Quoted) if !before.contains('\n') => {
             let shift = usize::from(node.style == Some(Style::Quoted));
-            Span::new(
+            Span::in_file(
                 &node.span.file,
                 node.span.line,
                 node.span.column + shift + before.chars().count(),
@@ -233,7 +231,7 @@ mod tests {
             out.get("b").unwrap().to_json(),
             serde_json::json!(["a", "b"])
         );
-        assert_eq!(out.get("a").unwrap().span.file, Path::new("r.yaml"));
+        assert_eq!(&*out.get("a").unwrap().span.file, Path::new("r.yaml"));
     }
 
     #[test]

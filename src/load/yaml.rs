@@ -11,6 +11,7 @@
 use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScalarStyle};
 
@@ -194,6 +195,7 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Node>, Diagnostic>
         documents: Vec::new(),
     };
     check_printable(text, file)?;
+    let shared: Arc<Path> = Arc::from(file);
     let mut parser = Parser::new_from_str(text);
     while let Some(next) = parser.next_event() {
         let (event, span) = next.map_err(|e| {
@@ -202,7 +204,7 @@ pub fn parse_documents(text: &str, file: &Path) -> Result<Vec<Node>, Diagnostic>
                 .at(Span::new(file, m.line().max(1), m.col() + 1))
                 .hint("fix the YAML syntax at this place (indentation, a missing `:` or an unclosed quote or bracket are the usual causes)")
         })?;
-        let at = Span::new(file, span.start.line().max(1), span.start.col() + 1);
+        let at = Span::in_file(&shared, span.start.line().max(1), span.start.col() + 1);
         builder.on_event(event, at)?;
     }
     Ok(builder.documents)

@@ -101,7 +101,14 @@ impl Project {
                 r
             })
             .collect();
-        let ordered_specs = order.iter().filter_map(|a| world.get(a).cloned()).collect();
+        let positions: Vec<usize> = order.iter().filter_map(|a| world.position(a)).collect();
+        drop(world);
+        // The declarations move into dependency order rather than being copied.
+        let mut slots: Vec<Option<Spec>> = specs.into_iter().map(Some).collect();
+        let ordered_specs = positions
+            .into_iter()
+            .filter_map(|i| slots[i].take())
+            .collect();
         Ok(ResolvedEnv {
             selection,
             config,
