@@ -9,7 +9,7 @@
 //! terminal) or needs `--auto-approve`. State is written after every step by
 //! [`crate::apply::apply`].
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -144,33 +144,24 @@ fn read_plan(path: &Path) -> Result<Plan, Diagnostics> {
     })
 }
 
-/// Asks on the terminal; without one, refuses (the run needs `--auto-approve`).
+/// Asks on the terminal; a protected environment wants its name typed.
 fn confirm(workspace: &Workspace, out: &mut dyn Write) -> Result<(), Diagnostics> {
     let env = workspace.env_name();
-    if !std::io::stdin().is_terminal() {
-        return Err(Diagnostic::error(format!(
-            "apply to {env} needs a confirmation, and there is no terminal to ask on"
-        ))
-        .hint("review the plan above, then run again with --auto-approve")
-        .into());
-    }
     let expected = if workspace.resolved.environment().protected {
-        env.to_string()
+        env
     } else {
-        "yes".to_string()
+        "yes"
     };
-    write(out, &render::confirm_prompt(env, &expected))?;
-    let _ = out.flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Diagnostic::error(format!("cannot read the confirmation: {e}")))?;
-    if answer.trim() == expected {
-        Ok(())
-    } else {
-        Err(Diagnostic::error(format!("apply to {env} cancelled: nothing was changed")).into())
-    }
+    engine::confirm(
+        out,
+        &engine::Confirmation {
+            action: format!("apply to {env}"),
+            review: "the plan above",
+            prompt: render::confirm_prompt(env, expected),
+            expected,
+            nothing: "nothing was changed",
+        },
+    )
 }
 
 /// What quitting at once leaves for the user to clean up.

@@ -7,6 +7,7 @@
 //! or Snowflake, behind the same interface, with no second code path.
 
 use std::collections::BTreeSet;
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -397,4 +398,46 @@ pub fn color_stdout() -> bool {
 pub fn write(out: &mut dyn std::io::Write, text: &str) -> Result<(), Diagnostics> {
     out.write_all(text.as_bytes())
         .map_err(|e| Diagnostic::error(format!("cannot write the output: {e}")).into())
+}
+
+/// What a command asks the user to confirm on the terminal.
+pub struct Confirmation<'a> {
+    /// The action, as the messages name it (`apply to DEV`).
+    pub action: String,
+    /// What to review before running again (`the plan above`).
+    pub review: &'a str,
+    /// The question.
+    pub prompt: String,
+    /// The answer that confirms (`yes`, or the environment's name).
+    pub expected: &'a str,
+    /// What refusing leaves (`nothing was changed`).
+    pub nothing: &'a str,
+}
+
+/// Asks on the terminal; without one, refuses (the run needs
+/// `--auto-approve`), and any answer but the expected one cancels.
+pub fn confirm(out: &mut dyn Write, asked: &Confirmation<'_>) -> Result<(), Diagnostics> {
+    let action = &asked.action;
+    if !std::io::stdin().is_terminal() {
+        return Err(Diagnostic::error(format!(
+            "{action} needs a confirmation, and there is no terminal to ask on"
+        ))
+        .hint(format!(
+            "review {}, then run again with --auto-approve",
+            asked.review
+        ))
+        .into());
+    }
+    write(out, &asked.prompt)?;
+    let _ = out.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut answer)
+        .map_err(|e| Diagnostic::error(format!("cannot read the confirmation: {e}")))?;
+    if answer.trim() == asked.expected {
+        Ok(())
+    } else {
+        Err(Diagnostic::error(format!("{action} cancelled: {}", asked.nothing)).into())
+    }
 }

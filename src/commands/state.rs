@@ -9,7 +9,7 @@
 //! reads them back before it retires the source. Writers take the
 //! environment's lock (`migrate` both backends').
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::Write;
 
 use super::engine::{self, Workspace, write};
 use super::{Context, ExitCode};
@@ -222,27 +222,18 @@ async fn restore_locked(
     write(out, &render::restored_text(env, args.serial, state.serial))
 }
 
-/// Asks on the terminal; without one, refuses (the run needs `--auto-approve`).
+/// Asks on the terminal before a restore writes.
 fn confirm(env: &str, out: &mut dyn Write) -> Result<(), Diagnostics> {
-    if !std::io::stdin().is_terminal() {
-        return Err(Diagnostic::error(format!(
-            "restoring the state of {env} needs a confirmation, and there is no terminal to ask on"
-        ))
-        .hint("review the records above, then run again with --auto-approve")
-        .into());
-    }
-    write(out, &render::restore_prompt(env))?;
-    let _ = out.flush();
-    let mut answer = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut answer)
-        .map_err(|e| Diagnostic::error(format!("cannot read the confirmation: {e}")))?;
-    if answer.trim() == "yes" {
-        Ok(())
-    } else {
-        Err(Diagnostic::error(format!("restore of {env} cancelled: nothing was written")).into())
-    }
+    engine::confirm(
+        out,
+        &engine::Confirmation {
+            action: format!("restore of {env}"),
+            review: "the records above",
+            prompt: render::restore_prompt(env),
+            expected: "yes",
+            nothing: "nothing was written",
+        },
+    )
 }
 
 fn migrate(ctx: &Context, args: &StateMigrateArgs, out: &mut dyn Write) -> Result<(), Diagnostics> {
