@@ -12,20 +12,9 @@ const PASSWORD: &str = "s3rved-secret";
 
 const DEV: &str = "dev";
 
-/// The example, keeping its state in the account.
-fn in_tables() -> Project {
-    let project = Project::example();
-    project.edit(
-        "config/environments.yaml",
-        "default_connection: local\n",
-        "default_connection: local\nstate:\n  backend: snowflake\n",
-    );
-    project
-}
-
 #[test]
 fn an_apply_keeps_its_state_in_tables_and_leaves_no_state_files() {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     assert!(
         !project.path().join("state").exists(),
         "no state/ folder is written when state is kept in the account"
@@ -52,7 +41,7 @@ fn an_apply_keeps_its_state_in_tables_and_leaves_no_state_files() {
 
 #[test]
 fn state_rm_forgets_an_address_in_the_tables() {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     project
         .on_branch(DEV, &["state", "rm", "warehouse.PUDO_FEATURE_WH_DEV"])
         .code(0);
@@ -65,7 +54,7 @@ fn state_rm_forgets_an_address_in_the_tables() {
 
 #[test]
 fn a_held_lock_row_refuses_an_apply_naming_its_holder_until_unlocked() {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     exec(
         &project,
         "UPDATE OSS_SF_MLOPS.FLOE.FLOE_STATE_LOCK SET LOCK_ID = 'other', HOLDER = 'ana@ci-runner', PID = 4242, COMMAND = 'floe apply', BRANCH = 'feature/x', GIT_COMMIT = 'abcdef1234567890', SINCE = CURRENT_TIMESTAMP(), LEASE_UNTIL = DATEADD(second, 600, CURRENT_TIMESTAMP()) WHERE ENVIRONMENT = 'DEV'",
@@ -94,7 +83,7 @@ fn a_held_lock_row_refuses_an_apply_naming_its_holder_until_unlocked() {
 
 #[test]
 fn a_lock_whose_lease_ran_out_is_reported_stale() {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     exec(
         &project,
         "UPDATE OSS_SF_MLOPS.FLOE.FLOE_STATE_LOCK SET LOCK_ID = 'other', HOLDER = 'ana@ci-runner', PID = 4242, COMMAND = 'floe apply', SINCE = DATEADD(second, -900, CURRENT_TIMESTAMP()), LEASE_UNTIL = DATEADD(second, -300, CURRENT_TIMESTAMP()) WHERE ENVIRONMENT = 'DEV'",
@@ -108,9 +97,9 @@ fn a_lock_whose_lease_ran_out_is_reported_stale() {
 
 #[test]
 fn a_second_checkout_on_the_same_account_sees_what_the_first_applied() {
-    let first = in_tables();
+    let first = Project::example_in_tables();
     let (_server, port) = serve(&first, PASSWORD);
-    let second = in_tables();
+    let second = Project::example_in_tables();
     for checkout in [&first, &second] {
         write_connection(checkout, port, PASSWORD);
     }
@@ -134,7 +123,7 @@ fn a_second_checkout_on_the_same_account_sees_what_the_first_applied() {
 
 #[test]
 fn import_records_into_the_tables_when_state_is_in_the_account() {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     // The declarations and the records are lost; the objects remain.
     std::fs::remove_dir_all(project.path().join("resources")).expect("remove resources/");
     for table in ["RESOURCES", "HISTORY", "HEAD"] {

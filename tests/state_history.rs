@@ -11,19 +11,6 @@ const DEV: &str = "dev";
 
 const WAREHOUSE: &str = "warehouse.PUDO_FEATURE_WH_DEV";
 
-const IN_TABLES: &str = "default_connection: local\nstate:\n  backend: snowflake\n";
-
-/// The example, keeping its state in the account.
-fn in_tables() -> Project {
-    let project = Project::example();
-    project.edit(
-        "config/environments.yaml",
-        "default_connection: local\n",
-        IN_TABLES,
-    );
-    project
-}
-
 /// Changes the feature warehouse's comment, and only that.
 fn change_comment(project: &Project) {
     project.edit(
@@ -47,7 +34,7 @@ fn newest_serial(project: &Project) -> u64 {
 /// The project applied, then applied again with one change; returns the
 /// serial the first apply ended at.
 fn applied_twice() -> (Project, u64) {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     let first = newest_serial(&project);
     change_comment(&project);
     project.apply(DEV);
@@ -144,7 +131,7 @@ fn restore_writes_the_earlier_records_as_a_new_serial_and_leaves_the_account() {
 
 #[test]
 fn restore_refuses_serials_outside_the_kept_history() {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     let head = newest_serial(&project);
     project
         .on_branch(DEV, &["state", "restore", &(head + 1).to_string()])
@@ -161,15 +148,6 @@ fn restore_refuses_serials_outside_the_kept_history() {
         .on_branch(DEV, &["state", "restore", "49", "--auto-approve"])
         .code(1)
         .stderr_has("serial 49 is older than the history kept for DEV: the oldest serial it can restore is 50");
-}
-
-/// Sets `state.backend` of the example to `snowflake` or back to files.
-fn configure(project: &Project, to_tables: bool) {
-    let files = "default_connection: local\n";
-    match to_tables {
-        true => project.edit("config/environments.yaml", files, IN_TABLES),
-        false => project.edit("config/environments.yaml", IN_TABLES, files),
-    }
 }
 
 #[test]
@@ -196,7 +174,7 @@ fn migrate_moves_every_record_to_the_tables_and_back() {
         .stdout_has("set `state: {backend: snowflake}`");
     assert!(!project.path().join("state/DEV.json").exists());
     assert!(project.path().join("state/DEV.json.migrated").exists());
-    configure(&project, true);
+    project.keep_state_in_tables(true);
     assert_eq!(list(&project), records);
     assert_eq!(show(&project), entry);
     project.assert_clean(DEV, "DEV");
@@ -206,7 +184,7 @@ fn migrate_moves_every_record_to_the_tables_and_back() {
         .code(0)
         .stdout_has("Migrated 30 records of DEV")
         .stdout_has("DELETE FROM OSS_SF_MLOPS.FLOE.FLOE_STATE_RESOURCES WHERE ENVIRONMENT = 'DEV'");
-    configure(&project, false);
+    project.keep_state_in_tables(false);
     assert_eq!(list(&project), records);
     assert_eq!(show(&project), entry);
     project.assert_clean(DEV, "DEV");
@@ -214,7 +192,7 @@ fn migrate_moves_every_record_to_the_tables_and_back() {
 
 #[test]
 fn migrate_never_writes_over_records_and_refuses_an_empty_source() {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     project
         .on_branch(DEV, &["state", "migrate", "--to", "snowflake"])
         .code(1)
@@ -241,7 +219,7 @@ fn migrate_never_writes_over_records_and_refuses_an_empty_source() {
 
 #[test]
 fn a_migration_that_cannot_write_its_target_leaves_the_source() {
-    let project = in_tables().applied(DEV);
+    let project = Project::example_in_tables().applied(DEV);
     // `state` is a file, so no state folder can be made.
     std::fs::write(project.path().join("state"), "not a folder\n").expect("write state");
     project

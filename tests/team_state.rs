@@ -22,12 +22,7 @@ const LATENCY_MS: u64 = 150;
 /// A checkout of the example on git branch `branch` (which selects DEV),
 /// committed, keeping its state in the account.
 fn checkout(branch: &str) -> Project {
-    let project = Project::example();
-    project.edit(
-        "config/environments.yaml",
-        "default_connection: local\n",
-        "default_connection: local\nstate:\n  backend: snowflake\n",
-    );
+    let project = Project::example_in_tables();
     project.run_git(&["init", "--quiet", "--initial-branch", branch]);
     project.run_git(&["add", "config", "resources"]);
     project.run_git(&["commit", "--quiet", "-m", "The PUDO platform"]);

@@ -59,6 +59,24 @@ impl Project {
         project
     }
 
+    /// The example, keeping its state in the account's tables.
+    pub fn example_in_tables() -> Project {
+        let project = Project::example();
+        project.keep_state_in_tables(true);
+        project
+    }
+
+    /// Sets the example's `state: {backend: snowflake}` in
+    /// environments.yaml, or takes it out again (state in files).
+    pub fn keep_state_in_tables(&self, in_tables: bool) {
+        let files = "default_connection: local\n";
+        let tables = "default_connection: local\nstate:\n  backend: snowflake\n";
+        match in_tables {
+            true => self.edit("config/environments.yaml", files, tables),
+            false => self.edit("config/environments.yaml", tables, files),
+        }
+    }
+
     /// A project holding a copy of every file under `dir` (its local
     /// accounts and state included).
     pub fn copy_of(dir: &Path) -> Project {
