@@ -215,30 +215,23 @@ impl StateTables {
                 json(c.after)?
             ));
         }
-        // One statement removes every changed address's row, whatever the
-        // batch's size: a statement costs a round trip to the account.
-        if !replaced.is_empty() {
-            rest.push(format!(
-                "DELETE FROM {} WHERE {} AND ({})",
-                self.table("FLOE_STATE_RESOURCES"),
-                self.env(),
-                replaced.join(" OR ")
-            ));
-        }
-        if !resources.is_empty() {
-            rest.push(format!(
-                "INSERT INTO {} (ENVIRONMENT, ADDRESS, SERIAL, ENTRY) VALUES {}",
-                self.table("FLOE_STATE_RESOURCES"),
-                resources.join(", ")
-            ));
-        }
-        if !history.is_empty() {
-            rest.push(format!(
-                "INSERT INTO {} (ENVIRONMENT, SERIAL, ADDRESS, ENTRY_BEFORE, ENTRY_AFTER, WRITTEN_BY, WRITTEN_AT) VALUES {}",
-                self.table("FLOE_STATE_HISTORY"),
-                history.join(", ")
-            ));
-        }
+        // A statement costs a round trip, so each holds as many rows as fit
+        // in Snowflake's recommended size of a statement's text.
+        let resources_table = self.table("FLOE_STATE_RESOURCES");
+        let delete = format!("DELETE FROM {resources_table} WHERE {} AND (", self.env());
+        rest.extend(
+            in_statements(&delete, &replaced, " OR ")
+                .into_iter()
+                .map(|sql| sql + ")"),
+        );
+        let insert =
+            format!("INSERT INTO {resources_table} (ENVIRONMENT, ADDRESS, SERIAL, ENTRY) VALUES ");
+        rest.extend(in_statements(&insert, &resources, ", "));
+        let insert = format!(
+            "INSERT INTO {} (ENVIRONMENT, SERIAL, ADDRESS, ENTRY_BEFORE, ENTRY_AFTER, WRITTEN_BY, WRITTEN_AT) VALUES ",
+            self.table("FLOE_STATE_HISTORY")
+        );
+        rest.extend(in_statements(&insert, &history, ", "));
         rest.push(format!(
             "DELETE FROM {} WHERE {} AND SERIAL <= {}",
             self.table("FLOE_STATE_HISTORY"),
@@ -476,6 +469,35 @@ pub fn rows_changed(rows: &Rows) -> u64 {
         .filter_map(|(i, _)| rows.rows.first().and_then(|r| cell(r, i)))
         .filter_map(|n| n.parse::<u64>().ok())
         .sum()
+}
+
+/// Snowflake's recommended limit on a statement's text ("Limits on Query
+/// Text Size": 1 MB); a write keeps each of its statements under it with
+/// room to spare.
+const STATEMENT_BYTES: usize = 768 * 1024;
+
+/// `head` followed by `items` joined with `separator`, as few statements as
+/// keep each under [`STATEMENT_BYTES`] (an item larger than that alone
+/// still gets a statement of its own); none when `items` is empty.
+fn in_statements(head: &str, items: &[String], separator: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut sql = String::new();
+    for item in items {
+        let fits = sql.len() + separator.len() + item.len() <= STATEMENT_BYTES;
+        if !sql.is_empty() && !fits {
+            out.push(std::mem::take(&mut sql));
+        }
+        if sql.is_empty() {
+            sql.push_str(head);
+        } else {
+            sql.push_str(separator);
+        }
+        sql.push_str(item);
+    }
+    if !sql.is_empty() {
+        out.push(sql);
+    }
+    out
 }
 
 fn cell(row: &[Option<String>], index: usize) -> Option<&str> {

@@ -289,3 +289,49 @@ fn the_state_as_of_a_serial_undoes_every_later_serial() {
     assert_eq!(as_of(&current, &history, 3), current);
     assert!(as_of(&current, &history, 0).is_empty());
 }
+
+#[test]
+fn a_write_too_large_for_one_statement_is_split_and_lands_whole() {
+    let (_dir, acc) = account();
+    run(&acc, &tables().create_head("lineage-1", "me@laptop"));
+    let start = head(&acc).unwrap();
+    // 3 MB of entries: more than one statement should carry.
+    let padding = "x".repeat(10_000);
+    let addresses: Vec<Address> = (0..300)
+        .map(|i| addr(&format!("warehouse.WH_{i:03}")))
+        .collect();
+    let entries: Vec<StateEntry> = addresses
+        .iter()
+        .map(|a| entry(&a.to_string(), &padding))
+        .collect();
+    let changed: Vec<Changed<'_>> = addresses
+        .iter()
+        .zip(&entries)
+        .map(|(address, e)| Changed {
+            address,
+            before: None,
+            after: Some(e),
+        })
+        .collect();
+    let statements = tables().write(&start, &changed, "ci@runner", 10).unwrap();
+    let inserts = statements
+        .rest
+        .iter()
+        .filter(|sql| sql.starts_with("INSERT INTO TEAM.FLOE.FLOE_STATE_RESOURCES"))
+        .count();
+    assert!(inserts > 1, "{inserts} statements carry the resources");
+    for sql in &statements.rest {
+        assert!(
+            sql.len() <= 1024 * 1024,
+            "a statement of {} bytes",
+            sql.len()
+        );
+    }
+
+    assert!(write(&acc, &start, &changed, 10));
+    let resources = tables()
+        .resources(&run(&acc, &tables().read_resources()))
+        .unwrap();
+    assert_eq!(resources.len(), 300);
+    assert_eq!(resources[&addresses[299]], entries[299]);
+}
