@@ -723,10 +723,12 @@ async fn independent_steps_run_while_a_state_write_is_in_flight() {
     .await;
     assert!(summary.is_success(), "{summary:?}");
     assert_eq!(summary.succeeded.len(), 3);
-    // The steps that ended during the first write share the next one.
+    // Whether C and D share the next write depends on when their ends
+    // reach the writer, which this test does not control: it checks only
+    // that they ran during A's write and were recorded after it.
     let log = session.log.lock().unwrap().clone();
     let commits = log.iter().filter(|l| *l == "state:committed").count();
-    assert_eq!(commits, 2, "{log:?}");
+    assert!((2..=3).contains(&commits), "{log:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
