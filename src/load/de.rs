@@ -156,6 +156,46 @@ pub fn from_node<'a, T: Deserialize<'a>>(node: &'a Node) -> Result<T, Diagnostic
     T::deserialize(NodeDe(node)).map_err(|e| e.into_diagnostic(&node.span))
 }
 
+/// Deserialises `T` from the entries of the mapping `node` whose key `keep`
+/// accepts, as if the others were not written; a node that is not a
+/// mapping is read whole. Nothing is copied.
+pub fn from_entries<'a, T: Deserialize<'a>>(
+    node: &'a Node,
+    keep: fn(&str) -> bool,
+) -> Result<T, Diagnostic> {
+    let result = match &node.value {
+        Value::Map(entries) => T::deserialize(EntriesDe {
+            entries: Entries {
+                iter: entries.iter(),
+                value: None,
+                keep,
+            },
+        })
+        .map_err(|e| e.at(&node.span)),
+        _ => T::deserialize(NodeDe(node)),
+    };
+    result.map_err(|e| e.into_diagnostic(&node.span))
+}
+
+/// The serde deserializer of some entries of one mapping, read as a mapping.
+struct EntriesDe<'a> {
+    entries: Entries<'a>,
+}
+
+impl<'de> Deserializer<'de> for EntriesDe<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_map(self.entries)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
 /// A value together with where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spanned<T> {
@@ -256,6 +296,7 @@ impl<'de> NodeDe<'de> {
             Value::Map(entries) => visitor.visit_map(Entries {
                 iter: entries.iter(),
                 value: None,
+                keep: |_| true,
             }),
         }
     }
@@ -414,6 +455,8 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 struct Entries<'a> {
     iter: std::slice::Iter<'a, (Key, Node)>,
     value: Option<&'a Node>,
+    /// Whether an entry is read; the others are passed over as if not written.
+    keep: fn(&str) -> bool,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
@@ -423,7 +466,8 @@ impl<'de> MapAccess<'de> for Entries<'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DeError> {
-        match self.iter.next() {
+        let keep = self.keep;
+        match self.iter.find(|(key, _)| keep(&key.name)) {
             None => Ok(None),
             Some((key, value)) => {
                 self.value = Some(value);
