@@ -8,9 +8,9 @@ use serde::de::{DeserializeOwned, IgnoredAny};
 
 use crate::diag::{Diagnostic, Diagnostics, Place, Span};
 use crate::ident::Ident;
-use crate::load::de::{Spanned, from_node, unknown_field_hint};
+use crate::load::de::{Spanned, from_entries, unknown_field_hint};
 use crate::load::suggest::did_you_mean;
-use crate::load::yaml::{Key, Node, Value};
+use crate::load::yaml::{Node, Value};
 use crate::model::{Address, KindName, Lifecycle};
 use crate::sql_refs;
 
@@ -137,31 +137,21 @@ const COMMON_LAST: &[&str] = &["depends_on", "lifecycle", "environments"];
 /// with a did-you-mean hint over every field, common ones included. When
 /// both parts have an error, the one written first is reported.
 pub fn read_document<T: DeserializeOwned>(node: &Node) -> Result<(RawCommon, T), Diagnostic> {
-    let is_common =
-        |k: &Key| COMMON_FIRST.contains(&k.name.as_str()) || COMMON_LAST.contains(&k.name.as_str());
-    // A document that is not a mapping is refused by both parts alike.
-    let part = |common: bool| match &node.value {
-        Value::Map(entries) => Node {
-            value: Value::Map(
-                entries
-                    .iter()
-                    .filter(|(k, _)| is_common(k) == common)
-                    .cloned()
-                    .collect(),
-            ),
-            span: node.span.clone(),
-            style: node.style,
-        },
-        _ => node.clone(),
-    };
-    let (common_node, own_node) = (part(true), part(false));
-    let own = from_node::<T>(&own_node).map_err(|e| with_every_field::<T>(e, &own_node));
-    let common = from_node::<RawCommon>(&common_node);
+    // Both parts read the document in place, each passing over the other's
+    // keys; a document that is not a mapping is refused by both alike.
+    let own =
+        from_entries::<T>(node, |k| !is_common(k)).map_err(|e| with_every_field::<T>(e, node));
+    let common = from_entries::<RawCommon>(node, is_common);
     match (common, own) {
         (Ok(c), Ok(o)) => Ok((c, o)),
         (Err(e), Ok(_)) | (Ok(_), Err(e)) => Err(e),
         (Err(c), Err(o)) => Err(if place(&o) < place(&c) { o } else { c }),
     }
+}
+
+/// Whether `key` is one of the fields every kind has.
+fn is_common(key: &str) -> bool {
+    COMMON_FIRST.contains(&key) || COMMON_LAST.contains(&key)
 }
 
 /// Where a diagnostic points, for ordering.
@@ -172,16 +162,17 @@ fn place(d: &Diagnostic) -> (usize, usize) {
     }
 }
 
-/// The unknown-field error of `T` at the top level of `own`, with its hint
-/// listing the common fields too; any other error unchanged.
-fn with_every_field<T: DeserializeOwned>(error: Diagnostic, own: &Node) -> Diagnostic {
+/// The unknown-field error of `T` at the top level of `document`, with its
+/// hint listing the common fields too; any other error unchanged.
+fn with_every_field<T: DeserializeOwned>(error: Diagnostic, document: &Node) -> Diagnostic {
     let fields = struct_fields::<T>();
-    let Value::Map(entries) = &own.value else {
+    let Value::Map(entries) = &document.value else {
         return error;
     };
     let unknown = entries
         .iter()
         .map(|(k, _)| k)
+        .filter(|k| !is_common(&k.name))
         .find(|k| !fields.contains(&k.name.as_str()));
     match unknown {
         Some(key) if error.place == Some(Place::Span(key.span.clone())) => {

@@ -6,8 +6,11 @@
 //! offending key or value. [`Spanned`] lets a raw struct keep the place of
 //! one field for the later validation pass. Nothing here knows resource kinds.
 
+use std::cell::RefCell;
 use std::fmt;
 use std::marker::PhantomData;
+use std::path::Path;
+use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
@@ -153,6 +156,46 @@ pub fn from_node<'a, T: Deserialize<'a>>(node: &'a Node) -> Result<T, Diagnostic
     T::deserialize(NodeDe(node)).map_err(|e| e.into_diagnostic(&node.span))
 }
 
+/// Deserialises `T` from the entries of the mapping `node` whose key `keep`
+/// accepts, as if the others were not written; a node that is not a
+/// mapping is read whole. Nothing is copied.
+pub fn from_entries<'a, T: Deserialize<'a>>(
+    node: &'a Node,
+    keep: fn(&str) -> bool,
+) -> Result<T, Diagnostic> {
+    let result = match &node.value {
+        Value::Map(entries) => T::deserialize(EntriesDe {
+            entries: Entries {
+                iter: entries.iter(),
+                value: None,
+                keep,
+            },
+        })
+        .map_err(|e| e.at(&node.span)),
+        _ => T::deserialize(NodeDe(node)),
+    };
+    result.map_err(|e| e.into_diagnostic(&node.span))
+}
+
+/// The serde deserializer of some entries of one mapping, read as a mapping.
+struct EntriesDe<'a> {
+    entries: Entries<'a>,
+}
+
+impl<'de> Deserializer<'de> for EntriesDe<'de> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, DeError> {
+        visitor.visit_map(self.entries)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
 /// A value together with where it was written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Spanned<T> {
@@ -189,15 +232,51 @@ impl<'de, T: Deserialize<'de>> Visitor<'de> for SpannedVisitor<T> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let missing = || de::Error::custom("a spanned value needs a YAML node");
-        let _: String = map.next_key()?.ok_or_else(missing)?;
-        let file: String = map.next_value()?;
-        let _: String = map.next_key()?.ok_or_else(missing)?;
+        let _: de::IgnoredAny = map.next_key()?.ok_or_else(missing)?;
+        let file = map.next_value_seed(FileSeed)?;
+        let _: de::IgnoredAny = map.next_key()?.ok_or_else(missing)?;
         let line: usize = map.next_value()?;
-        let _: String = map.next_key()?.ok_or_else(missing)?;
+        let _: de::IgnoredAny = map.next_key()?.ok_or_else(missing)?;
         let column: usize = map.next_value()?;
-        let _: String = map.next_key()?.ok_or_else(missing)?;
+        let _: de::IgnoredAny = map.next_key()?.ok_or_else(missing)?;
         let value: T = map.next_value()?;
-        Ok(Spanned::new(value, Span::new(file, line, column)))
+        Ok(Spanned::new(value, Span::in_file(&file, line, column)))
+    }
+}
+
+thread_local! {
+    /// The file of the last spanned value read on this thread: the values
+    /// of one document share its path rather than each holding a copy.
+    static LAST_FILE: RefCell<Option<Arc<Path>>> = const { RefCell::new(None) };
+}
+
+/// Reads a spanned value's file name into a path shared with the values
+/// read before it from the same file, without copying the name.
+struct FileSeed;
+
+impl<'de> DeserializeSeed<'de> for FileSeed {
+    type Value = Arc<Path>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for FileSeed {
+    type Value = Arc<Path>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a file name")
+    }
+
+    fn visit_str<E: de::Error>(self, file: &str) -> Result<Self::Value, E> {
+        Ok(LAST_FILE.with(|last| {
+            let mut last = last.borrow_mut();
+            match last.as_ref() {
+                Some(path) if path.as_os_str() == file => Arc::clone(path),
+                _ => Arc::clone(last.insert(Arc::from(Path::new(file)))),
+            }
+        }))
     }
 }
 
@@ -217,6 +296,7 @@ impl<'de> NodeDe<'de> {
             Value::Map(entries) => visitor.visit_map(Entries {
                 iter: entries.iter(),
                 value: None,
+                keep: |_| true,
             }),
         }
     }
@@ -303,7 +383,7 @@ impl<'de> Deserializer<'de> for NodeDe<'de> {
             let span = &self.0.span;
             return visitor.visit_map(SpannedAccess {
                 node: self.0,
-                file: span.file.display().to_string(),
+                file: span.file.to_string_lossy(),
                 step: 0,
             });
         }
@@ -375,6 +455,8 @@ impl<'de> SeqAccess<'de> for Items<'de> {
 struct Entries<'a> {
     iter: std::slice::Iter<'a, (Key, Node)>,
     value: Option<&'a Node>,
+    /// Whether an entry is read; the others are passed over as if not written.
+    keep: fn(&str) -> bool,
 }
 
 impl<'de> MapAccess<'de> for Entries<'de> {
@@ -384,7 +466,8 @@ impl<'de> MapAccess<'de> for Entries<'de> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, DeError> {
-        match self.iter.next() {
+        let keep = self.keep;
+        match self.iter.find(|(key, _)| keep(&key.name)) {
             None => Ok(None),
             Some((key, value)) => {
                 self.value = Some(value);
@@ -405,7 +488,7 @@ impl<'de> MapAccess<'de> for Entries<'de> {
 
 struct SpannedAccess<'a> {
     node: &'a Node,
-    file: String,
+    file: std::borrow::Cow<'a, str>,
     step: usize,
 }
 
@@ -419,7 +502,7 @@ impl<'de> MapAccess<'de> for SpannedAccess<'de> {
         let Some(key) = SPANNED_FIELDS.get(self.step) else {
             return Ok(None);
         };
-        seed.deserialize(de::value::StrDeserializer::<DeError>::new(key))
+        seed.deserialize(de::value::BorrowedStrDeserializer::<DeError>::new(key))
             .map(Some)
     }
 
@@ -428,7 +511,7 @@ impl<'de> MapAccess<'de> for SpannedAccess<'de> {
         let step = self.step;
         self.step += 1;
         match step {
-            0 => seed.deserialize(self.file.as_str().into_deserializer()),
+            0 => seed.deserialize(de::value::StrDeserializer::<DeError>::new(&self.file)),
             1 => seed.deserialize((span.line as u64).into_deserializer()),
             2 => seed.deserialize((span.column as u64).into_deserializer()),
             _ => seed.deserialize(NodeDe(self.node)),
