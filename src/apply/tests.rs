@@ -10,7 +10,7 @@ use crate::kinds::reconciler::fakes::{FakeSession, addr, kinds, live, resource};
 use crate::live::Live;
 use crate::model::Resource;
 use crate::render::{LogObserver, ProgressObserver};
-use crate::session::Session;
+use crate::session::{BoxFuture, ExecError, Rows, Session};
 use crate::state::{State, StateStore};
 
 fn plan_of(declared: &[Resource], state: &State, live: &Live) -> Plan {
@@ -537,11 +537,7 @@ impl GatedWrites {
 }
 
 impl Session for GatedWrites {
-    fn execute<'a>(
-        &'a self,
-        sql: &'a str,
-    ) -> crate::session::BoxFuture<'a, Result<crate::session::Rows, crate::session::ExecError>>
-    {
+    fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
         Box::pin(async move {
             if sql != "COMMIT" {
                 return self.inner.execute(sql).await;
@@ -550,7 +546,7 @@ impl Session for GatedWrites {
             let permit = self.release.acquire().await.unwrap();
             permit.forget();
             if self.fail {
-                return Err(crate::session::ExecError::Connection {
+                return Err(ExecError::Connection {
                     message: "the account went away".into(),
                     transient: false,
                 });
@@ -561,9 +557,7 @@ impl Session for GatedWrites {
         })
     }
 
-    fn open_sibling(
-        &self,
-    ) -> crate::session::BoxFuture<'_, Result<Arc<dyn Session>, crate::session::ExecError>> {
+    fn open_sibling(&self) -> BoxFuture<'_, Result<Arc<dyn Session>, ExecError>> {
         Box::pin(async move {
             let sibling: Arc<dyn Session> = Arc::new(GatedWrites {
                 inner: self.inner.open_sibling().await?,
@@ -588,11 +582,7 @@ struct AfterFirstWrite {
 }
 
 impl Session for AfterFirstWrite {
-    fn execute<'a>(
-        &'a self,
-        sql: &'a str,
-    ) -> crate::session::BoxFuture<'a, Result<crate::session::Rows, crate::session::ExecError>>
-    {
+    fn execute<'a>(&'a self, sql: &'a str) -> BoxFuture<'a, Result<Rows, ExecError>> {
         Box::pin(async move {
             if !sql.contains(&self.first) {
                 logged(&self.steps, "state:commit-waits", 1).await;
