@@ -245,6 +245,20 @@ impl TableStore {
             .map_err(|e| self.failed("read", &e))
     }
 
+    /// Runs `sql` on `session`; `None` when the tables do not exist yet.
+    async fn if_created(
+        &self,
+        session: &dyn Session,
+        action: &'static str,
+        sql: &str,
+    ) -> Result<Option<Rows>, StateError> {
+        match session.execute(sql).await {
+            Ok(rows) => Ok(Some(rows)),
+            Err(ExecError::Sql(e)) if e.code == DOES_NOT_EXIST => Ok(None),
+            Err(e) => Err(self.failed(action, &e)),
+        }
+    }
+
     fn failed(&self, action: &'static str, e: &dyn std::fmt::Display) -> StateError {
         StateError::Table {
             action,
@@ -255,13 +269,15 @@ impl TableStore {
 
     /// Reads head and entries; tables not created yet are an empty state.
     async fn load(&self) -> Result<State, StateError> {
-        let head = match self.session.execute(&self.tables.read_head()).await {
-            Ok(rows) => self
+        let head = match self
+            .if_created(self.session.as_ref(), "read", &self.tables.read_head())
+            .await?
+        {
+            Some(rows) => self
                 .tables
                 .head(&rows)
                 .map_err(|e| self.failed("read", &e))?,
-            Err(ExecError::Sql(e)) if e.code == DOES_NOT_EXIST => None,
-            Err(e) => return Err(self.failed("read", &e)),
+            None => None,
         };
         let mut state = State::new(&self.environment);
         if let Some(head) = &head {
@@ -294,14 +310,12 @@ impl TableStore {
 
     async fn save(&self, state: &mut State) -> Result<(), StateError> {
         let written = self.written.lock().await;
-        let changed: Vec<Address> = written
+        let changed: std::collections::BTreeSet<Address> = written
             .entries
             .keys()
             .chain(state.resources.keys())
             .filter(|a| written.entries.get(a) != state.resources.get(a))
             .cloned()
-            .collect::<std::collections::BTreeSet<_>>()
-            .into_iter()
             .collect();
         drop(written);
         let changed: Vec<&Address> = changed.iter().collect();
@@ -419,14 +433,9 @@ impl TableStore {
 
     /// The kept history in one statement; none before the tables exist.
     async fn history(&self, address: Option<&Address>) -> Result<Vec<HistoryRow>, StateError> {
-        let rows = match self
-            .session
-            .execute(&self.tables.read_history(address))
-            .await
-        {
-            Ok(rows) => rows,
-            Err(ExecError::Sql(e)) if e.code == DOES_NOT_EXIST => return Ok(Vec::new()),
-            Err(e) => return Err(self.failed("read", &e)),
+        let sql = self.tables.read_history(address);
+        let Some(rows) = self.if_created(self.session.as_ref(), "read", &sql).await? else {
+            return Ok(Vec::new());
         };
         self.tables
             .history(&rows)
@@ -437,34 +446,27 @@ impl TableStore {
     /// missing: it is created last, so once it exists the others do, and a
     /// run after the first spends no round trip on creating them.
     async fn lock_rows(&self) -> Result<Rows, StateError> {
+        let writer = self.writer("lock").await?.as_ref();
         match self
-            .writer("lock")
+            .if_created(writer, "lock", &self.tables.read_lock())
             .await?
-            .execute(&self.tables.read_lock())
-            .await
         {
-            Ok(rows) => {
+            Some(rows) => {
                 self.created.store(true, Ordering::SeqCst);
                 Ok(rows)
             }
-            Err(ExecError::Sql(e)) if e.code == DOES_NOT_EXIST => {
+            None => {
                 self.create().await?;
                 self.run("lock", &self.tables.read_lock()).await
             }
-            Err(e) => Err(self.failed("lock", &e)),
         }
     }
 
     async fn force_unlock(&self) -> Result<Option<LockInfo>, StateError> {
-        let rows = match self
-            .writer("unlock")
-            .await?
-            .execute(&self.tables.read_lock())
-            .await
-        {
-            Ok(rows) => rows,
-            Err(ExecError::Sql(e)) if e.code == DOES_NOT_EXIST => return Ok(None),
-            Err(e) => return Err(self.failed("unlock", &e)),
+        let writer = self.writer("unlock").await?.as_ref();
+        let sql = self.tables.read_lock();
+        let Some(rows) = self.if_created(writer, "unlock", &sql).await? else {
+            return Ok(None);
         };
         let Some(holder) = self.tables.lock_row(&rows).holder else {
             return Ok(None);
