@@ -258,10 +258,7 @@ impl StateTables {
                 table: self.table("FLOE_STATE_RESOURCES"),
                 message,
             };
-            let address: Address = cell(row, 0)
-                .ok_or_else(|| bad("no ADDRESS".into()))?
-                .parse()
-                .map_err(|e: crate::model::AddressError| bad(e.to_string()))?;
+            let address = address_in(row, 0).map_err(bad)?;
             let entry = serde_json::from_str(cell(row, 1).unwrap_or_default())
                 .map_err(|e| bad(format!("ENTRY of {address}: {e}")))?;
             out.insert(address, entry);
@@ -298,10 +295,7 @@ impl StateTables {
             let serial = cell(row, 0)
                 .and_then(|s| s.parse().ok())
                 .ok_or_else(|| bad("SERIAL is not a number".into()))?;
-            let address: Address = cell(row, 1)
-                .ok_or_else(|| bad("no ADDRESS".into()))?
-                .parse()
-                .map_err(|e: crate::model::AddressError| bad(e.to_string()))?;
+            let address = address_in(row, 1).map_err(bad)?;
             out.push(HistoryRow {
                 serial,
                 before: entry(cell(row, 2), "ENTRY_BEFORE", &address)?,
@@ -502,6 +496,13 @@ fn in_statements(head: &str, items: &[String], separator: &str) -> Vec<String> {
 
 fn cell(row: &[Option<String>], index: usize) -> Option<&str> {
     row.get(index).and_then(|c| c.as_deref())
+}
+
+/// The address in column `index` of `row`, or what is wrong with it.
+fn address_in(row: &[Option<String>], index: usize) -> Result<Address, String> {
+    let text = cell(row, index).ok_or("no ADDRESS")?;
+    text.parse()
+        .map_err(|e: crate::model::AddressError| e.to_string())
 }
 
 #[cfg(test)]
