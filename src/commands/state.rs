@@ -241,19 +241,24 @@ fn migrate(ctx: &Context, args: &StateMigrateArgs, out: &mut dyn Write) -> Resul
     let text = engine::runtime()?.block_on(async {
         let session = workspace.connect(&args.connection).await?;
         let env = workspace.resolved.environment();
-        let tables =
-            || TableStore::new(session.clone(), &env.database, &env.state.schema, &env.name);
-        let files = || StateStore::new(workspace.root.join("state"), &env.name);
-        let (source, target) = match args.to {
-            StateBackendArg::Snowflake => (Backend::Files(files()), Backend::Tables(tables())),
-            StateBackendArg::Files => (Backend::Tables(tables()), Backend::Files(files())),
+        let open = |backend: StateBackendArg| match backend {
+            StateBackendArg::Snowflake => Backend::Tables(TableStore::new(
+                session.clone(),
+                &env.database,
+                &env.state.schema,
+                &env.name,
+            )),
+            StateBackendArg::Files => {
+                Backend::Files(StateStore::new(workspace.root.join("state"), &env.name))
+            }
+        };
+        let from = match args.to {
+            StateBackendArg::Snowflake => StateBackendArg::Files,
+            StateBackendArg::Files => StateBackendArg::Snowflake,
         };
         // A fresh reader of the target, so the check reads what landed,
         // not what the writer remembers writing.
-        let reader = match args.to {
-            StateBackendArg::Snowflake => Backend::Tables(tables()),
-            StateBackendArg::Files => Backend::Files(files()),
-        };
+        let (source, target, reader) = (open(from), open(args.to), open(args.to));
         let command = "floe state migrate";
         let body = migrate_locked(&workspace, args.to, [&source, &target, &reader]);
         let inner = workspace.locked(&target, command, body);
@@ -276,10 +281,7 @@ async fn migrate_locked(
         StateBackendArg::Snowflake => "snowflake",
         StateBackendArg::Files => "files",
     };
-    let configured = match to {
-        StateBackendArg::Snowflake => workspace.state_in_account(),
-        StateBackendArg::Files => !workspace.state_in_account(),
-    };
+    let configured = (to == StateBackendArg::Snowflake) == workspace.state_in_account();
     if state.resources.is_empty() {
         let already = if configured {
             format!(
