@@ -490,9 +490,7 @@ impl Session for LocalAccount {
         Box::pin(async move {
             let login = context_of(&self.session());
             let id = self.shared.next_session.fetch_add(1, Ordering::Relaxed);
-            let state = self.login_state(id, &login).map_err(ExecError::Sql)?;
-            let sibling: Arc<dyn Session> = Arc::new(self.session_with(state));
-            Ok(sibling)
+            self.open_session(id, &login).map(|opened| opened.session)
         })
     }
 
