@@ -14,6 +14,9 @@
 //! - `validate CPU`: loading and resolving the project (`floe validate`);
 //! - `plan CPU`: a whole no-change `floe plan`, including the embedded
 //!   account answering the reads; `peak RSS` of that process;
+//! - `served plan CPU`: the same plan against the account served by another
+//!   process (`floe local serve`, over Snowflake's protocol), so only what
+//!   floe itself spends, as against Snowflake, is counted; its peak RSS;
 //! - `apply`: creating everything on a fresh account at the default
 //!   parallelism and at `--parallelism 1`, with the latency per statement.
 //!
@@ -90,6 +93,8 @@ struct Row {
     read: Duration,
     validate: Usage,
     plan: Usage,
+    /// The no-change plan against a served account: the plan process alone.
+    served: Usage,
     apply_default: Duration,
     apply_serial: Option<Duration>,
     /// `(validate, plan)` with the baseline binary.
@@ -118,6 +123,7 @@ fn measure(size: usize, latency: u64, serial: bool, baseline: Option<&Path>) -> 
     );
     assert_eq!(out.code, 0, "the first apply fails:\n{}", out.stderr);
     let (validate, plan, statements, read) = no_change_plan(&this, root, latency);
+    let served = served_plan(&this, root, latency);
     let before = baseline.map(|b| {
         let (validate, plan, ..) = no_change_plan(b, root, latency);
         (validate, plan)
@@ -131,6 +137,7 @@ fn measure(size: usize, latency: u64, serial: bool, baseline: Option<&Path>) -> 
         read,
         validate,
         plan,
+        served,
         apply_default,
         apply_serial,
         before,
@@ -162,6 +169,60 @@ fn no_change_plan(binary: &Path, root: &Path, latency: u64) -> (Usage, Usage, us
     );
     let (statements, read) = read_line(&out.stderr);
     (validate, plan, statements, read)
+}
+
+/// A no-change plan of `binary` against the account as `floe local serve`
+/// serves it from another process: the plan process's usage alone.
+fn served_plan(binary: &Path, root: &Path, latency: u64) -> Usage {
+    use std::io::{BufRead, BufReader};
+    use std::os::unix::fs::PermissionsExt;
+    const PASSWORD: &str = "bench";
+    let mut server = Command::new(binary)
+        .args(["local", "serve", "--port", "0", "--user", "bench"])
+        .current_dir(root)
+        .env("FLOE_LOCAL_PASSWORD", PASSWORD)
+        .env("FLOE_LOCAL_LATENCY_MS", latency.to_string())
+        .env("HOME", root)
+        .env("SNOWFLAKE_HOME", root)
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .expect("floe local serve starts");
+    let mut line = String::new();
+    let stdout = server.stdout.take().expect("stdout is piped");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the server prints its address");
+    let port: u16 = line
+        .trim()
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .unwrap_or_else(|| panic!("expected `listening on http://127.0.0.1:PORT`, got {line:?}"));
+    let connections = root.join("connections.toml");
+    let text = format!(
+        "[served]\naccount = \"local\"\nuser = \"bench\"\npassword = \"{PASSWORD}\"\n\
+         host = \"127.0.0.1\"\nport = {port}\nprotocol = \"http\"\n"
+    );
+    fs::write(&connections, text).expect("the connections file is written");
+    fs::set_permissions(&connections, fs::Permissions::from_mode(0o600))
+        .expect("the connections file is made private");
+    let (out, usage) = floe(
+        binary,
+        root,
+        &["plan", "--detailed-exitcode", "--connection", "served"],
+        latency,
+    );
+    let _ = server.kill();
+    let _ = server.wait();
+    assert_eq!(
+        out.code, 0,
+        "the served plan is not empty:\n{}{}",
+        out.stdout, out.stderr
+    );
+    usage
 }
 
 /// This build's binary.
@@ -224,9 +285,9 @@ fn table(rows: &[Row]) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "| objects | statements | read | validate CPU | plan CPU | peak RSS | apply (default) | apply (--parallelism 1) |"
+        "| objects | statements | read | validate CPU | plan CPU | peak RSS | served plan CPU | served peak RSS | apply (default) | apply (--parallelism 1) |"
     );
-    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for r in rows {
         let serial = match r.apply_serial {
             Some(d) => format!(
@@ -238,13 +299,15 @@ fn table(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} | {} | {} | {} MB | {} | {} |",
+            "| {} | {} | {} | {} | {} | {} MB | {} | {} MB | {} | {} |",
             r.objects,
             r.statements,
             secs(r.read),
             secs(r.validate.cpu),
             secs(r.plan.cpu),
             r.plan.peak_rss_kb / 1024,
+            secs(r.served.cpu),
+            r.served.peak_rss_kb / 1024,
             secs(r.apply_default),
             serial
         );
@@ -254,10 +317,11 @@ fn table(rows: &[Row]) -> String {
         for r in rows {
             let _ = writeln!(
                 out,
-                "  {:>6} objects: x{:.1} objects, x{:.1} plan CPU, x{:.1} validate CPU",
+                "  {:>6} objects: x{:.1} objects, x{:.1} plan CPU, x{:.1} served plan CPU, x{:.1} validate CPU",
                 r.objects,
                 r.objects as f64 / first.objects as f64,
                 r.plan.cpu.as_secs_f64() / first.plan.cpu.as_secs_f64(),
+                r.served.cpu.as_secs_f64() / first.served.cpu.as_secs_f64(),
                 r.validate.cpu.as_secs_f64() / first.validate.cpu.as_secs_f64()
             );
         }
