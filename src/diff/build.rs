@@ -17,7 +17,9 @@ use super::views::Views;
 use crate::kinds::model::fields::DEFAULT_VERSION;
 use crate::kinds::reconciler::{Change, Kinds, LiveObject, Reconciler};
 use crate::live::Live;
-use crate::model::{Address, Attributes, Resource, fields_fingerprint, records_fingerprint};
+use crate::model::{
+    Address, Attributes, Resource, digests_fingerprint, fields_fingerprint, records_fingerprint,
+};
 use crate::state::{State, StateEntry};
 
 /// Everything a plan is computed from.
@@ -84,6 +86,12 @@ fn build(input: &PlanInput<'_>, after: After) -> Result<Plan, DiffError> {
         state: &input.state.resources,
         live: &input.live.managed,
     };
+    // Each declared resource's fingerprint, hashed once: its change records
+    // it and the plan's fingerprint over every declared resource is made of them.
+    let fingerprints: BTreeMap<&Address, String> = followed
+        .iter()
+        .map(|r| (&r.address, fields_fingerprint(&r.attributes)))
+        .collect();
     let mut addresses: BTreeSet<&Address> = views.declared.keys().copied().collect();
     addresses.extend(views.state.keys());
     addresses.extend(views.live.keys());
@@ -99,7 +107,8 @@ fn build(input: &PlanInput<'_>, after: After) -> Result<Plan, DiffError> {
             .kinds
             .get(address.kind)
             .ok_or(DiffError::UnknownKind(address.kind))?;
-        let (change, step) = plan_address(address, kind.as_ref(), &views, copy_after);
+        let fingerprint = fingerprints.get(address).cloned();
+        let (change, step) = plan_address(address, kind.as_ref(), &views, fingerprint, copy_after);
         if let Some((purpose, statements)) = step {
             drafts.push(Draft::new(address.clone(), purpose, statements));
         }
@@ -111,7 +120,11 @@ fn build(input: &PlanInput<'_>, after: After) -> Result<Plan, DiffError> {
         format_version: PLAN_FORMAT_VERSION,
         environment: input.environment.to_string(),
         origin: PlanOrigin::default(),
-        declared_fingerprint: declared_fingerprint(input.declared),
+        declared_fingerprint: if recomputed {
+            declared_fingerprint(input.declared)
+        } else {
+            whole_declared(input.declared, |r| fingerprints.get(&r.address).cloned())
+        },
         live_fingerprint: live_fingerprint(input.live),
         changes,
         unmanaged: input
@@ -188,15 +201,28 @@ fn follow_ignored<'a>(
         .collect()
 }
 
-/// Fingerprint over every declared resource (address, fqn, attributes).
+/// Fingerprint over every declared resource: its address, its fqn and the
+/// fingerprint of its attributes.
 pub fn declared_fingerprint(declared: &[Resource]) -> String {
-    let all: BTreeMap<String, (&str, &Attributes)> = declared
+    whole_declared(declared, |r| Some(fields_fingerprint(&r.attributes)))
+}
+
+/// [`declared_fingerprint`], with each resource's attribute fingerprint
+/// from `fingerprint` (computed when it has none).
+fn whole_declared(
+    declared: &[Resource],
+    fingerprint: impl Fn(&Resource) -> Option<String>,
+) -> String {
+    let all: BTreeMap<String, (&str, String)> = declared
         .iter()
-        .map(|r| (r.address.to_string(), (r.fqn.as_str(), &r.attributes)))
+        .map(|r| {
+            let fp = fingerprint(r).unwrap_or_else(|| fields_fingerprint(&r.attributes));
+            (r.address.to_string(), (r.fqn.as_str(), fp))
+        })
         .collect();
-    records_fingerprint(
+    digests_fingerprint(
         all.iter()
-            .map(|(address, (fqn, attributes))| (address.as_str(), *fqn, attributes.iter())),
+            .map(|(address, (fqn, fp))| (address.as_str(), *fqn, fp.as_str())),
     )
 }
 
@@ -258,6 +284,7 @@ fn plan_address(
     address: &Address,
     kind: &dyn Reconciler,
     views: &Views<'_>,
+    declared_fingerprint: Option<String>,
     copy_after: bool,
 ) -> (ResourceChange, StepDraft) {
     let declared = views.declared.get(address).copied();
@@ -283,7 +310,6 @@ fn plan_address(
         needs_replace: matches!(kind_change, Some(Change::Replace { .. })),
         only_drift: attributes.iter().all(|a| a.drift),
     });
-    let declared_fingerprint = declared.map(|d| fields_fingerprint(&d.attributes));
     let seen = Seen {
         declared,
         state,

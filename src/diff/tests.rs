@@ -268,6 +268,40 @@ fn plan_fingerprints_do_not_depend_on_declaration_order() {
     assert_ne!(declared_fingerprint(&[a]), declared_fingerprint(&[changed]));
 }
 
+#[test]
+fn a_plan_records_the_fingerprint_of_what_was_declared() {
+    let a = resource("warehouse.A", json!({"size": "SMALL"}), &[]);
+    let b = resource("warehouse.B", json!({"size": "SMALL"}), &["warehouse.A"]);
+    let declared = [a.clone(), b];
+    let plan = plan_for(&declared, &State::new("DEV"), &Live::default(), &[]);
+    assert_eq!(plan.declared_fingerprint, declared_fingerprint(&declared));
+    // Also with a target, which leaves B unplanned, and with a field that
+    // follows its live value, which plans other attributes than declared.
+    let targeted = plan_for(
+        &declared,
+        &State::new("DEV"),
+        &Live::default(),
+        &["warehouse.A"],
+    );
+    assert_eq!(
+        targeted.declared_fingerprint,
+        declared_fingerprint(&declared)
+    );
+    let mut ignoring = a;
+    ignoring.lifecycle.ignore_changes = vec!["size".into()];
+    let live = live_of(vec![live("warehouse.A", json!({"size": "LARGE"}))]);
+    let followed = plan_for(
+        std::slice::from_ref(&ignoring),
+        &State::new("DEV"),
+        &live,
+        &[],
+    );
+    assert_eq!(
+        followed.declared_fingerprint,
+        declared_fingerprint(&[ignoring])
+    );
+}
+
 fn task(name: &str, after: &[&str], enabled: bool, sql: &str) -> (Resource, LiveObject) {
     let attributes = json!({"after": after, "enabled": enabled, "sql": sql});
     let address = format!("task.{name}");

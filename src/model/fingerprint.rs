@@ -82,9 +82,28 @@ pub fn records_fingerprint<'a, F>(
 where
     F: IntoIterator<Item = (&'a String, &'a Value)>,
 {
+    records_with(records, |fields, hasher| write_fields(fields, hasher))
+}
+
+/// The fingerprint of the object whose entries, given in key order, are
+/// `key: [text, digest]`: of records whose fields were fingerprinted
+/// already, so that each is hashed once.
+pub fn digests_fingerprint<'a>(
+    records: impl IntoIterator<Item = (&'a str, &'a str, &'a str)>,
+) -> String {
+    records_with(records, |digest, hasher| {
+        let _ = serde_json::to_writer(hasher, digest);
+    })
+}
+
+/// Hashes `{"key":[text,<what write writes>],...}`.
+fn records_with<'a, T>(
+    records: impl IntoIterator<Item = (&'a str, &'a str, T)>,
+    mut write: impl FnMut(T, &mut Hashing),
+) -> String {
     let mut hasher = Hashing::new();
     let _ = hasher.write_all(b"{");
-    for (i, (key, text, fields)) in records.into_iter().enumerate() {
+    for (i, (key, text, item)) in records.into_iter().enumerate() {
         if i > 0 {
             let _ = hasher.write_all(b",");
         }
@@ -92,7 +111,7 @@ where
         let _ = hasher.write_all(b":[");
         let _ = serde_json::to_writer(&mut hasher, text);
         let _ = hasher.write_all(b",");
-        write_fields(fields, &mut hasher);
+        write(item, &mut hasher);
         let _ = hasher.write_all(b"]");
     }
     let _ = hasher.write_all(b"}");
@@ -256,5 +275,17 @@ mod tests {
         assert_ne!(fingerprint(&json!([1, 2])), fingerprint(&json!([2, 1])));
         assert!(fingerprint(&json!({})).starts_with("sha256:"));
         assert_eq!(fingerprint(&json!({})).len(), "sha256:".len() + 64);
+    }
+
+    #[test]
+    fn digests_hash_as_the_object_of_their_records() {
+        let digest = fields_fingerprint(&std::collections::BTreeMap::<String, Value>::new());
+        let records = [("a.X", "DB.X", digest.as_str()), ("b.Y", "DB.\"y\"", "d2")];
+        let object = json!({"a.X": ["DB.X", digest], "b.Y": ["DB.\"y\"", "d2"]});
+        assert_eq!(digests_fingerprint(records), fingerprint(&object));
+        assert_ne!(
+            digests_fingerprint([("a.X", "DB.X", "d1")]),
+            digests_fingerprint([("a.X", "DB.X", "d2")])
+        );
     }
 }

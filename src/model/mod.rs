@@ -19,7 +19,9 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-pub use fingerprint::{canonical_json, fields_fingerprint, fingerprint, records_fingerprint};
+pub use fingerprint::{
+    canonical_json, digests_fingerprint, fields_fingerprint, fingerprint, records_fingerprint,
+};
 pub use gate::{Better, Gate, Side, Verdict};
 
 use crate::diag::Span;
