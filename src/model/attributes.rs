@@ -299,3 +299,176 @@ impl<'de> Visitor<'de> for AttributesVisitor {
         Ok(Attributes::from_entries(entries))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+
+    /// `(key, value)` with an owned key.
+    fn entry(key: &str, value: Value) -> (String, Value) {
+        (key.to_string(), value)
+    }
+
+    #[test]
+    fn iteration_is_in_key_order_whatever_the_insertion_order() {
+        let mut inserted = Attributes::new();
+        for key in ["size", "auto_suspend", "name", "comment", "type"] {
+            inserted.insert(key.to_string(), json!(key));
+        }
+        let collected: Attributes = ["type", "comment", "size", "name", "auto_suspend"]
+            .into_iter()
+            .map(|key| entry(key, json!(key)))
+            .collect();
+        let keys: Vec<&str> = inserted.keys().map(String::as_str).collect();
+        assert_eq!(keys, ["auto_suspend", "comment", "name", "size", "type"]);
+        assert_eq!(inserted, collected);
+        let from_array = Attributes::from([entry("b", json!(2)), entry("a", json!(1))]);
+        let pairs: Vec<(&String, &Value)> = from_array.iter().collect();
+        assert_eq!(
+            pairs,
+            [(&"a".to_string(), &json!(1)), (&"b".to_string(), &json!(2))]
+        );
+    }
+
+    #[test]
+    fn insert_replaces_and_returns_the_old_value() {
+        let mut attributes = Attributes::from([entry("size", json!("SMALL"))]);
+        assert_eq!(
+            attributes.insert("size".into(), json!("LARGE")),
+            Some(json!("SMALL"))
+        );
+        assert_eq!(attributes.insert("name".into(), json!("WH")), None);
+        assert_eq!(attributes.len(), 2);
+        assert_eq!(attributes.get("size"), Some(&json!("LARGE")));
+        assert_eq!(attributes.remove("size"), Some(json!("LARGE")));
+        assert_eq!(attributes.remove("size"), None);
+        assert!(!attributes.contains_key("size"));
+        assert!(attributes.contains_key("name"));
+    }
+
+    #[test]
+    fn a_repeated_key_keeps_its_last_value() {
+        let attributes: Attributes = serde_json::from_str(r#"{"b":1,"a":2,"b":3,"b":4}"#).unwrap();
+        let map: BTreeMap<String, Value> =
+            serde_json::from_str(r#"{"b":1,"a":2,"b":3,"b":4}"#).unwrap();
+        assert_eq!(attributes.get("b"), Some(&json!(4)));
+        assert_eq!(attributes.len(), 2);
+        assert_eq!(
+            serde_json::to_string(&attributes).unwrap(),
+            serde_json::to_string(&map).unwrap()
+        );
+        let collected: Attributes = [
+            entry("k", json!(1)),
+            entry("j", json!(0)),
+            entry("k", json!(2)),
+        ]
+        .into_iter()
+        .collect();
+        assert_eq!(collected.get("k"), Some(&json!(2)));
+        let mut extended = collected.clone();
+        extended.extend([entry("k", json!(3)), entry("a", json!(4))]);
+        assert_eq!(
+            serde_json::to_value(&extended).unwrap(),
+            json!({"a": 4, "j": 0, "k": 3})
+        );
+    }
+
+    #[test]
+    fn a_non_object_is_refused() {
+        assert!(serde_json::from_str::<Attributes>("[1, 2]").is_err());
+        assert!(serde_json::from_str::<Attributes>(r#"{"a": }"#).is_err());
+    }
+
+    #[test]
+    fn retain_and_in_place_changes_keep_the_order() {
+        let mut attributes: Attributes =
+            (0..6).map(|i| entry(&format!("k{i}"), json!(i))).collect();
+        attributes.retain(|_, v| v.as_i64().is_some_and(|i| i % 2 == 0));
+        for (_, value) in attributes.iter_mut() {
+            *value = json!(value.as_i64().unwrap_or(0) * 10);
+        }
+        if let Some(v) = attributes.get_mut("k4") {
+            *v = json!("four");
+        }
+        assert_eq!(
+            serde_json::to_value(&attributes).unwrap(),
+            json!({"k0": 0, "k2": 20, "k4": "four"})
+        );
+        let values: Vec<&Value> = attributes.values().collect();
+        assert_eq!(values, [&json!(0), &json!(20), &json!("four")]);
+        assert_eq!(
+            format!("{attributes:?}"),
+            r#"{"k0": Number(0), "k2": Number(20), "k4": String("four")}"#
+        );
+    }
+
+    /// A JSON value of a few shapes, nested up to two levels.
+    fn value() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::from),
+            any::<i64>().prop_map(Value::from),
+            "[a-zA-Z0-9 _\"\\\\é]{0,8}".prop_map(Value::from),
+        ];
+        leaf.prop_recursive(2, 8, 4, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                prop::collection::vec(("[a-c]{1,2}", inner), 0..4)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn writes_and_reads_as_a_btreemap_does(
+            entries in prop::collection::vec(("[a-e_]{0,3}", value()), 0..12),
+            inserted in prop::collection::vec(("[a-e_]{0,3}", value()), 0..6),
+        ) {
+            let mut attributes: Attributes = entries.iter().cloned().collect();
+            let mut map: BTreeMap<String, Value> = entries.iter().cloned().collect();
+            for (key, value) in inserted {
+                prop_assert_eq!(
+                    attributes.insert(key.clone(), value.clone()),
+                    map.insert(key, value)
+                );
+            }
+            let written = serde_json::to_string(&attributes).unwrap();
+            prop_assert_eq!(&written, &serde_json::to_string(&map).unwrap());
+            prop_assert_eq!(
+                serde_json::to_string_pretty(&attributes).unwrap(),
+                serde_json::to_string_pretty(&map).unwrap()
+            );
+            prop_assert_eq!(
+                crate::model::fingerprint(&attributes),
+                crate::model::fingerprint(&map)
+            );
+            let read: Attributes = serde_json::from_str(&written).unwrap();
+            prop_assert_eq!(&read, &attributes);
+            let pairs: Vec<(&String, &Value)> = attributes.iter().collect();
+            prop_assert_eq!(pairs, map.iter().collect::<Vec<_>>());
+            for key in map.keys() {
+                prop_assert_eq!(attributes.get(key.as_str()), map.get(key));
+            }
+        }
+
+        #[test]
+        fn reads_a_repeated_key_as_a_btreemap_does(
+            entries in prop::collection::vec(("[a-c]{1}", any::<i64>()), 0..10),
+        ) {
+            let body: Vec<String> = entries.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+            let text = format!("{{{}}}", body.join(","));
+            let attributes: Attributes = serde_json::from_str(&text).unwrap();
+            let map: BTreeMap<String, Value> = serde_json::from_str(&text).unwrap();
+            prop_assert_eq!(
+                serde_json::to_string(&attributes).unwrap(),
+                serde_json::to_string(&map).unwrap()
+            );
+        }
+    }
+}
