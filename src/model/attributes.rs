@@ -247,6 +247,8 @@ impl<'a> IntoIterator for &'a mut Attributes {
     }
 }
 
+// Indexing panics on a missing key: tests only, where that is a failure.
+#[cfg(test)]
 impl<Q> std::ops::Index<&Q> for Attributes
 where
     String: Borrow<Q>,
