@@ -224,14 +224,25 @@ async fn collect(
     Ok(())
 }
 
-fn sort_object(object: LiveObject, scope: &Scope, managed: &BTreeSet<Address>, live: &mut Live) {
+fn sort_object(
+    mut object: LiveObject,
+    scope: &Scope,
+    managed: &BTreeSet<Address>,
+    live: &mut Live,
+) {
     let in_scope = object.schema.as_ref().map(|s| scope.schemas.contains(s));
+    // A kept object lives until the plan is made, its attributes complete:
+    // free the room left by the inserts that built them.
     match in_scope {
         Some(false) => {}
         _ if managed.contains(&object.address) => {
+            object.attributes.shrink_to_fit();
             live.managed.entry(object.address.clone()).or_insert(object);
         }
-        Some(true) => live.unmanaged.push(object),
+        Some(true) => {
+            object.attributes.shrink_to_fit();
+            live.unmanaged.push(object);
+        }
         None => {}
     }
 }

@@ -10,15 +10,16 @@
 //! with its resource but outside its attributes: it is policy, not
 //! Snowflake state. Nothing here does I/O.
 
+mod attributes;
 mod fingerprint;
 mod gate;
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
+pub use attributes::Attributes;
 pub use fingerprint::{
     canonical_json, digests_fingerprint, fields_fingerprint, fingerprint, records_fingerprint,
 };
@@ -26,9 +27,6 @@ pub use gate::{Better, Gate, Side, Verdict};
 
 use crate::diag::Span;
 use crate::ident::Ident;
-
-/// Canonical attributes of a resource: field name → JSON value.
-pub type Attributes = BTreeMap<String, serde_json::Value>;
 
 /// Defines [`KindName`] and its names from [`crate::kind_list::for_each_kind`]'s list.
 macro_rules! kind_names {
