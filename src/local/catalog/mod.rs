@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::ident::Ident;
 
 mod objects;
+mod tag_index;
 
 pub use objects::*;
+pub use tag_index::Tagged;
 
 /// Milliseconds since the Unix epoch (UTC).
 pub type Millis = u64;
@@ -306,6 +308,9 @@ pub struct Catalog {
     pub objects: BTreeMap<ObjectKey, Object>,
     /// The next task id.
     pub next_id: u64,
+    /// Who each tag is set on, built on first use, dropped by every change
+    /// [`Catalog::apply`] makes (so change the catalog only through it).
+    tag_index: tag_index::TagIndexCache,
 }
 
 impl Catalog {
@@ -318,6 +323,7 @@ impl Catalog {
     }
 
     fn apply_one(&mut self, change: Change) {
+        self.tag_index.clear();
         match change {
             Change::PutWarehouse(w) => {
                 self.warehouses.insert(w.name.clone(), w);

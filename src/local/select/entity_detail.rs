@@ -15,14 +15,12 @@
 //! views and dynamic tables), its own name, the tag's own name and the
 //! value. The answer is JSON text.
 
-use std::collections::HashMap;
-
 use serde_json::{Value as Json, json};
 
 use super::Context;
 use super::value::Value;
 use crate::ident::Ident;
-use crate::local::catalog::{Catalog, Namespace, Object, QualifiedName, TagValue};
+use crate::local::catalog::{Namespace, Object, QualifiedName, TagValue, Tagged};
 use crate::local::error::{self, SqlError};
 use crate::local::parser::parse_name;
 
@@ -97,56 +95,17 @@ fn object_domain(object: &Object) -> &'static str {
     }
 }
 
-/// Every tag assignment of the account, by tag, each tag's assignments in
-/// catalog order: built once per statement, so a SELECT of one
-/// ENTITY_DETAIL per tag reads the catalog once, not once per tag.
-#[derive(Default)]
-pub(crate) struct TagReferences<'a> {
-    by_tag: HashMap<&'a QualifiedName, Vec<(&'static str, &'a Ident, &'a TagValue)>>,
-}
-
-impl<'a> TagReferences<'a> {
-    /// Indexes every tag set on a warehouse, database, schema or schema object.
-    fn of(catalog: &'a Catalog) -> Self {
-        let mut index = TagReferences::default();
-        let mut push = |domain: &'static str, entity: &'a Ident, tags: &'a [TagValue]| {
-            for t in tags {
-                index
-                    .by_tag
-                    .entry(&t.tag)
-                    .or_default()
-                    .push((domain, entity, t));
-            }
-        };
-        for w in catalog.warehouses.values() {
-            push("WAREHOUSE", &w.name, &w.tags);
-        }
-        for d in catalog.databases.values() {
-            push("DATABASE", &d.name, &d.tags);
-        }
-        for s in catalog.schemas.values() {
-            push("SCHEMA", &s.name, &s.tags);
-        }
-        for object in catalog.objects.values() {
-            if let Some(tags) = object.tags() {
-                push(object_domain(object), object.name(), tags);
-            }
-        }
-        index
-    }
-}
-
 /// Every object `tag` is set on, in catalog order.
 fn references_of(ctx: &Context<'_>, tag: &QualifiedName) -> Vec<Json> {
-    let index = ctx
-        .tag_references
-        .get_or_init(|| TagReferences::of(ctx.catalog));
-    index.by_tag.get(tag).map_or_else(Vec::new, |found| {
-        found
-            .iter()
-            .map(|(domain, entity, t)| item(domain, entity, t))
-            .collect()
-    })
+    ctx.catalog
+        .tagged_with(tag)
+        .map(|(tagged, t)| match tagged {
+            Tagged::Warehouse(w) => item("WAREHOUSE", &w.name, t),
+            Tagged::Database(d) => item("DATABASE", &d.name, t),
+            Tagged::Schema(s) => item("SCHEMA", &s.name, t),
+            Tagged::Object(o) => item(object_domain(o), o.name(), t),
+        })
+        .collect()
 }
 
 /// Every live tag set on the object `name` of `domain`.
