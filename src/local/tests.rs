@@ -1,6 +1,7 @@
 //! Table rows through the account: DML, their row counts, persistence and
 //! explicit transactions seen from two sessions; tag lookups that follow
-//! the tag changes made between them.
+//! the tag changes made between them; SHOW scoped to a schema or database
+//! next to others.
 
 use super::session::SessionState;
 use super::{LocalAccount, scratch_account};
@@ -391,4 +392,46 @@ fn each_tag_lookup_sees_the_tags_set_and_unset_before_it() {
     );
     run(&acc, "DROP TABLE D.T.B");
     assert_eq!(tagged(&acc, "D.S.K"), pair("A", "four"));
+}
+
+#[test]
+fn show_in_a_schema_or_a_database_lists_only_its_objects() {
+    let (_dir, acc) = scratch_account(&[
+        "CREATE DATABASE D",
+        "CREATE DATABASE DA",
+        "CREATE DATABASE C",
+        "CREATE SCHEMA D.R",
+        "CREATE SCHEMA D.S",
+        "CREATE SCHEMA D.T",
+        "CREATE SCHEMA DA.S",
+        "CREATE SCHEMA C.S",
+        "CREATE TABLE C.S.X (X NUMBER)",
+        "CREATE TABLE D.R.X (X NUMBER)",
+        "CREATE TABLE D.S.B (X NUMBER)",
+        "CREATE TAG D.S.A",
+        "CREATE TABLE D.S.C (X NUMBER)",
+        "CREATE TABLE D.T.X (X NUMBER)",
+        "CREATE TABLE DA.S.X (X NUMBER)",
+    ]);
+    let listed = |sql: &str| -> Vec<String> {
+        let rows = run(&acc, sql);
+        let (columns, cells) = table(&rows);
+        let at = |name: &str| columns.iter().position(|c| c == name).expect(name);
+        let (db, schema, name) = (at("database_name"), at("schema_name"), at("name"));
+        cells
+            .iter()
+            .map(|r| format!("{}.{}.{}", r[db], r[schema], r[name]))
+            .collect()
+    };
+    assert_eq!(listed("SHOW TABLES IN SCHEMA D.S"), ["D.S.B", "D.S.C"]);
+    assert_eq!(listed("SHOW TAGS IN SCHEMA D.S"), ["D.S.A"]);
+    assert_eq!(
+        listed("SHOW TABLES IN DATABASE D"),
+        ["D.R.X", "D.S.B", "D.S.C", "D.T.X"]
+    );
+    assert_eq!(listed("SHOW TABLES IN SCHEMA D.R"), ["D.R.X"]);
+    assert_eq!(
+        listed("SHOW TABLES IN ACCOUNT"),
+        ["C.S.X", "D.R.X", "D.S.B", "D.S.C", "D.T.X", "DA.S.X"]
+    );
 }
