@@ -322,6 +322,14 @@ impl Catalog {
         }
     }
 
+    /// Applies committed changes in order, taking them: what the journal
+    /// reads is applied without a copy.
+    pub fn apply_owned(&mut self, changes: Vec<Change>) {
+        for change in changes {
+            self.apply_one(change);
+        }
+    }
+
     fn apply_one(&mut self, change: Change) {
         self.tag_index.clear();
         match change {
