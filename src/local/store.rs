@@ -287,7 +287,7 @@ impl Store {
                 self.generation = 0;
                 return Err(self.damaged_at(self.offset + consumed as u64));
             };
-            catalog.apply(&changes);
+            catalog.apply_owned(changes);
             consumed += len + 1;
         }
         self.offset += consumed as u64;

@@ -1,5 +1,7 @@
 //! Table rows through the account: DML, their row counts, persistence and
-//! explicit transactions seen from two sessions.
+//! explicit transactions seen from two sessions; tag lookups that follow
+//! the tag changes made between them; SHOW scoped to a schema or database
+//! next to others.
 
 use super::session::SessionState;
 use super::{LocalAccount, scratch_account};
@@ -342,4 +344,94 @@ fn a_merge_in_a_transaction_is_undone_by_rollback() {
     );
     run(&acc, "ROLLBACK");
     assert!(run(&acc, "SELECT * FROM D.S.HEAD").rows.is_empty());
+}
+
+/// The `(entityName, tagValue)` of each object `tag` is set on, as one
+/// statement of the session sees them.
+fn tagged(account: &LocalAccount, tag: &str) -> Vec<(String, String)> {
+    let rows = run(
+        account,
+        &format!("SELECT ENTITY_DETAIL('TAG', '{tag}', '[\"TAG_REFERENCES_INTERNAL\"]') AS D"),
+    );
+    let text = cells(&rows)[0][0].clone();
+    let detail: serde_json::Value = serde_json::from_str(&text).expect("JSON text");
+    detail["referencedEntities"]["tagReferenceList"]
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|item| {
+            let field = |k: &str| item[k].as_str().unwrap_or_default().to_string();
+            (field("entityName"), field("tagValue"))
+        })
+        .collect()
+}
+
+#[test]
+fn each_tag_lookup_sees_the_tags_set_and_unset_before_it() {
+    let (_dir, acc) = scratch_account(&[
+        "CREATE DATABASE D",
+        "CREATE SCHEMA D.S",
+        "CREATE SCHEMA D.T",
+        "CREATE TAG D.S.K",
+        "CREATE TABLE D.S.A (X NUMBER)",
+        "CREATE TABLE D.T.B (X NUMBER)",
+    ]);
+    let pair = |name: &str, value: &str| vec![(name.to_string(), value.to_string())];
+    assert_eq!(tagged(&acc, "D.S.K"), vec![]);
+    run(&acc, "ALTER TABLE D.S.A SET TAG D.S.K = 'one'");
+    assert_eq!(tagged(&acc, "D.S.K"), pair("A", "one"));
+    run(&acc, "ALTER TABLE D.S.A UNSET TAG D.S.K");
+    assert_eq!(tagged(&acc, "D.S.K"), vec![]);
+    run(&acc, "ALTER TABLE D.T.B SET TAG D.S.K = 'two'");
+    assert_eq!(tagged(&acc, "D.S.K"), pair("B", "two"));
+    run(&acc, "ALTER TABLE D.T.B SET TAG D.S.K = 'three'");
+    run(&acc, "ALTER TABLE D.S.A SET TAG D.S.K = 'four'");
+    assert_eq!(
+        tagged(&acc, "D.S.K"),
+        [pair("A", "four"), pair("B", "three")].concat()
+    );
+    run(&acc, "DROP TABLE D.T.B");
+    assert_eq!(tagged(&acc, "D.S.K"), pair("A", "four"));
+}
+
+#[test]
+fn show_in_a_schema_or_a_database_lists_only_its_objects() {
+    let (_dir, acc) = scratch_account(&[
+        "CREATE DATABASE D",
+        "CREATE DATABASE DA",
+        "CREATE DATABASE C",
+        "CREATE SCHEMA D.R",
+        "CREATE SCHEMA D.S",
+        "CREATE SCHEMA D.T",
+        "CREATE SCHEMA DA.S",
+        "CREATE SCHEMA C.S",
+        "CREATE TABLE C.S.X (X NUMBER)",
+        "CREATE TABLE D.R.X (X NUMBER)",
+        "CREATE TABLE D.S.B (X NUMBER)",
+        "CREATE TAG D.S.A",
+        "CREATE TABLE D.S.C (X NUMBER)",
+        "CREATE TABLE D.T.X (X NUMBER)",
+        "CREATE TABLE DA.S.X (X NUMBER)",
+    ]);
+    let listed = |sql: &str| -> Vec<String> {
+        let rows = run(&acc, sql);
+        let (columns, cells) = table(&rows);
+        let at = |name: &str| columns.iter().position(|c| c == name).expect(name);
+        let (db, schema, name) = (at("database_name"), at("schema_name"), at("name"));
+        cells
+            .iter()
+            .map(|r| format!("{}.{}.{}", r[db], r[schema], r[name]))
+            .collect()
+    };
+    assert_eq!(listed("SHOW TABLES IN SCHEMA D.S"), ["D.S.B", "D.S.C"]);
+    assert_eq!(listed("SHOW TAGS IN SCHEMA D.S"), ["D.S.A"]);
+    assert_eq!(
+        listed("SHOW TABLES IN DATABASE D"),
+        ["D.R.X", "D.S.B", "D.S.C", "D.T.X"]
+    );
+    assert_eq!(listed("SHOW TABLES IN SCHEMA D.R"), ["D.R.X"]);
+    assert_eq!(
+        listed("SHOW TABLES IN ACCOUNT"),
+        ["C.S.X", "D.R.X", "D.S.B", "D.S.C", "D.T.X", "DA.S.X"]
+    );
 }

@@ -15,8 +15,10 @@ use serde::{Deserialize, Serialize};
 use crate::ident::Ident;
 
 mod objects;
+mod tag_index;
 
 pub use objects::*;
+pub use tag_index::Tagged;
 
 /// Milliseconds since the Unix epoch (UTC).
 pub type Millis = u64;
@@ -306,6 +308,9 @@ pub struct Catalog {
     pub objects: BTreeMap<ObjectKey, Object>,
     /// The next task id.
     pub next_id: u64,
+    /// Who each tag is set on, built on first use, dropped by every change
+    /// [`Catalog::apply`] makes (so change the catalog only through it).
+    tag_index: tag_index::TagIndexCache,
 }
 
 impl Catalog {
@@ -317,7 +322,16 @@ impl Catalog {
         }
     }
 
+    /// Applies committed changes in order, taking them: what the journal
+    /// reads is applied without a copy.
+    pub fn apply_owned(&mut self, changes: Vec<Change>) {
+        for change in changes {
+            self.apply_one(change);
+        }
+    }
+
     fn apply_one(&mut self, change: Change) {
+        self.tag_index.clear();
         match change {
             Change::PutWarehouse(w) => {
                 self.warehouses.insert(w.name.clone(), w);

@@ -36,7 +36,6 @@ impl Exec<'_> {
             results: self.results,
             now: self.now,
             describe_only: self.describe_only,
-            tag_references: std::cell::OnceCell::new(),
         }
     }
 

@@ -15,14 +15,12 @@
 //! views and dynamic tables), its own name, the tag's own name and the
 //! value. The answer is JSON text.
 
-use std::collections::HashMap;
-
-use serde_json::{Value as Json, json};
+use serde::Serialize;
 
 use super::Context;
 use super::value::Value;
 use crate::ident::Ident;
-use crate::local::catalog::{Catalog, Namespace, Object, QualifiedName, TagValue};
+use crate::local::catalog::{Namespace, Object, QualifiedName, TagValue, Tagged};
 use crate::local::error::{self, SqlError};
 use crate::local::parser::parse_name;
 
@@ -40,20 +38,76 @@ pub(crate) fn call(
         .map_err(|_| error::invalid(format!("Invalid argument [{fields}] for ENTITY_DETAIL.")))?;
     let wants = |f: &str| fields.iter().any(|x| x.eq_ignore_ascii_case(f));
     let domain = domain.to_ascii_uppercase();
-    let answer = if domain == "TAG" && wants("TAG_REFERENCES_INTERNAL") {
+    let text = if domain == "TAG" && wants("TAG_REFERENCES_INTERNAL") {
         let tag = qualify(ctx, name)?;
         if ctx.catalog.object(&tag, Namespace::Tag).is_none() {
             return Err(error::object_missing(&tag.display()));
         }
-        json!({"referencedEntities": {"tagReferenceList": references_of(ctx, &tag)}})
+        let list = ctx.catalog.tagged_with(&tag).map(reference_to).collect();
+        to_text(&Detail::ReferencedEntities(ReferenceList::new(list)))?
     } else if wants("TAG_REFERENCES") {
-        json!({"tagReferencesInfo": {"tagReferenceList": tags_on(ctx, &domain, name)?}})
+        let (entity, tags, domain) = tags_on(ctx, &domain, name)?;
+        let list = tags
+            .iter()
+            .filter(|t| ctx.catalog.object(&t.tag, Namespace::Tag).is_some())
+            .map(|t| Reference::new(domain, &entity, t))
+            .collect();
+        to_text(&Detail::TagReferencesInfo(ReferenceList::new(list)))?
     } else {
         return Err(error::unsupported(&format!(
             "ENTITY_DETAIL of {domain} with fields {fields:?}"
         )));
     };
-    Ok(Value::Text(answer.to_string()))
+    Ok(Value::Text(text))
+}
+
+/// The answer, by the fields asked for.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+enum Detail<'a> {
+    /// Every object a tag is set on.
+    ReferencedEntities(ReferenceList<'a>),
+    /// Every tag set on one object.
+    TagReferencesInfo(ReferenceList<'a>),
+}
+
+/// `{"tagReferenceList": [...]}`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReferenceList<'a> {
+    tag_reference_list: Vec<Reference<'a>>,
+}
+
+impl<'a> ReferenceList<'a> {
+    fn new(tag_reference_list: Vec<Reference<'a>>) -> Self {
+        ReferenceList { tag_reference_list }
+    }
+}
+
+/// One tag set on one object.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Reference<'a> {
+    domain: &'a str,
+    entity_name: &'a str,
+    tag_name: &'a str,
+    tag_value: &'a str,
+}
+
+impl<'a> Reference<'a> {
+    fn new(domain: &'a str, entity: &'a Ident, tag: &'a TagValue) -> Self {
+        Reference {
+            domain,
+            entity_name: entity.as_str(),
+            tag_name: tag.tag.name.as_str(),
+            tag_value: &tag.value,
+        }
+    }
+}
+
+/// The JSON text of an answer.
+fn to_text(detail: &Detail<'_>) -> Result<String, SqlError> {
+    serde_json::to_string(detail).map_err(|e| error::invalid(e.to_string()))
 }
 
 fn qualify(ctx: &Context<'_>, written: &str) -> Result<QualifiedName, SqlError> {
@@ -78,15 +132,6 @@ fn qualify(ctx: &Context<'_>, written: &str) -> Result<QualifiedName, SqlError> 
     })
 }
 
-fn item(domain: &str, entity: &Ident, tag: &TagValue) -> Json {
-    json!({
-        "domain": domain,
-        "entityName": entity.as_str(),
-        "tagName": tag.tag.name.as_str(),
-        "tagValue": tag.value,
-    })
-}
-
 /// The domain word of a schema object.
 fn object_domain(object: &Object) -> &'static str {
     match object {
@@ -97,64 +142,27 @@ fn object_domain(object: &Object) -> &'static str {
     }
 }
 
-/// Every tag assignment of the account, by tag, each tag's assignments in
-/// catalog order: built once per statement, so a SELECT of one
-/// ENTITY_DETAIL per tag reads the catalog once, not once per tag.
-#[derive(Default)]
-pub(crate) struct TagReferences<'a> {
-    by_tag: HashMap<&'a QualifiedName, Vec<(&'static str, &'a Ident, &'a TagValue)>>,
-}
-
-impl<'a> TagReferences<'a> {
-    /// Indexes every tag set on a warehouse, database, schema or schema object.
-    fn of(catalog: &'a Catalog) -> Self {
-        let mut index = TagReferences::default();
-        let mut push = |domain: &'static str, entity: &'a Ident, tags: &'a [TagValue]| {
-            for t in tags {
-                index
-                    .by_tag
-                    .entry(&t.tag)
-                    .or_default()
-                    .push((domain, entity, t));
-            }
-        };
-        for w in catalog.warehouses.values() {
-            push("WAREHOUSE", &w.name, &w.tags);
-        }
-        for d in catalog.databases.values() {
-            push("DATABASE", &d.name, &d.tags);
-        }
-        for s in catalog.schemas.values() {
-            push("SCHEMA", &s.name, &s.tags);
-        }
-        for object in catalog.objects.values() {
-            if let Some(tags) = object.tags() {
-                push(object_domain(object), object.name(), tags);
-            }
-        }
-        index
+/// One object `tag` is set on, as ENTITY_DETAIL lists it.
+fn reference_to<'a>((tagged, tag): (Tagged<'a>, &'a TagValue)) -> Reference<'a> {
+    match tagged {
+        Tagged::Warehouse(w) => Reference::new("WAREHOUSE", &w.name, tag),
+        Tagged::Database(d) => Reference::new("DATABASE", &d.name, tag),
+        Tagged::Schema(s) => Reference::new("SCHEMA", &s.name, tag),
+        Tagged::Object(o) => Reference::new(object_domain(o), o.name(), tag),
     }
 }
 
-/// Every object `tag` is set on, in catalog order.
-fn references_of(ctx: &Context<'_>, tag: &QualifiedName) -> Vec<Json> {
-    let index = ctx
-        .tag_references
-        .get_or_init(|| TagReferences::of(ctx.catalog));
-    index.by_tag.get(tag).map_or_else(Vec::new, |found| {
-        found
-            .iter()
-            .map(|(domain, entity, t)| item(domain, entity, t))
-            .collect()
-    })
-}
-
-/// Every live tag set on the object `name` of `domain`.
-fn tags_on(ctx: &Context<'_>, domain: &str, name: &str) -> Result<Vec<Json>, SqlError> {
+/// The object `name` of `domain`: its own name, its tags (live or not)
+/// and its domain word.
+fn tags_on(
+    ctx: &Context<'_>,
+    domain: &str,
+    name: &str,
+) -> Result<(Ident, Vec<TagValue>, &'static str), SqlError> {
     let catalog = ctx.catalog;
     let parsed = parse_name(name)?;
     let missing = || error::object_missing(name);
-    let (entity, tags, domain): (Ident, Vec<TagValue>, &str) = match domain {
+    Ok(match domain {
         "WAREHOUSE" => {
             let w = catalog.warehouses.get(parsed.last()).ok_or_else(missing)?;
             (w.name.clone(), w.tags.clone(), "WAREHOUSE")
@@ -190,10 +198,5 @@ fn tags_on(ctx: &Context<'_>, domain: &str, name: &str) -> Result<Vec<Json>, Sql
                 "Invalid value '{other}' for argument 'domain'."
             )));
         }
-    };
-    Ok(tags
-        .iter()
-        .filter(|t| catalog.object(&t.tag, Namespace::Tag).is_some())
-        .map(|t| item(domain, &entity, t))
-        .collect())
+    })
 }

@@ -45,8 +45,6 @@ pub(crate) struct Context<'a> {
     pub now: Millis,
     /// True when only the result's columns are wanted.
     pub describe_only: bool,
-    /// The account's tag assignments by tag, indexed on first use.
-    pub tag_references: std::cell::OnceCell<entity_detail::TagReferences<'a>>,
 }
 
 /// A column of an intermediate table: the source's name or alias it is
@@ -140,7 +138,6 @@ pub(crate) fn relation_columns(
         results: ctx.results,
         now: ctx.now,
         describe_only: true,
-        tag_references: std::cell::OnceCell::new(),
     };
     sources::relation_columns(&describe, &Env::default(), object)
 }

@@ -30,7 +30,6 @@ fn run(
         results,
         now: 1_795_879_486_123,
         describe_only,
-        tag_references: std::cell::OnceCell::new(),
     };
     evaluate(&ctx, sql)
 }

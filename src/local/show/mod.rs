@@ -173,10 +173,8 @@ fn candidates<'a>(
                 ShowKind::Models => matches!(o, Object::Model(_)),
                 _ => false,
             };
-            catalog
-                .objects
-                .iter()
-                .filter(|(k, o)| in_range(&range, k) && wanted(o))
+            objects_in(catalog, range)
+                .filter(|(_, o)| wanted(o))
                 .map(|(k, o)| Item::Object(k, o))
                 .collect::<Vec<_>>()
         }
@@ -193,6 +191,30 @@ fn sorted(mut items: Vec<Item<'_>>) -> Vec<Item<'_>> {
         _ => std::cmp::Ordering::Equal,
     });
     items
+}
+
+/// The objects in `range`, in key order: the keys of one database, or of
+/// one schema, are next to each other in the catalog, so only they are read.
+fn objects_in<'a>(
+    catalog: &'a Catalog,
+    range: Range,
+) -> impl Iterator<Item = (&'a ObjectKey, &'a Object)> + 'a {
+    let first = |database: &Ident, schema: Option<&Ident>| ObjectKey {
+        database: database.clone(),
+        schema: schema.cloned().unwrap_or_else(|| Ident::from_resolved("")),
+        namespace: Namespace::Relation,
+        name: Ident::from_resolved(""),
+    };
+    let from = match &range {
+        Range::Account => None,
+        Range::Database(d) => Some(first(d, None)),
+        Range::Schema(d, s) => Some(first(d, Some(s))),
+    };
+    let listed: Box<dyn Iterator<Item = (&ObjectKey, &Object)>> = match from {
+        None => Box::new(catalog.objects.iter()),
+        Some(from) => Box::new(catalog.objects.range(from..)),
+    };
+    listed.take_while(move |(k, _)| in_range(&range, k))
 }
 
 fn in_range(range: &Range, key: &ObjectKey) -> bool {
