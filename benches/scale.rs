@@ -20,8 +20,8 @@
 //! - `apply`: creating everything on a fresh account at the default
 //!   parallelism and at `--parallelism 1`, with the latency per statement.
 //!
-//! CPU is user + system time of the child process (`wait4`), so other work
-//! on the machine does not inflate it; ratios between sizes follow the table.
+//! CPU is user + system time of the child process (`wait4`), which other work
+//! on the machine inflates far less than wall time; ratios between sizes follow the table.
 //! Then it loads a config of 100,000 keys, and applies independent
 //! warehouse creates (1,000 by default) at 300 ms per statement without
 //! flags, once with state in files and once with state in the account's
@@ -34,7 +34,8 @@
 //!
 //! Run with `cargo bench --bench scale`. Environment:
 //! `FLOE_BENCH_SIZES` (default `1000,4000,10000`; add `50000` for the large
-//! row), `FLOE_BENCH_LATENCY_MS` (read and apply latency, default 2),
+//! row), `FLOE_BENCH_RUNS` (runs of validate and plan per build and size,
+//! alternating builds; each figure is their median; default 5), `FLOE_BENCH_LATENCY_MS` (read and apply latency, default 2),
 //! `FLOE_BENCH_SERIAL_MAX` (largest size applied serially, default 4000),
 //! `FLOE_BENCH_KEEP` (keep each project folder, applied, for profiling),
 //! `FLOE_BENCH_SKIP` (comma list of `config`, `baseline-config`, `creates`
@@ -122,11 +123,30 @@ fn measure(size: usize, latency: u64, serial: bool, baseline: Option<&Path>) -> 
         0,
     );
     assert_eq!(out.code, 0, "the first apply fails:\n{}", out.stderr);
-    let (validate, plan, statements, read) = no_change_plan(&this, root, latency);
-    let served = served_plan(&this, root, latency);
-    let before = baseline.map(|b| {
-        let (validate, plan, ..) = no_change_plan(b, root, latency);
-        (validate, plan)
+    // Each measure is the median of `runs` runs, this build's and the
+    // baseline's alternating, so that a busy moment of the machine lands
+    // on both builds alike.
+    let runs = env_number("FLOE_BENCH_RUNS", 5).max(1) as usize;
+    let mut ours = Vec::new();
+    let mut served = Vec::new();
+    let mut theirs = Vec::new();
+    for _ in 0..runs {
+        ours.push(no_change_plan(&this, root, latency));
+        served.push(served_plan(&this, root, latency));
+        if let Some(b) = baseline {
+            theirs.push(no_change_plan(b, root, latency));
+        }
+    }
+    let statements = ours[0].2;
+    let read = median(ours.iter().map(|o| o.3).collect());
+    let validate = median_usage(ours.iter().map(|o| o.0).collect());
+    let plan = median_usage(ours.iter().map(|o| o.1).collect());
+    let served = median_usage(served);
+    let before = baseline.map(|_| {
+        (
+            median_usage(theirs.iter().map(|o| o.0).collect()),
+            median_usage(theirs.iter().map(|o| o.1).collect()),
+        )
     });
     let apply_default = fresh_apply(root, &[], latency);
     let apply_serial = serial.then(|| fresh_apply(root, &["--parallelism", "1"], latency));
@@ -142,6 +162,21 @@ fn measure(size: usize, latency: u64, serial: bool, baseline: Option<&Path>) -> 
         apply_serial,
         before,
     }
+}
+
+/// The median of each figure of `usages` (not empty), each on its own.
+fn median_usage(usages: Vec<Usage>) -> Usage {
+    Usage {
+        cpu: median(usages.iter().map(|u| u.cpu).collect()),
+        peak_rss_kb: median(usages.iter().map(|u| u.peak_rss_kb).collect()),
+        wall: median(usages.iter().map(|u| u.wall).collect()),
+    }
+}
+
+/// The middle value of `values` (not empty); the lower middle of an even count.
+fn median<T: Ord + Copy>(mut values: Vec<T>) -> T {
+    values.sort_unstable();
+    values[(values.len() - 1) / 2]
 }
 
 /// With `FLOE_BENCH_KEEP`, keeps the project of the last size (applied) for profiling.
