@@ -268,8 +268,8 @@ fn current() -> PathBuf {
 /// Before/after CPU of validate and plan, per size.
 fn comparison(rows: &[Row]) -> String {
     let mut out = String::from(
-        "\n| objects | validate CPU before | after | plan CPU before | after | peak RSS before | after |\n\
-         |---:|---:|---:|---:|---:|---:|---:|\n",
+        "\n| objects | validate CPU before | after | before ÷ after | plan CPU before | after | before ÷ after | peak RSS before | after |\n\
+         |---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for r in rows {
         let Some((validate, plan)) = r.before else {
@@ -277,7 +277,7 @@ fn comparison(rows: &[Row]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {} | {} | {} ({:.1}x less) | {} | {} ({:.1}x less) | {} MB | {} MB |",
+            "| {} | {} | {} | {:.2} | {} | {} | {:.2} | {} MB | {} MB |",
             r.objects,
             secs(validate.cpu),
             secs(r.validate.cpu),
