@@ -120,10 +120,15 @@ fn build(input: &PlanInput<'_>, after: After) -> Result<Plan, DiffError> {
         format_version: PLAN_FORMAT_VERSION,
         environment: input.environment.to_string(),
         origin: PlanOrigin::default(),
+        // Followed resources differ from the declared ones, whose own
+        // fingerprints the plan's covers; otherwise they are the same.
         declared_fingerprint: if recomputed {
             declared_fingerprint(input.declared)
         } else {
-            whole_declared(input.declared, |r| fingerprints.get(&r.address).cloned())
+            of_fingerprints(followed.iter().filter_map(|r| {
+                let fingerprint = fingerprints.get(&r.address)?;
+                Some((r.as_ref(), fingerprint.as_str()))
+            }))
         },
         live_fingerprint: live_fingerprint(input.live),
         changes,
@@ -204,25 +209,22 @@ fn follow_ignored<'a>(
 /// Fingerprint over every declared resource: its address, its fqn and the
 /// fingerprint of its attributes.
 pub fn declared_fingerprint(declared: &[Resource]) -> String {
-    whole_declared(declared, |r| Some(fields_fingerprint(&r.attributes)))
+    let fingerprints: Vec<String> = declared
+        .iter()
+        .map(|r| fields_fingerprint(&r.attributes))
+        .collect();
+    of_fingerprints(declared.iter().zip(fingerprints.iter().map(String::as_str)))
 }
 
-/// [`declared_fingerprint`], with each resource's attribute fingerprint
-/// from `fingerprint` (computed when it has none).
-fn whole_declared(
-    declared: &[Resource],
-    fingerprint: impl Fn(&Resource) -> Option<String>,
-) -> String {
-    let all: BTreeMap<String, (&str, String)> = declared
-        .iter()
-        .map(|r| {
-            let fp = fingerprint(r).unwrap_or_else(|| fields_fingerprint(&r.attributes));
-            (r.address.to_string(), (r.fqn.as_str(), fp))
-        })
+/// [`declared_fingerprint`] of resources whose attributes' fingerprints
+/// are known already.
+fn of_fingerprints<'a>(resources: impl Iterator<Item = (&'a Resource, &'a str)>) -> String {
+    let all: BTreeMap<String, (&str, &str)> = resources
+        .map(|(r, fingerprint)| (r.address.to_string(), (r.fqn.as_str(), fingerprint)))
         .collect();
     digests_fingerprint(
         all.iter()
-            .map(|(address, (fqn, fp))| (address.as_str(), *fqn, fp.as_str())),
+            .map(|(address, (fqn, fingerprint))| (address.as_str(), *fqn, *fingerprint)),
     )
 }
 
