@@ -20,8 +20,9 @@
 //! - `apply`: creating everything on a fresh account at the default
 //!   parallelism and at `--parallelism 1`, with the latency per statement.
 //!
-//! CPU is user + system time of the child process (`wait4`), which other work
-//! on the machine inflates far less than wall time; ratios between sizes follow the table.
+//! CPU is user + system time of the child process (`wait4`), which other
+//! work on the machine inflates far less than wall time; ratios between
+//! sizes follow the table.
 //! Then it loads a config of 100,000 keys, and applies independent
 //! warehouse creates (1,000 by default) at 300 ms per statement without
 //! flags, once with state in files and once with state in the account's
@@ -35,7 +36,8 @@
 //! Run with `cargo bench --bench scale`. Environment:
 //! `FLOE_BENCH_SIZES` (default `1000,4000,10000`; add `50000` for the large
 //! row), `FLOE_BENCH_RUNS` (runs of validate and plan per build and size,
-//! alternating builds; each figure is their median; default 5), `FLOE_BENCH_LATENCY_MS` (read and apply latency, default 2),
+//! alternating builds; each figure is their median; default 5),
+//! `FLOE_BENCH_LATENCY_MS` (read and apply latency, default 2),
 //! `FLOE_BENCH_SERIAL_MAX` (largest size applied serially, default 4000),
 //! `FLOE_BENCH_KEEP` (keep each project folder, applied, for profiling),
 //! `FLOE_BENCH_SKIP` (comma list of `config`, `baseline-config`, `creates`
